@@ -1,0 +1,29 @@
+package dev.fluent.plugin.api;
+
+import java.nio.file.Path;
+import java.time.Instant;
+
+/**
+ * What the registry knows about a loaded plugin.
+ *
+ * @param manifest its manifest
+ * @param source the folder it was loaded from
+ * @param loadedAt when it was loaded
+ * @param moduleBytes size of {@code plugin.wasm}
+ * @param loadMillis time taken by verification and compilation
+ * @param executions executions so far
+ * @param failures executions that failed
+ */
+public record PluginInfo(
+        PluginManifest manifest,
+        Path source,
+        Instant loadedAt,
+        long moduleBytes,
+        long loadMillis,
+        long executions,
+        long failures) {
+
+    public String id() {
+        return manifest.name();
+    }
+}

@@ -1,0 +1,11 @@
+/**
+ * The Fluent Plugin Platform's public API: the {@link dev.fluent.plugin.api.Engine} service every loaded
+ * plugin becomes, the manifest model, the registry operators and other bundles drive, and the error
+ * codes all of them share.
+ */
+@Export
+@Version("1.0.0")
+package dev.fluent.plugin.api;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
