@@ -46,6 +46,8 @@ public enum ErrorCode {
     STACK_EXHAUSTED,
     /** The plugin trapped (unreachable, out-of-bounds access, division by zero …). */
     TRAP,
+    /** The plugin called a host function with invalid arguments (a pointer or length outside its memory …). */
+    BAD_HOST_CALL,
     /** The plugin broke the ABI: a wild response pointer, a malformed frame, bad JSON. */
     BAD_RESPONSE,
     /** The plugin answered with an error of its own; {@link PluginException#pluginCode()} holds its code. */

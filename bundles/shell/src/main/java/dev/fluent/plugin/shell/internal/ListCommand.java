@@ -1,0 +1,44 @@
+package dev.fluent.plugin.shell.internal;
+
+import dev.fluent.plugin.api.Capability;
+import dev.fluent.plugin.api.PluginInfo;
+import dev.fluent.plugin.api.PluginRegistry;
+import java.util.stream.Collectors;
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.table.ShellTable;
+
+@Command(scope = "plugin", name = "list", description = "Lists the loaded plugins.")
+@Service
+public class ListCommand implements Action {
+
+    @Reference
+    PluginRegistry registry;
+
+    @Override
+    public Object execute() {
+        ShellTable table = new ShellTable();
+        table.column("ID");
+        table.column("Version");
+        table.column("Engine");
+        table.column("Capabilities");
+        table.column("Executions").alignRight();
+        table.column("Failures").alignRight();
+        table.column("Source");
+        for (PluginInfo info : registry.list()) {
+            table.addRow().addContent(info.id(), info.manifest().version(), info.manifest().engineType(),
+                    capabilities(info), info.executions(), info.failures(), info.source());
+        }
+        table.emptyTableText("No plugins loaded (plugin:load <folder> loads one)");
+        table.print(System.out);
+        return null;
+    }
+
+    static String capabilities(PluginInfo info) {
+        return info.manifest().capabilities().isEmpty()
+                ? "-"
+                : info.manifest().capabilities().stream().map(Capability::manifestName).collect(Collectors.joining(","));
+    }
+}

@@ -1,0 +1,38 @@
+package dev.fluent.plugin.shell.internal;
+
+import dev.fluent.plugin.api.PluginException;
+import dev.fluent.plugin.api.PluginInfo;
+import dev.fluent.plugin.api.PluginRegistry;
+import java.nio.file.Path;
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.completers.FileCompleter;
+
+@Command(scope = "plugin", name = "load", description = "Verifies, compiles and registers a plugin from its folder.")
+@Service
+public class LoadCommand implements Action {
+
+    @Argument(index = 0, name = "folder", required = true,
+            description = "The plugin folder, holding manifest.json and plugin.wasm")
+    @Completion(FileCompleter.class)
+    String folder;
+
+    @Reference
+    PluginRegistry registry;
+
+    @Override
+    public Object execute() throws Exception {
+        try {
+            PluginInfo info = registry.load(Path.of(folder));
+            System.out.printf("Loaded %s %s (engine %s) from %s in %d ms%n", info.id(), info.manifest().version(),
+                    info.manifest().engineType(), info.source(), info.loadMillis());
+            return null;
+        } catch (PluginException e) {
+            throw new CommandFailure(e);
+        }
+    }
+}

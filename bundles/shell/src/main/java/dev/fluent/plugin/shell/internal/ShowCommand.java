@@ -1,0 +1,73 @@
+package dev.fluent.plugin.shell.internal;
+
+import dev.fluent.plugin.api.ErrorCode;
+import dev.fluent.plugin.api.Permissions;
+import dev.fluent.plugin.api.PluginException;
+import dev.fluent.plugin.api.PluginInfo;
+import dev.fluent.plugin.api.PluginManifest;
+import dev.fluent.plugin.api.PluginRegistry;
+import java.util.List;
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.table.ShellTable;
+
+@Command(scope = "plugin", name = "show", description = "Shows a loaded plugin's manifest, limits and figures.")
+@Service
+public class ShowCommand implements Action {
+
+    @Argument(index = 0, name = "id", required = true, description = "The plugin id")
+    @Completion(PluginIdCompleter.class)
+    String id;
+
+    @Reference
+    PluginRegistry registry;
+
+    @Override
+    public Object execute() throws Exception {
+        PluginInfo info = registry.find(id).orElseThrow(() -> new CommandFailure(new PluginException(
+                ErrorCode.NOT_LOADED, id, "no plugin " + id + " is loaded (plugin:list shows those that are)")));
+        PluginManifest m = info.manifest();
+        Permissions p = m.permissions();
+        ShellTable table = new ShellTable();
+        table.noHeaders();
+        table.column("Property");
+        table.column("Value");
+        row(table, "ID", m.name());
+        row(table, "Version", m.version());
+        row(table, "Engine type", m.engineType());
+        row(table, "Description", m.description());
+        row(table, "Author", m.author());
+        row(table, "Capabilities", ListCommand.capabilities(info));
+        row(table, "Max memory", p.maxMemoryMb() + " MiB");
+        row(table, "Max execution time", p.maxExecutionTimeMs() + " ms");
+        row(table, "Max network requests", p.maxNetworkRequests());
+        row(table, "Allowed hosts", list(p.allowedHosts()));
+        row(table, "Allowed file paths", list(p.allowedFilePaths()));
+        row(table, "Max file size", p.maxFileSizeMb() + " MiB");
+        row(table, "Rate limit", p.rateLimitRequestsPerMinute() + " requests/min");
+        row(table, "Checksum", m.checksum());
+        row(table, "Signature", m.signature() == null ? "unsigned" : m.signature());
+        row(table, "Created", m.createdAt() == null ? "-" : m.createdAt());
+        row(table, "Expires", m.expiresAt() == null ? "never" : m.expiresAt());
+        row(table, "Source", info.source());
+        row(table, "Module size", info.moduleBytes() + " bytes");
+        row(table, "Loaded at", info.loadedAt());
+        row(table, "Load time", info.loadMillis() + " ms");
+        row(table, "Executions", info.executions());
+        row(table, "Failures", info.failures());
+        table.print(System.out);
+        return null;
+    }
+
+    private static void row(ShellTable table, String key, Object value) {
+        table.addRow().addContent(key, value);
+    }
+
+    private static String list(List<String> values) {
+        return values.isEmpty() ? "-" : String.join(", ", values);
+    }
+}

@@ -1,0 +1,33 @@
+package dev.fluent.plugin.shell.internal;
+
+import dev.fluent.plugin.api.PluginException;
+import dev.fluent.plugin.api.PluginRegistry;
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+
+@Command(scope = "plugin", name = "unload", description = "Unregisters a plugin; executions in flight finish.")
+@Service
+public class UnloadCommand implements Action {
+
+    @Argument(index = 0, name = "id", required = true, description = "The plugin id")
+    @Completion(PluginIdCompleter.class)
+    String id;
+
+    @Reference
+    PluginRegistry registry;
+
+    @Override
+    public Object execute() throws Exception {
+        try {
+            registry.unload(id);
+            System.out.println("Unloaded " + id);
+            return null;
+        } catch (PluginException e) {
+            throw new CommandFailure(e);
+        }
+    }
+}
