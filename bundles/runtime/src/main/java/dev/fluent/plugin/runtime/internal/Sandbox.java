@@ -34,8 +34,9 @@ final class Sandbox {
             Memory memory = instance.memory();
             int ptr = (int) instance.export(ModuleInspector.EXPORT_ALLOC).apply(requestBytes.length)[0];
             if (ptr == 0) {
-                throw new PluginException(ErrorCode.BAD_RESPONSE, id,
-                        "fluent_alloc(" + requestBytes.length + ") returned 0: the plugin could not take the request");
+                throw new PluginException(ErrorCode.MEMORY_LIMIT, id, "fluent_alloc(" + requestBytes.length
+                        + ") returned 0: the plugin could not allocate room for the request within max_memory_mb="
+                        + plugin.manifest().permissions().maxMemoryMb());
             }
             checkRange(id, memory, "fluent_alloc(" + requestBytes.length + ") returned", ptr, requestBytes.length);
             memory.write(ptr, requestBytes);

@@ -33,6 +33,9 @@ final class WasiSubset {
     private static final int ESPIPE = 70;
 
     private static final int FILETYPE_CHARACTER_DEVICE = 2;
+    // Only these two clocks: process and thread CPU clocks would tell a plugin about the host's load.
+    private static final int CLOCK_REALTIME = 0;
+    private static final int CLOCK_MONOTONIC = 1;
     private static final long RIGHT_FD_WRITE = 1L << 6;
 
     /** Bytes one random_get call may ask for; a guest asking more is broken or hostile. */
@@ -110,7 +113,7 @@ final class WasiSubset {
 
     private static long[] clockRes(Instance inst, long... a) {
         int id = (int) a[0];
-        if (id < 0 || id > 3) {
+        if (id != CLOCK_REALTIME && id != CLOCK_MONOTONIC) {
             return errno(EINVAL);
         }
         GuestMemory.writeI64(inst.memory(), "clock_res_get", a[1], id == 0 ? 1_000L : 1L);
@@ -120,11 +123,11 @@ final class WasiSubset {
     private static long[] clockTime(Instance inst, long... a) {
         long now;
         switch ((int) a[0]) {
-            case 0 -> {
+            case CLOCK_REALTIME -> {
                 java.time.Instant t = java.time.Instant.now();
                 now = t.getEpochSecond() * 1_000_000_000L + t.getNano();
             }
-            case 1, 2, 3 -> now = System.nanoTime();
+            case CLOCK_MONOTONIC -> now = System.nanoTime();
             default -> {
                 return errno(EINVAL);
             }

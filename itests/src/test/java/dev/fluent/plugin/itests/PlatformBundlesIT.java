@@ -1,0 +1,67 @@
+package dev.fluent.plugin.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import dev.fluent.plugin.api.ManifestParser;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+
+/** The distribution boots the platform: its bundles are all there and active, and their services are up. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class PlatformBundlesIT extends PlatformTestSupport {
+
+    private static final Set<String> EXPECTED = Set.of(
+            "dev.fluent.plugin.api",
+            "dev.fluent.plugin.manifest",
+            "dev.fluent.plugin.runtime",
+            "dev.fluent.plugin.shell");
+
+    @Test
+    public void bootsThePlatformBundlesAllActive() throws InterruptedException {
+        // Boot features may still be starting when the probe runs: give them a moment.
+        long deadline = System.currentTimeMillis() + DEFAULT_TIMEOUT_MILLIS;
+        Map<String, String> states = states();
+        while (!allActive(states) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+            states = states();
+        }
+        assertTrue("platform bundles " + states.keySet() + " include " + EXPECTED, states.keySet().containsAll(EXPECTED));
+        assertTrue("every platform bundle is ACTIVE: " + states, allActive(states));
+    }
+
+    @Test
+    public void registersTheManifestParser() {
+        assertNotNull(waitForService(ManifestParser.class));
+    }
+
+    @Test
+    public void listsThePlatformBundlesInTheShell() {
+        String output = executeCommand("bundle:list -s -t 0");
+        for (String name : EXPECTED) {
+            assertTrue(name + " in:\n" + output, output.contains(name));
+        }
+    }
+
+    private Map<String, String> states() {
+        Map<String, String> states = new TreeMap<>();
+        for (Map.Entry<String, Bundle> entry : platformBundles().entrySet()) {
+            states.put(entry.getKey(), entry.getValue().getState() == Bundle.ACTIVE ? "ACTIVE" : "state " + entry.getValue().getState());
+        }
+        return states;
+    }
+
+    private static boolean allActive(Map<String, String> states) {
+        return states.keySet().containsAll(EXPECTED) && states.values().stream().allMatch("ACTIVE"::equals);
+    }
+}

@@ -1,0 +1,151 @@
+package dev.fluent.plugin.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import dev.fluent.plugin.api.Engine;
+import dev.fluent.plugin.api.EngineRequest;
+import dev.fluent.plugin.api.EngineResponse;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.After;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.ServiceReference;
+
+/**
+ * The whole path in the real distribution: plugin:load, plugin:execute, the Engine service seen by another
+ * bundle (this test probe), plugin:unload; and hostile plugins stopped within their limits while echo
+ * keeps answering.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class PluginLifecycleIT extends PlatformTestSupport {
+
+    @After
+    public void unloadEverything() {
+        String list = executeCommand("plugin:list");
+        for (String id : List.of("echo", "hostile-loop", "hostile-memory-bomb", "hostile-deep-recursion")) {
+            if (list.contains(id)) {
+                executeCommand("plugin:unload " + id);
+            }
+        }
+    }
+
+    private void load(String example) {
+        String out = executeCommand("plugin:load " + pluginFolder(example));
+        assertTrue(out, out.startsWith("Loaded "));
+    }
+
+    /** Runs a command that must fail; returns the one line it failed with. */
+    private String failure(String command) {
+        try {
+            String out = executeCommand(command);
+            fail("'" + command + "' should have failed but printed: " + out);
+            return null;
+        } catch (AssertionError expected) {
+            return String.valueOf(expected.getCause() != null ? expected.getCause().getMessage() : expected.getMessage());
+        }
+    }
+
+    @Test
+    public void loadsExecutesShowsAndUnloadsEchoFromTheShell() {
+        load("echo");
+        String list = executeCommand("plugin:list");
+        assertTrue(list, list.contains("echo") && list.contains("1.0.0"));
+
+        assertEquals("hello plugin world", executeCommand("plugin:execute echo \"hello plugin world\"").trim());
+        String json = executeCommand("plugin:execute --json --flow demo echo \"one two three\"");
+        assertTrue(json, json.contains("\"total_tokens\" : 6") && json.contains("\"model\" : \"echo\""));
+
+        String show = executeCommand("plugin:show echo");
+        assertTrue(show, show.contains("Checksum") && show.contains("Max memory"));
+
+        assertTrue(executeCommand("plugin:unload echo").contains("Unloaded echo"));
+        assertFalse(executeCommand("plugin:list").contains("echo "));
+        assertTrue(failure("plugin:execute echo hi").contains("NOT_LOADED"));
+    }
+
+    @Test
+    public void registersEchoAsAnEngineServiceOthersCanUse() throws Exception {
+        load("echo");
+        Engine engine = waitForService(Engine.class, "(&(plugin.id=echo)(engine.type=echo))", DEFAULT_TIMEOUT_MILLIS);
+        EngineResponse response = engine.execute(new EngineRequest("flow", "from another bundle"));
+        assertEquals("from another bundle", response.content());
+        Collection<ServiceReference<Engine>> refs = bundleContext.getServiceReferences(Engine.class, "(plugin.id=echo)");
+        assertEquals(1, refs.size());
+        assertEquals("1.0.0", refs.iterator().next().getProperty(Engine.PLUGIN_VERSION));
+
+        executeCommand("plugin:unload echo");
+        assertTrue(bundleContext.getServiceReferences(Engine.class, "(plugin.id=echo)").isEmpty());
+    }
+
+    @Test
+    public void refusesAFolderThatIsNotAPluginWithOneClearLine() {
+        String message = failure("plugin:load " + pluginFolder("hostile"));
+        assertTrue(message, message.startsWith("MANIFEST_MISSING"));
+        String forbidden = failure("plugin:load " + pluginFolder("hostile/forbidden-import"));
+        assertTrue(forbidden, forbidden.startsWith("IMPORT_NOT_ALLOWED") && forbidden.contains("env.system"));
+    }
+
+    @Test
+    public void stopsHostilePluginsWithinTheirLimitsWhileEchoKeepsAnswering() throws Exception {
+        load("echo");
+        load("hostile/loop");
+        load("hostile/memory-bomb");
+        load("hostile/deep-recursion");
+        Engine echo = waitForService(Engine.class, "(plugin.id=echo)", DEFAULT_TIMEOUT_MILLIS);
+
+        // Echo serves continuously on another thread while the hostile plugins run.
+        AtomicBoolean running = new AtomicBoolean(true);
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        Future<Integer> answered = caller.submit(() -> {
+            int n = 0;
+            while (running.get()) {
+                assertEquals("ping " + n, echo.execute(EngineRequest.of("ping " + n)).content());
+                n++;
+            }
+            return n;
+        });
+        try {
+            long started = System.nanoTime();
+            String timeout = failure("plugin:execute hostile-loop go");
+            long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            assertTrue(timeout, timeout.startsWith("TIMEOUT"));
+            assertTrue("the 500 ms deadline was enforced within bounds, took " + tookMs, tookMs < 10_000);
+
+            String memory = failure("plugin:execute hostile-memory-bomb go");
+            assertTrue(memory, memory.startsWith("MEMORY_LIMIT") && memory.contains("max_memory_mb=4"));
+
+            String stack = failure("plugin:execute hostile-deep-recursion go");
+            assertTrue(stack, stack.startsWith("STACK_EXHAUSTED"));
+        } finally {
+            running.set(false);
+        }
+        int echoes = answered.get(30, TimeUnit.SECONDS);
+        caller.shutdownNow();
+        assertTrue("echo answered while the hostile plugins ran", echoes > 0);
+
+        // The hostile plugins are still loaded and fail the same way again; nothing leaked.
+        assertTrue(failure("plugin:execute hostile-loop again").startsWith("TIMEOUT"));
+        assertEquals("after", executeCommand("plugin:execute echo after").trim());
+        List<String> ids = new ArrayList<>();
+        for (ServiceReference<Engine> ref : bundleContext.getServiceReferences(Engine.class, null)) {
+            ids.add((String) ref.getProperty(Engine.PLUGIN_ID));
+        }
+        assertTrue(ids.toString(), ids.containsAll(List.of("echo", "hostile-loop", "hostile-memory-bomb")));
+        assertNotNull(echo.execute(EngineRequest.of("still")));
+    }
+}
