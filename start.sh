@@ -1,7 +1,8 @@
 #!/bin/sh
 #
-# Builds the platform (tests skipped: ./test.sh runs them) and starts it in the background, with the
-# example plugins of plugins/ loaded and ready:
+# Builds the platform (tests skipped: ./test.sh runs them) and starts it in the background. The example
+# plugins in the distribution's plugins/ folder are loaded by the watched folder; this script returns
+# once they are ready:
 #
 #   ./start.sh
 #   karaf-assembly/target/assembly/bin/fluent-client 'plugin:execute echo "hello"'
@@ -14,15 +15,23 @@ mvn -B -q install -DskipTests
 assembly=karaf-assembly/target/assembly
 "$assembly/bin/start-platform"
 
-# Load every plugin folder shipped in plugins/ that is not loaded yet.
-home=$(cd "$assembly" && pwd)
-loaded=$("$assembly/bin/fluent-client" 'plugin:list')
-for folder in "$home"/plugins/*/; do
-    [ -f "$folder/manifest.json" ] || continue
-    id=$(basename "$folder")
-    if printf '%s\n' "$loaded" | grep -q "^ *$id "; then
-        continue
+# Wait (up to a minute) until every plugin folder shipped in plugins/ is loaded.
+expected=$(for m in "$assembly"/plugins/*/manifest.json; do
+    if [ -f "$m" ]; then sed -n 's/^ *"name": *"\([^"]*\)".*/\1/p' "$m" | head -n 1; fi
+done)
+waited=0
+while :; do
+    list=$("$assembly/bin/fluent-client" 'plugin:list')
+    missing=""
+    for id in $expected; do
+        printf '%s\n' "$list" | grep -q "^ *$id " || missing="$missing $id"
+    done
+    [ -z "$missing" ] && break
+    if [ "$waited" -ge 60 ]; then
+        echo "Not loaded after 60 s:$missing (see $assembly/data/log/karaf.log)" >&2
+        exit 1
     fi
-    "$assembly/bin/fluent-client" "plugin:load $folder"
+    sleep 1
+    waited=$((waited + 1))
 done
-"$assembly/bin/fluent-client" 'plugin:list'
+printf '%s\n' "$list"

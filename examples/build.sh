@@ -2,16 +2,19 @@
 # Rebuilds every example plugin from source and runs the PDK's unit tests.
 #
 #   examples/build.sh          build, check that a second build is identical,
-#                              install each plugin.wasm and rewrite the
-#                              "checksum" in its manifest.json
+#                              install each plugin.wasm, rewrite the
+#                              "checksum" in its manifest.json and sign it
+#                              with the development key (examples/keys)
 #   examples/build.sh --check  build into a temporary folder and verify that
-#                              the committed plugin.wasm files and checksums
-#                              are up to date; changes nothing (for CI)
+#                              the committed plugin.wasm files, checksums and
+#                              signatures are up to date; changes nothing (CI)
 #
 # Needs the Debian packages rustc, libstd-rust-dev-wasm32 and wabt. RUSTC
 # selects the compiler (default /usr/bin/rustc: a rustup toolchain usually
 # has no wasm32-wasi standard library, and a different rustc gives different
-# bytes). Exits non-zero on any failure.
+# bytes). Signing runs the platform's own signer, so bundles/trust must be
+# built (mvn -q install -DskipTests -pl bundles/trust -am); --check skips the
+# signatures when it is not. Exits non-zero on any failure.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -20,9 +23,11 @@ RUSTC="${RUSTC:-/usr/bin/rustc}"
 TARGET=wasm32-wasi
 PDK_SRC="$ROOT/pdk/rust/src/lib.rs"
 
-# Every plugin folder, relative to examples/. echo is Rust; the rest are WAT.
-PLUGINS=(echo hostile/loop hostile/memory-bomb hostile/deep-recursion hostile/wild-pointer
-         hostile/trap hostile/forbidden-import hostile/no-abi hostile/plugin-error)
+# Every plugin folder, relative to examples/. Those with src/lib.rs are Rust; the rest are WAT.
+PLUGINS=(echo sha256 hostile/loop hostile/memory-bomb hostile/deep-recursion hostile/wild-pointer
+         hostile/trap hostile/forbidden-import hostile/no-abi hostile/plugin-error hostile/stateful
+         openai-engine file-summary kv-counter hostile/capability-probe hostile/host-wild-pointer
+         hostile/host-huge-length hostile/host-wild-alloc hostile/undeclared-capability)
 
 # Size-optimized, reproducible: no debug info, no symbol names, abort on
 # panic, one codegen unit, and source paths recorded relative to the repo.
@@ -36,7 +41,7 @@ mode=build
 case "${1:-}" in
   "") ;;
   --check) mode=check ;;
-  -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+  -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
   *) fail "unknown argument '$1' (use --check or nothing)" ;;
 esac
 
@@ -111,6 +116,32 @@ set_manifest_checksum() {
   [[ "$(manifest_checksum "$manifest")" == "$sum" ]] || fail "could not update $manifest"
 }
 
+# The platform's own signer, SignTool of bundles/trust (the code behind
+# plugin:sign), signs with the development key: docs/signing.md. Ed25519
+# signatures are deterministic, so signing unchanged content changes nothing.
+DEV_KEY="$HERE/keys/dev-signing-key.pem"
+SIGNER_MAIN=dev.fluent.plugin.trust.internal.SignTool
+TRUST_BUILD_HINT="mvn -q install -DskipTests -pl bundles/trust -am"
+
+# The signer's class path, or nothing when bundles/trust is not built.
+signer_classpath() {
+  local classes="$ROOT/bundles/trust/target/classes" deps
+  [[ -f "$classes/${SIGNER_MAIN//.//}.class" ]] || return 0
+  deps="$(mktemp)"
+  if mvn -q -o -f "$ROOT/bundles/trust/pom.xml" dependency:build-classpath -DincludeScope=runtime \
+      -Dmdep.outputFile="$deps" >&2; then
+    printf '%s:%s' "$classes" "$(cat "$deps")"
+  fi
+  rm -f "$deps"
+}
+
+# sign CLASSPATH FOLDER...: signs plugin folders in place.
+sign_plugins() {
+  local classpath="$1"
+  shift
+  java -cp "$classpath" "$SIGNER_MAIN" sign --key "$DEV_KEY" "$@" >/dev/null
+}
+
 if [[ "$mode" == check ]]; then
   work="$(mktemp -d)"
   trap 'rm -rf "$work"' EXIT
@@ -131,12 +162,32 @@ if [[ "$mode" == check ]]; then
       echo "STALE    $dir/manifest.json checksum is not the SHA-256 of plugin.wasm"; stale=1
     fi
   done
+  classpath="$(signer_classpath)"
+  if [[ -z "$classpath" ]]; then
+    echo "signatures not checked: bundles/trust is not built ($TRUST_BUILD_HINT)"
+  else
+    step "checking signatures"
+    copies=()
+    for dir in "${PLUGINS[@]}"; do
+      mkdir -p "$work/signed/$dir"
+      cp "$HERE/$dir/manifest.json" "$HERE/$dir/plugin.wasm" "$work/signed/$dir/"
+      copies+=("$work/signed/$dir")
+    done
+    sign_plugins "$classpath" "${copies[@]}"
+    for dir in "${PLUGINS[@]}"; do
+      if ! cmp -s "$work/signed/$dir/manifest.json" "$HERE/$dir/manifest.json"; then
+        echo "STALE    $dir/manifest.json is not signed with the development key over its current content"; stale=1
+      fi
+    done
+  fi
   [[ "$stale" == 0 ]] || fail "committed plugins are out of date: run examples/build.sh and commit the result"
   echo "all ${#PLUGINS[@]} plugins are up to date"
   exit 0
 fi
 
 target="$HERE/target"
+classpath="$(signer_classpath)"
+[[ -n "$classpath" ]] || fail "bundles/trust is not built, and it signs the plugins: run $TRUST_BUILD_HINT"
 rm -rf "$target/build" "$target/rebuild" "$target/test"
 step "unit tests"
 run_tests "$target/test"
@@ -156,3 +207,9 @@ for dir in "${PLUGINS[@]}"; do
   set_manifest_checksum "$HERE/$dir/manifest.json" "$sum"
   printf '%-26s %7d bytes  %s\n' "$dir" "$(stat -c %s "$HERE/$dir/plugin.wasm")" "$sum"
 done
+step "signing with the development key"
+folders=()
+for dir in "${PLUGINS[@]}"; do
+  folders+=("$HERE/$dir")
+done
+sign_plugins "$classpath" "${folders[@]}"

@@ -167,6 +167,14 @@ fn finish_frame(out: String) -> Vec<u8> {
     bytes
 }
 
+/// Takes back a buffer the host filled during a host function call (it
+/// obtained it from `fluent_alloc`), truncated to `len` bytes; `None` if
+/// `ptr` was not handed out by [`alloc_buffer`] or `len` exceeds it.
+/// [`host`](crate::host) uses this to collect results.
+pub fn take_buffer(ptr: usize, len: usize) -> Option<Vec<u8>> {
+    reclaim(ptr as *mut u8, len).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

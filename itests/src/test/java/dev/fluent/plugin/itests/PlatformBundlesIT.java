@@ -23,9 +23,13 @@ public class PlatformBundlesIT extends PlatformTestSupport {
 
     private static final Set<String> EXPECTED = Set.of(
             "dev.fluent.plugin.api",
+            "dev.fluent.plugin.audit",
             "dev.fluent.plugin.manifest",
             "dev.fluent.plugin.runtime",
-            "dev.fluent.plugin.shell");
+            "dev.fluent.plugin.shell",
+            "dev.fluent.plugin.trust",
+            "dev.fluent.plugin.verifier.ed25519",
+            "dev.fluent.plugin.verifier.rsa");
 
     @Test
     public void bootsThePlatformBundlesAllActive() throws InterruptedException {

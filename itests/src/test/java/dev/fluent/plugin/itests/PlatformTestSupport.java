@@ -62,6 +62,12 @@ public abstract class PlatformTestSupport {
 
     protected static final long DEFAULT_TIMEOUT_MILLIS = 30_000;
 
+    /** Configuration PID of the watched plugin folder. */
+    protected static final String DEPLOYER_PID = "dev.fluent.plugin.deployer";
+
+    /** The watched plugin folder of a test container, relative to {@code karaf.base}. */
+    protected static final String WATCHED_FOLDER = "test-plugins";
+
     @Inject
     protected BundleContext bundleContext;
 
@@ -93,6 +99,13 @@ public abstract class PlatformTestSupport {
             when(!localRepository.isEmpty()).useOptions(editConfigurationFilePut(
                     "etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository", localRepository)),
             systemProperty(EXAMPLES_DIR_PROPERTY).value(examplesDir.toString()),
+            // The distribution's own plugins/ folder holds the examples, which tests load themselves: the
+            // watched folder of a test container is an empty one of its own.
+            editConfigurationFilePut("etc/" + DEPLOYER_PID + ".cfg", "folder", "${karaf.base}/" + WATCHED_FOLDER),
+            editConfigurationFilePut("etc/" + DEPLOYER_PID + ".cfg", "scan.interval.ms", "200"),
+            // The examples are signed with the development key, which only development mode trusts.
+            editConfigurationFilePut("etc/dev.fluent.plugin.cfg", "development.mode",
+                    Boolean.toString(developmentMode())),
             vmOptions(java17Options()),
         };
     }
@@ -112,6 +125,15 @@ public abstract class PlatformTestSupport {
                 .type("tar.gz")
                 .versionAsInProject()
                 .getURL();
+    }
+
+    /**
+     * Whether the container runs in development mode ({@code development.mode} of
+     * {@code etc/dev.fluent.plugin.cfg}): unsigned plugins load and the development key the examples are
+     * signed with is trusted. On for the tests of everything but trust itself.
+     */
+    protected boolean developmentMode() {
+        return true;
     }
 
     /**

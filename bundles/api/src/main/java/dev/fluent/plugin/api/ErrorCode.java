@@ -22,6 +22,30 @@ public enum ErrorCode {
     EXPIRED,
     /** The plugin is not valid yet. */
     NOT_YET_VALID,
+    /** The plugin is unsigned and signatures are required (development mode is off). */
+    SIGNATURE_MISSING,
+    /**
+     * The signature cannot be used as one: its base64 does not decode, or its length does not fit its
+     * algorithm (a truncated signature, for instance).
+     */
+    SIGNATURE_MALFORMED,
+    /**
+     * The signature does not match the manifest: a signed field (capabilities, permissions, expiry, checksum
+     * …) was changed after signing, or the signature was made over something else.
+     */
+    SIGNATURE_INVALID,
+    /** The signature names an algorithm the platform does not know. */
+    ALGORITHM_UNKNOWN,
+    /** The signature's algorithm is one the platform knows, but no verifier for it is running. */
+    ALGORITHM_UNAVAILABLE,
+    /** The key that signed the plugin is not among the trusted keys. */
+    KEY_UNTRUSTED,
+    /** The key that signed the plugin has been revoked. */
+    KEY_REVOKED,
+    /** The key is weaker than the platform accepts (an RSA key below 3072 bits). */
+    KEY_TOO_WEAK,
+    /** A key or key file cannot be used: not PEM, not the kind of key expected, an unsupported algorithm. */
+    KEY_INVALID,
     /** {@code plugin.wasm} is not a valid WebAssembly module, or is too large. */
     WASM_INVALID,
     /** The module imports something the platform does not offer to it. */
@@ -56,6 +80,29 @@ public enum ErrorCode {
     BUSY,
     /** The plugin was unloaded while the request waited. */
     UNLOADED,
+    /**
+     * The operator's policy forbids a capability the manifest declares: the plugin is refused at load, or,
+     * when the policy changed after it loaded, its call of that capability's host function fails.
+     */
+    CAPABILITY_NOT_GRANTED,
+    /**
+     * The plugin needs a capability whose provider is not running (its bundle is stopped or not installed);
+     * the plugin is suspended until the provider starts again.
+     */
+    CAPABILITY_UNAVAILABLE,
+    /**
+     * A host function refused what the plugin asked for as outside its grant: a host not in
+     * {@code allowed_hosts}, a private address, a path outside {@code allowed_file_paths}, an environment
+     * variable the operator does not expose …
+     */
+    ACCESS_DENIED,
+    /** The plugin ran more often than {@code rate_limit_requests_per_minute} allows; retry later. */
+    RATE_LIMITED,
+    /**
+     * The execution went past a limit of its grant: {@code max_network_requests}, {@code max_file_size_mb},
+     * the log lines or cache bytes one execution may write …
+     */
+    LIMIT_EXCEEDED,
     /** A fault of the platform itself; the log has the details. */
     INTERNAL
 }

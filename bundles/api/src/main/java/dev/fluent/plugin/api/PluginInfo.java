@@ -26,4 +26,12 @@ public record PluginInfo(
     public String id() {
         return manifest.name();
     }
+
+    /**
+     * Whether the plugin was loaded with a signature that verified against a trusted key; {@code false}
+     * when it was loaded unsigned, which only development mode allows.
+     */
+    public boolean signed() {
+        return manifest.signature() != null;
+    }
 }

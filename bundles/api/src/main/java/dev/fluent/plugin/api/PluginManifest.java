@@ -51,4 +51,13 @@ public record PluginManifest(
     public boolean requests(Capability capability) {
         return capabilities.contains(capability);
     }
+
+    /** The key id part of {@link #signature()}, or {@code null} when the manifest is unsigned. */
+    public String signatureKeyId() {
+        if (signature == null) {
+            return null;
+        }
+        String[] parts = signature.split(":", -1);
+        return parts.length == 3 ? parts[1] : null;
+    }
 }

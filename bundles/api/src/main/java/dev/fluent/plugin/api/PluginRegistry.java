@@ -16,12 +16,33 @@ public interface PluginRegistry {
      */
     PluginInfo load(Path folder) throws PluginException;
 
+    /**
+     * Loads a plugin, remembered across restarts of the container or not.
+     *
+     * @param remember whether the platform loads it again after a restart ({@link #load(Path)} does); the
+     *        watched plugin folder passes {@code false}, as it finds its plugins again by itself
+     */
+    PluginInfo load(Path folder, boolean remember) throws PluginException;
+
+    /**
+     * Replaces a loaded plugin by the version now in its folder. The new version passes every load check
+     * and is compiled before it replaces the old one, atomically: executions in flight finish on the old
+     * version, later ones run on the new. If any check fails, the old version keeps serving.
+     */
+    PluginInfo reload(String pluginId) throws PluginException;
+
+    /** As {@link #reload(String)}, with the new version taken from {@code folder}. */
+    PluginInfo reload(String pluginId, Path folder) throws PluginException;
+
     /** Unregisters the plugin's service; executions in flight finish. */
     void unload(String pluginId) throws PluginException;
 
     List<PluginInfo> list();
 
     Optional<PluginInfo> find(String pluginId);
+
+    /** What a loaded plugin has done: executions, failures by kind, latency percentiles, memory, bytes. */
+    Optional<PluginStats> stats(String pluginId);
 
     /** Runs one request through a loaded plugin; the same path its {@link Engine} service takes. */
     EngineResponse execute(String pluginId, EngineRequest request) throws PluginException;

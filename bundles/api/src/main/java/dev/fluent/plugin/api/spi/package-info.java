@@ -1,6 +1,7 @@
 /**
- * Service provider interfaces: what other bundles implement to extend the platform (audit sinks today;
- * signature verifiers, trust stores and capability providers as they arrive).
+ * Service provider interfaces: what other bundles implement to extend the platform (audit sinks,
+ * signature verifiers, the trust store and its listeners, the plugin signer, capability providers
+ * and the host functions they define, the operator's policy).
  */
 @Export
 @Version("1.0.0")

@@ -44,6 +44,22 @@ public final class JsonManifestParser implements ManifestParser {
 
     @Override
     public PluginManifest parse(byte[] json) throws PluginException {
+        return new ManifestReader(object(json)).read();
+    }
+
+    /**
+     * RFC 8785 ({@link CanonicalJson}) of the very tree {@link ManifestReader} accepted, without
+     * {@code signature}: one strict read, so duplicate keys and non-integer numbers never reach it.
+     */
+    @Override
+    public byte[] signedContent(byte[] json) throws PluginException {
+        ObjectNode root = object(json);
+        new ManifestReader(root).read();
+        root.remove("signature");
+        return CanonicalJson.write(root);
+    }
+
+    private ObjectNode object(byte[] json) throws PluginException {
         Objects.requireNonNull(json, "json");
         if (json.length > MAX_BYTES) {
             throw invalid(json.length + " bytes; a manifest may be at most " + MAX_BYTES + " bytes (64 KiB)");
@@ -52,7 +68,7 @@ public final class JsonManifestParser implements ManifestParser {
         if (!root.isObject()) {
             throw invalid("expected a JSON object, got " + kind(root));
         }
-        return new ManifestReader((ObjectNode) root).read();
+        return (ObjectNode) root;
     }
 
     /** Strict UTF-8: a malformed byte sequence is an error, not a replacement character. */

@@ -15,7 +15,14 @@ final class ExecutionContext {
     private final String requestId;
     private final Logger pluginLog;
     private int logBudget = LOG_BUDGET_BYTES;
+    // Figures of this execution, for the plugin's statistics.
+    private long bytesIn;
+    private long bytesOut;
+    private long memoryBytes;
+    private int networkRequests;
     private boolean logTruncated;
+    /** The capability side of the execution (grant, host function definitions), or {@code null} at load. */
+    private HostCallContext hostCalls;
 
     /**
      * @param pluginLog where the guest's stdout/stderr goes, or {@code null} to drop it (the plugin was
@@ -33,6 +40,14 @@ final class ExecutionContext {
 
     String requestId() {
         return requestId;
+    }
+
+    HostCallContext hostCalls() {
+        return hostCalls;
+    }
+
+    void hostCalls(HostCallContext value) {
+        hostCalls = value;
     }
 
     /** Sends guest output to the plugin log, within the execution's budget. */
@@ -55,5 +70,35 @@ final class ExecutionContext {
         } else {
             pluginLog.info("[{}] {}", requestId, text);
         }
+    }
+
+    void countBytes(long in, long out) {
+        bytesIn += in;
+        bytesOut += out;
+    }
+
+    void memoryUsed(long bytes) {
+        memoryBytes = Math.max(memoryBytes, bytes);
+    }
+
+    /** Called by the network host functions for every request they make. */
+    void countNetworkRequest() {
+        networkRequests++;
+    }
+
+    long bytesIn() {
+        return bytesIn;
+    }
+
+    long bytesOut() {
+        return bytesOut;
+    }
+
+    long memoryBytes() {
+        return memoryBytes;
+    }
+
+    int networkRequests() {
+        return networkRequests;
     }
 }

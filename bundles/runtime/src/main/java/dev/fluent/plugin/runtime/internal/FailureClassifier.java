@@ -15,7 +15,7 @@ final class FailureClassifier {
     private FailureClassifier() {
     }
 
-    static PluginException classify(String pluginId, Throwable failure, CappedMemory memory, int maxMemoryMb) {
+    static PluginException classify(String pluginId, Throwable failure, PluginMemory memory, int maxMemoryMb) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof PluginException pe) {
                 return pe;

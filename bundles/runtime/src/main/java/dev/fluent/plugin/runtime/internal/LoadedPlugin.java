@@ -1,13 +1,16 @@
 package dev.fluent.plugin.runtime.internal;
 
+import dev.fluent.plugin.api.Capability;
 import dev.fluent.plugin.api.EngineRequest;
 import dev.fluent.plugin.api.EngineResponse;
 import dev.fluent.plugin.api.ErrorCode;
+import dev.fluent.plugin.api.Grant;
 import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.api.PluginInfo;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -20,26 +23,52 @@ import org.slf4j.LoggerFactory;
  */
 final class LoadedPlugin {
 
-    /** Executions one plugin may run at once; one more gets BUSY instead of queueing without bound. */
-    static final int MAX_CONCURRENT_EXECUTIONS = 8;
+    /** Instances (so concurrent executions) of one plugin; one more caller waits briefly, then gets BUSY. */
+    static final int MAX_INSTANCES = 8;
 
     private static final AtomicLong REQUEST_SEQUENCE = new AtomicLong();
     private static final String REQUEST_PREFIX = Long.toString(System.currentTimeMillis() % 1_000_000, 36) + "-";
 
     private final CompiledPlugin compiled;
     private final Instant loadedAt;
-    private final ExecutionService executions;
+    private final Watchdog watchdog;
+    private final PluginStatistics statistics;
+    private final InstancePool pool;
     private final Auditor auditor;
     private final Logger pluginLog;
-    private final Semaphore slots = new Semaphore(MAX_CONCURRENT_EXECUTIONS);
     private final LongAdder executionCount = new LongAdder();
     private final LongAdder failureCount = new LongAdder();
+    private final CapabilityLinker linker;
+    /** The capabilities whose providers the module's imports need. */
+    private final Set<Capability> needed;
+    private final RateLimiter rateLimiter = new RateLimiter();
     private volatile boolean unloaded;
+    /** The version that replaced this one; executions that raced the swap run there. */
+    private volatile LoadedPlugin successor;
 
-    LoadedPlugin(CompiledPlugin compiled, Instant loadedAt, ExecutionService executions, Auditor auditor) {
+    /**
+     * @param warm an instance already made (at load), handed to the pool
+     */
+    LoadedPlugin(CompiledPlugin compiled, PluginInstance warm, Instant loadedAt, Watchdog watchdog, Auditor auditor,
+            PluginStatistics statistics) {
+        this(compiled, warm, loadedAt, watchdog, auditor, statistics, new CapabilityLinker());
+    }
+
+    /**
+     * @param linker the capability providers and the operator's policy, consulted per execution
+     */
+    LoadedPlugin(CompiledPlugin compiled, PluginInstance warm, Instant loadedAt, Watchdog watchdog, Auditor auditor,
+            PluginStatistics statistics, CapabilityLinker linker) {
+        this.linker = linker;
+        this.needed = CapabilityLinker.needed(compiled.module());
         this.compiled = compiled;
+        this.statistics = statistics;
         this.loadedAt = loadedAt;
-        this.executions = executions;
+        this.watchdog = watchdog;
+        this.pool = new InstancePool(compiled.id(), MAX_INSTANCES);
+        if (warm != null) {
+            pool.offer(warm);
+        }
         this.auditor = auditor;
         // Guest stdout/stderr reach the log only with LoggingAccess: a plugin without it computes silently.
         this.pluginLog = compiled.manifest().requests(dev.fluent.plugin.api.Capability.LOGGING_ACCESS)
@@ -55,37 +84,142 @@ final class LoadedPlugin {
         return compiled;
     }
 
+    /** Whether the module imports host functions of {@code capability}. */
+    boolean needs(Capability capability) {
+        return needed.contains(capability);
+    }
+
+    /** New executions fail with UNLOADED; those in flight finish on their instances. */
     void markUnloaded() {
         unloaded = true;
+        pool.close();
+    }
+
+    /**
+     * This version was replaced: executions in flight finish here, any that arrive late (they read the
+     * old version just before the swap) run on the successor, so a reload fails no request.
+     */
+    void retire(LoadedPlugin next) {
+        successor = next;
+        markUnloaded();
     }
 
     EngineResponse execute(EngineRequest request) throws PluginException {
+        LoadedPlugin next = successor;
+        if (next != null) {
+            return next.execute(request);
+        }
         String id = id();
         String requestId = REQUEST_PREFIX + Long.toString(REQUEST_SEQUENCE.incrementAndGet(), 36);
         long started = System.nanoTime();
+        ExecutionContext ctx = new ExecutionContext(id, requestId, pluginLog);
         executionCount.increment();
         try {
-            if (unloaded) {
-                throw new PluginException(ErrorCode.UNLOADED, id, "plugin " + id + " was unloaded");
-            }
-            if (!slots.tryAcquire()) {
-                throw new PluginException(ErrorCode.BUSY, id, "plugin " + id + " is already running "
-                        + MAX_CONCURRENT_EXECUTIONS + " executions; retry later");
-            }
-            try {
-                ExecutionContext ctx = new ExecutionContext(id, requestId, pluginLog);
-                EngineResponse response = executions.run(id, compiled.manifest().permissions().maxExecutionTimeMs(),
-                        () -> Sandbox.execute(compiled, request, ctx));
-                auditor.success(id, "execute", requestId, Map.of("duration_us", micros(started)));
-                return response;
-            } finally {
-                slots.release();
-            }
+            EngineResponse response = run(request, ctx);
+            statistics.record(System.nanoTime() - started, null, ctx);
+            auditor.success(id, "execute", requestId, details(started, ctx));
+            return response;
         } catch (PluginException e) {
+            LoadedPlugin replacement = successor;
+            if (e.code() == ErrorCode.UNLOADED && replacement != null) {
+                executionCount.decrement();
+                return replacement.execute(request);
+            }
             failureCount.increment();
-            auditor.failure(id, "execute", requestId, e, Map.of("duration_us", micros(started)));
+            statistics.record(System.nanoTime() - started, e.code(), ctx);
+            auditor.failure(id, "execute", requestId, e, details(started, ctx));
             throw e;
         }
+    }
+
+    /** One execution on a pooled instance, on this thread, under the plugin's deadline. */
+    private EngineResponse run(EngineRequest request, ExecutionContext ctx) throws PluginException {
+        String id = id();
+        if (unloaded) {
+            throw new PluginException(ErrorCode.UNLOADED, id, "plugin " + id + " was unloaded");
+        }
+        Guard.checkCallerNotInterrupted(id);
+        Grant grant = linker.policy().grant(compiled.manifest());
+        long timeoutMillis = grant.permissions().maxExecutionTimeMs();
+        admit(grant, ctx, timeoutMillis);
+        Watchdog.Deadline deadline = watchdog.arm(timeoutMillis);
+        PluginInstance instance = null;
+        boolean slot = false;
+        boolean reusable = false;
+        EngineResponse response = null;
+        Throwable failure = null;
+        try {
+            instance = pool.borrow(deadline.remainingNanos());
+            slot = true;
+            if (instance == null) {
+                instance = PluginInstance.create(compiled, ctx);
+            }
+            response = instance.call(request, ctx);
+            reusable = true;
+        } catch (PluginException e) {
+            // The guest answered with an error of its own, through the ABI: it is in a sound state.
+            reusable = e.code() == ErrorCode.PLUGIN_ERROR;
+            failure = e;
+        } catch (Throwable t) {
+            failure = t;
+        }
+        boolean fired = watchdog.disarm(deadline);
+        if (instance != null) {
+            ctx.memoryUsed(GuestMemory.size(instance.memory()));
+        }
+        if (slot) {
+            if (reusable && !fired) {
+                pool.release(instance);
+            } else {
+                pool.discard();
+            }
+        }
+        if (failure == null) {
+            return response;
+        }
+        if (failure instanceof PluginException pe && !fired) {
+            throw pe;
+        }
+        throw Guard.failure(id, failure, fired, timeoutMillis, instance == null ? null : instance.memory(),
+                compiled.manifest().permissions().maxMemoryMb());
+    }
+
+    /**
+     * The capability checks before guest code runs: every provider the plugin needs is running (else it is
+     * suspended), the rate limit has room; then the execution gets its host functions under {@code grant}.
+     */
+    private void admit(Grant grant, ExecutionContext ctx, long timeoutMillis) throws PluginException {
+        String id = id();
+        Capability missing = linker.unavailable(needed, grant);
+        if (missing != null) {
+            throw new PluginException(ErrorCode.CAPABILITY_UNAVAILABLE, id, "capability " + missing
+                    + " unavailable: no provider of it is running, so plugin " + id + " is suspended until one"
+                    + " starts (Karaf feature fluent-plugin-host-…, see docs/capabilities.md)");
+        }
+        int rate = grant.permissions().rateLimitRequestsPerMinute();
+        long waitMillis = linker.rateLimits() ? rateLimiter.tryAcquire(rate, System.nanoTime()) : 0;
+        if (waitMillis > 0) {
+            throw new PluginException(ErrorCode.RATE_LIMITED, id, "rate limited: plugin " + id + " may run " + rate
+                    + " times per minute (rate_limit_requests_per_minute); retry in " + waitMillis + " ms");
+        }
+        ctx.hostCalls(new HostCallContext(ctx, grant, linker.definitions(needed, grant), auditor,
+                System.nanoTime() + timeoutMillis * 1_000_000));
+    }
+
+    /** The execute audit entry's details: duration, and what the plugin did with its grant. */
+    private static Map<String, String> details(long startedNanos, ExecutionContext ctx) {
+        HostCallContext calls = ctx.hostCalls();
+        if (calls == null) {
+            return Map.of("duration_us", micros(startedNanos));
+        }
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("duration_us", micros(startedNanos));
+        details.putAll(calls.summary());
+        return details;
+    }
+
+    PluginStatistics statistics() {
+        return statistics;
     }
 
     PluginInfo info() {

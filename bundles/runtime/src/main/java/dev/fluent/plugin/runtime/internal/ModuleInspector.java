@@ -13,6 +13,7 @@ import dev.fluent.plugin.api.Capability;
 import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.api.PluginManifest;
+import dev.fluent.plugin.api.spi.StandardHostFunction;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,17 +35,9 @@ final class ModuleInspector {
     /** The host module capability functions live in (docs/abi.md). */
     static final String FLUENT_MODULE = "fluent";
 
-    /** Host functions reserved in module {@code fluent}, and the capability each belongs to. */
-    static final Map<String, Capability> FLUENT_FUNCTIONS = Map.of(
-            "log", Capability.LOGGING_ACCESS,
-            "http_request", Capability.NETWORK_ACCESS,
-            "fs_read", Capability.FILE_SYSTEM_READ,
-            "fs_write", Capability.FILE_SYSTEM_WRITE,
-            "env_get", Capability.ENVIRONMENT_ACCESS,
-            "config_get", Capability.CONFIGURATION_ACCESS,
-            "cache_get", Capability.CACHE_ACCESS,
-            "cache_put", Capability.CACHE_ACCESS,
-            "metric", Capability.METRICS_ACCESS);
+    /** Host functions of module {@code fluent}: the ABI's, each with its capability and type. */
+    static final List<String> FLUENT_FUNCTIONS = java.util.Arrays.stream(StandardHostFunction.values())
+            .map(StandardHostFunction::functionName).sorted().toList();
 
     private static final FunctionType ABI_VERSION_TYPE = FunctionType.of(List.of(), List.of(I32));
     private static final FunctionType ALLOC_TYPE = FunctionType.of(List.of(I32), List.of(I32));
@@ -92,18 +85,23 @@ final class ModuleInspector {
                     wasi.add(imp.name());
                 }
                 case FLUENT_MODULE -> {
-                    Capability needed = FLUENT_FUNCTIONS.get(imp.name());
-                    if (needed == null) {
+                    // Checked against the ABI, not the providers running now: a plugin whose provider is
+                    // stopped loads and stays suspended until it starts (CapabilityLinker).
+                    StandardHostFunction offered = StandardHostFunction.named(imp.name()).orElse(null);
+                    if (offered == null) {
                         throw refused(id, "import " + qualified + " is not a host function of the platform"
-                                + " (known: " + String.join(", ", new java.util.TreeSet<>(FLUENT_FUNCTIONS.keySet()))
-                                + ")");
+                                + " (known: " + String.join(", ", FLUENT_FUNCTIONS) + ")");
                     }
-                    if (!manifest.requests(needed)) {
+                    Capability needed = offered.capability().orElse(null);
+                    if (needed != null && !manifest.requests(needed)) {
                         throw refused(id, "import " + qualified + " needs capability " + needed
-                                + ", which the manifest does not declare");
+                                + ", which the manifest does not declare; add \"" + needed
+                                + "\" to its capabilities or remove the import");
                     }
-                    throw refused(id, "import " + qualified + " belongs to capability " + needed
-                            + ", and no provider of it is installed in this platform");
+                    FunctionType expected = CapabilityLinker.typeOf(offered);
+                    if (!expected.equals(type)) {
+                        throw refused(id, "import " + qualified + " has type " + type + ", expected " + expected);
+                    }
                 }
                 default -> throw refused(id, "import " + qualified + ": module '" + imp.module()
                         + "' is not offered; a plugin may import only from '" + WasiSubset.MODULE

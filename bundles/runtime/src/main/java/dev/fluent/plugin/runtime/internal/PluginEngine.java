@@ -4,33 +4,37 @@ import dev.fluent.plugin.api.Engine;
 import dev.fluent.plugin.api.EngineRequest;
 import dev.fluent.plugin.api.EngineResponse;
 import dev.fluent.plugin.api.PluginException;
+import java.util.function.Supplier;
 
-/** The {@link Engine} service object of one loaded plugin. */
+/**
+ * The {@link Engine} service object of one plugin id. It stays registered across reloads and always runs
+ * the version loaded now.
+ */
 final class PluginEngine implements Engine {
 
-    private final LoadedPlugin plugin;
+    private final Supplier<LoadedPlugin> current;
 
-    PluginEngine(LoadedPlugin plugin) {
-        this.plugin = plugin;
+    PluginEngine(Supplier<LoadedPlugin> current) {
+        this.current = current;
     }
 
     @Override
     public String pluginId() {
-        return plugin.id();
+        return current.get().id();
     }
 
     @Override
     public String engineType() {
-        return plugin.compiled().manifest().engineType();
+        return current.get().compiled().manifest().engineType();
     }
 
     @Override
     public EngineResponse execute(EngineRequest request) throws PluginException {
-        return plugin.execute(request);
+        return current.get().execute(request);
     }
 
     @Override
     public String toString() {
-        return "Engine[" + plugin.id() + "]";
+        return "Engine[" + current.get().id() + "]";
     }
 }

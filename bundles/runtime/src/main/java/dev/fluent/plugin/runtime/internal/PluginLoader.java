@@ -1,9 +1,5 @@
 package dev.fluent.plugin.runtime.internal;
 
-import com.dylibso.chicory.compiler.InterpreterFallback;
-import com.dylibso.chicory.compiler.MachineFactoryCompiler;
-import com.dylibso.chicory.runtime.Instance;
-import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import dev.fluent.plugin.api.ErrorCode;
@@ -20,10 +16,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.function.Function;
 
 /**
- * The load path of design §5 for one plugin folder: manifest → expiry → checksum → wasm parse → import
+ * The load path of design §5 for one plugin folder: manifest → expiry → checksum → signature ({@link TrustGate})
+ * → wasm parse → import
  * and export checks → compile → a first instantiation that proves the module starts and speaks our ABI.
  * Each step fails with its own error code; nothing is registered here.
  */
@@ -40,17 +36,29 @@ final class PluginLoader {
     static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
     private final ManifestParser parser;
-    private final ExecutionService executions;
+    private final Watchdog watchdog;
+    private final CompileCache compileCache;
     private final Clock clock;
+    private final TrustGate trust;
 
-    PluginLoader(ManifestParser parser, ExecutionService executions, Clock clock) {
+    /** A plugin that passed every check, with the instance that proved it starts (the pool's first). */
+    record Loaded(CompiledPlugin compiled, PluginInstance warmInstance) {
+    }
+
+    PluginLoader(ManifestParser parser, Watchdog watchdog, CompileCache compileCache, Clock clock, TrustGate trust) {
         this.parser = parser;
-        this.executions = executions;
+        this.trust = trust;
+        this.watchdog = watchdog;
+        this.compileCache = compileCache;
         this.clock = clock;
     }
 
     /** Reads and validates only the manifest: the first steps of {@link #load}. */
     PluginManifest readManifest(Path folder) throws PluginException {
+        return parser.parse(readManifestBytes(folder));
+    }
+
+    private static byte[] readManifestBytes(Path folder) throws PluginException {
         if (!Files.isDirectory(folder)) {
             throw new PluginException(ErrorCode.PLUGIN_NOT_FOUND, null,
                     folder + " is not a plugin folder (expected a folder holding manifest.json and plugin.wasm)");
@@ -59,12 +67,13 @@ final class PluginLoader {
         if (!Files.isRegularFile(manifestFile)) {
             throw new PluginException(ErrorCode.MANIFEST_MISSING, null, "no " + MANIFEST_FILE + " in " + folder);
         }
-        return parser.parse(readBounded(manifestFile, MAX_MANIFEST_BYTES, ErrorCode.MANIFEST_INVALID, null));
+        return readBounded(manifestFile, MAX_MANIFEST_BYTES, ErrorCode.MANIFEST_INVALID, null);
     }
 
-    CompiledPlugin load(Path folder) throws PluginException {
+    Loaded load(Path folder) throws PluginException {
         long started = System.nanoTime();
-        PluginManifest manifest = readManifest(folder);
+        byte[] manifestJson = readManifestBytes(folder);
+        PluginManifest manifest = parser.parse(manifestJson);
         String id = manifest.name();
         checkValidity(manifest);
 
@@ -74,6 +83,7 @@ final class PluginLoader {
         }
         byte[] wasm = readBounded(wasmFile, MAX_WASM_BYTES, ErrorCode.WASM_INVALID, id);
         checkChecksum(manifest, wasm);
+        trust.check(manifest, manifestJson);
 
         WasmModule module;
         try {
@@ -84,31 +94,56 @@ final class PluginLoader {
         }
         List<String> wasiImports = ModuleInspector.inspect(module, manifest);
 
-        Function<Instance, Machine> machineFactory;
+        CompileCache.Compiled machine;
         try {
-            // FAIL rather than fall back: the interpreter does not honour interruption on every loop,
-            // so a function it ran could not be stopped at its deadline.
-            machineFactory = MachineFactoryCompiler.builder(module)
-                    .withInterpreterFallback(InterpreterFallback.FAIL)
-                    .compile();
+            machine = compileCache.compile(manifest.checksum(), module);
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             throw new PluginException(ErrorCode.COMPILE_FAILED, id, "the module could not be compiled: " + describe(e));
         }
+        CompiledPlugin compiled = new CompiledPlugin(manifest, folder, machine.module(), machine.machineFactory(),
+                wasiImports, ModuleInspector.exports(module).containsKey(ModuleInspector.EXPORT_INITIALIZE),
+                wasm.length, (System.nanoTime() - started) / 1_000_000);
+        PluginInstance warm = probe(compiled);
+        return new Loaded(new CompiledPlugin(manifest, folder, machine.module(), machine.machineFactory(), wasiImports,
+                compiled.hasInitialize(), wasm.length, (System.nanoTime() - started) / 1_000_000), warm);
+    }
 
-        CompiledPlugin compiled = new CompiledPlugin(manifest, folder, module, machineFactory, wasiImports,
-                ModuleInspector.exports(module).containsKey(ModuleInspector.EXPORT_INITIALIZE), wasm.length,
-                (System.nanoTime() - started) / 1_000_000);
-        int version = executions.run(id, manifest.permissions().maxExecutionTimeMs(),
-                () -> Sandbox.abiVersion(compiled, new ExecutionContext(id, "load", null)));
+    /**
+     * Instantiates the plugin once, under its deadline, and asks its ABI version: proof that the module
+     * starts and speaks our ABI before anything is registered.
+     */
+    private PluginInstance probe(CompiledPlugin compiled) throws PluginException {
+        String id = compiled.id();
+        Guard.checkCallerNotInterrupted(id);
+        long timeoutMillis = compiled.manifest().permissions().maxExecutionTimeMs();
+        Watchdog.Deadline deadline = watchdog.arm(timeoutMillis);
+        PluginInstance instance = null;
+        int version = 0;
+        Throwable failure = null;
+        try {
+            instance = PluginInstance.create(compiled, new ExecutionContext(id, "load", null));
+            version = instance.abiVersion();
+        } catch (Throwable t) {
+            failure = t;
+        }
+        boolean fired = watchdog.disarm(deadline);
+        if (failure != null || fired) {
+            PluginException e = Guard.failure(id, failure, fired, timeoutMillis,
+                    instance == null ? null : instance.memory(), compiled.manifest().permissions().maxMemoryMb());
+            throw new PluginException(e.code(), id, "the module failed to start: " + e.getMessage(), e);
+        }
         if (version != Abi.VERSION) {
             throw new PluginException(ErrorCode.ABI_MISMATCH, id, "the module speaks ABI v" + version
                     + "; this platform speaks v" + Abi.VERSION);
         }
-        return new CompiledPlugin(manifest, folder, module, machineFactory, wasiImports, compiled.hasInitialize(),
-                wasm.length, (System.nanoTime() - started) / 1_000_000);
+        if (!instance.reset()) {
+            return null;
+        }
+        return instance;
     }
 
-    private void checkValidity(PluginManifest manifest) throws PluginException {
+    /** Refuses a plugin past {@code expires_at} or before {@code created_at}, allowing {@link #CLOCK_SKEW}. */
+    void checkValidity(PluginManifest manifest) throws PluginException {
         Instant now = clock.instant();
         if (manifest.expiresAt() != null && now.isAfter(manifest.expiresAt().plus(CLOCK_SKEW))) {
             throw new PluginException(ErrorCode.EXPIRED, manifest.name(),

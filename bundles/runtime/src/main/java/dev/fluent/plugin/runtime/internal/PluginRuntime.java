@@ -7,56 +7,157 @@ import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.ManifestParser;
 import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.api.PluginInfo;
+import dev.fluent.plugin.api.PluginManifest;
 import dev.fluent.plugin.api.PluginRegistry;
+import dev.fluent.plugin.api.PluginStats;
+import dev.fluent.plugin.api.Capability;
 import dev.fluent.plugin.api.spi.AuditSink;
+import dev.fluent.plugin.api.spi.CapabilityProvider;
+import dev.fluent.plugin.api.spi.TrustListener;
+import dev.fluent.plugin.api.spi.TrustStore;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * The plugin registry: loads plugins through {@link PluginLoader}, registers each as an {@link Engine}
- * service, runs and unloads them. Every action, successful or not, is audited.
+ * service, runs and unloads them. Every action, successful or not, is audited. As a {@link TrustListener}
+ * it unloads the plugins whose signing key stops being trusted; {@link #revalidate} also unloads those
+ * that expire while loaded.
  */
-@Component(service = PluginRegistry.class, immediate = true)
-public final class PluginRuntime implements PluginRegistry {
+@Component(service = {PluginRegistry.class, TrustListener.class}, immediate = true, configurationPid = TrustGate.PID)
+public final class PluginRuntime implements PluginRegistry, TrustListener {
 
-    /** Worker threads shared by all plugins. */
-    static final int MAX_WORKERS = 64;
+    private static final Logger LOG = LoggerFactory.getLogger(PluginRuntime.class);
 
     private final BundleContext bundleContext;
     private final Auditor auditor;
-    private final ExecutionService executions;
+    private final Watchdog watchdog;
+    private final CompileCache compileCache;
     private final PluginLoader loader;
+    private final TrustGate trust;
     private final Clock clock;
     private final Map<String, Registered> plugins = new ConcurrentHashMap<>();
+    private final RememberedPlugins remembered;
+    /** The capability providers present and the operator's policy (the same configuration, other keys). */
+    private final CapabilityLinker linker = new CapabilityLinker();
 
-    private record Registered(LoadedPlugin plugin, ServiceRegistration<Engine> registration) {
+    /**
+     * One plugin id's place in the registry: its Engine service, registered once, and the version that
+     * serves now, swapped by a reload.
+     */
+    private static final class Registered {
+        private volatile LoadedPlugin plugin;
+        private ServiceRegistration<Engine> registration;
+        private ServiceRegistration<PluginStatsMBean> statsMBean;
+
+        Registered(LoadedPlugin plugin) {
+            this.plugin = plugin;
+        }
+
+        LoadedPlugin plugin() {
+            return plugin;
+        }
+
+        ServiceRegistration<Engine> registration() {
+            return registration;
+        }
     }
 
     @Activate
-    public PluginRuntime(BundleContext bundleContext, @Reference ManifestParser manifestParser) {
-        this(bundleContext, manifestParser, Clock.systemUTC());
+    public PluginRuntime(BundleContext bundleContext, @Reference ManifestParser manifestParser,
+            Map<String, Object> configuration) {
+        this(bundleContext, manifestParser, Clock.systemUTC(), dataDirectory());
+        trust.setDevelopmentMode(TrustGate.developmentMode(configuration));
+        linker.setPolicy(new OperatorPolicy(configuration));
+        trust.starting();
+        trust.startSweep(this::revalidate);
+        Thread restore = new Thread(this::restoreRemembered, "fluent-plugin-restore");
+        restore.setDaemon(true);
+        restore.start();
     }
 
-    PluginRuntime(BundleContext bundleContext, ManifestParser manifestParser, Clock clock) {
+    /**
+     * @param dataDirectory the platform's own folder for state kept across restarts (compiled modules …),
+     *        or {@code null} to keep nothing on disk
+     */
+    PluginRuntime(BundleContext bundleContext, ManifestParser manifestParser, Clock clock, Path dataDirectory) {
         this.bundleContext = bundleContext;
         this.clock = clock;
         this.auditor = new Auditor(clock);
-        this.executions = new ExecutionService(MAX_WORKERS);
-        this.loader = new PluginLoader(manifestParser, executions, clock);
+        this.watchdog = new Watchdog();
+        this.compileCache = new CompileCache(dataDirectory == null ? null : dataDirectory.resolve("compile-cache"));
+        this.trust = new TrustGate(manifestParser);
+        this.loader = new PluginLoader(manifestParser, watchdog, compileCache, clock, trust);
+        this.remembered = new RememberedPlugins(dataDirectory);
+    }
+
+    /**
+     * Loads again, in parallel, the plugins loaded by command before the last stop. One that no longer
+     * passes its checks is reported (and audited) and forgotten only when its folder is gone.
+     */
+    void restoreRemembered() {
+        Map<String, Path> all = remembered.all();
+        if (all.isEmpty()) {
+            return;
+        }
+        long started = System.nanoTime();
+        int threads = Math.max(1, Math.min(all.size(), Runtime.getRuntime().availableProcessors()));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "fluent-plugin-restore");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> tasks = new ArrayList<>();
+            all.forEach((id, source) -> tasks.add(pool.submit(() -> {
+                try {
+                    load(source, true);
+                } catch (PluginException e) {
+                    if (e.code() == ErrorCode.PLUGIN_NOT_FOUND) {
+                        remembered.forget(id);
+                    }
+                    LOG.warn("Plugin {} loaded before the restart could not be loaded again: {}", id, e.toString());
+                }
+            })));
+            for (Future<?> task : tasks) {
+                task.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.error("Restoring plugins failed", e.getCause());
+        } finally {
+            pool.shutdown();
+        }
+        LOG.info("Loaded {} remembered plugin(s) again in {} ms", all.size(), (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** {@code ${karaf.data}/fluent-plugin}, or nothing outside Karaf. */
+    private static Path dataDirectory() {
+        String data = System.getProperty("karaf.data");
+        return data == null ? null : Path.of(data, "fluent-plugin");
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -68,6 +169,103 @@ public final class PluginRuntime implements PluginRegistry {
         auditor.removeSink(sink);
     }
 
+    /** A capability provider started: the plugins it was missing for resume. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addCapabilityProvider(CapabilityProvider provider, Map<String, Object> properties) {
+        Capability capability = provider.capability();
+        boolean before = linker.provider(capability) != null;
+        Object ranking = properties.get(org.osgi.framework.Constants.SERVICE_RANKING);
+        Object serviceId = properties.get(org.osgi.framework.Constants.SERVICE_ID);
+        if (linker.add(provider, ranking instanceof Integer r ? r : 0, serviceId instanceof Long l ? l : 0L) && !before) {
+            capabilityChanged(capability, "resume", "a provider of " + capability + " started");
+        }
+    }
+
+    /** A capability provider stopped: the plugins that need it are suspended while no other serves. */
+    void removeCapabilityProvider(CapabilityProvider provider) {
+        Capability capability = provider.capability();
+        linker.remove(provider);
+        if (linker.provider(capability) == null) {
+            capabilityChanged(capability, "suspend", "capability " + capability + " unavailable: its provider stopped");
+        }
+    }
+
+    /**
+     * Turns enforcement of {@code rate_limit_requests_per_minute} off or on, for tests and benchmarks that
+     * run plugins faster than their manifests allow. Not configurable: production always enforces it.
+     */
+    void enforceRateLimits(boolean enforced) {
+        linker.rateLimits(enforced);
+    }
+
+    private void capabilityChanged(Capability capability, String action, String reason) {
+        for (Registered r : plugins.values()) {
+            if (r.plugin().needs(capability)) {
+                auditor.success(r.plugin().id(), action, capability.manifestName(), Map.of("reason", reason));
+            }
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setTrustStore(TrustStore store) {
+        trust.bind(store);
+    }
+
+    void unsetTrustStore(TrustStore store) {
+        trust.unbind(store);
+    }
+
+    /** {@value TrustGate#DEVELOPMENT_MODE} changed: turning it off unloads the plugins loaded unsigned. */
+    @Modified
+    void modified(Map<String, Object> configuration) {
+        trust.setDevelopmentMode(TrustGate.developmentMode(configuration));
+        linker.setPolicy(new OperatorPolicy(configuration));
+        revalidate();
+    }
+
+    @Override
+    public void trustChanged(String keyId, Change change) {
+        auditor.success(null, "trust", keyId, Map.of("change", change.name()));
+        revalidate();
+    }
+
+    /**
+     * Unloads, and audits, every plugin that lost its right to run: expired, signed by a key that was
+     * revoked or is no longer trusted, or unsigned while development mode is off.
+     */
+    void revalidate() {
+        List<Registered> loaded = plugins.values().stream()
+                .sorted(Comparator.comparing(r -> r.plugin().compiled().id())).toList();
+        for (Registered r : loaded) {
+            PluginManifest manifest = r.plugin().compiled().manifest();
+            PluginException reason;
+            try {
+                loader.checkValidity(manifest);
+                reason = trust.withdrawn(manifest);
+            } catch (PluginException expired) {
+                reason = expired;
+            }
+            if (reason != null) {
+                withdraw(r, reason);
+            }
+        }
+    }
+
+    private void withdraw(Registered r, PluginException reason) {
+        String id = r.plugin().compiled().id();
+        synchronized (plugins) {
+            if (!plugins.remove(id, r)) {
+                return; // unloaded or replaced meanwhile
+            }
+        }
+        r.plugin().markUnloaded();
+        unregisterQuietly(r.registration());
+        unregisterQuietly(r.statsMBean);
+        auditor.success(id, "unload", r.plugin().compiled().source().toString(),
+                Map.of("reason", reason.code().name(), "cause", reason.getMessage()));
+    }
+
     @Deactivate
     void deactivate() {
         for (String id : List.copyOf(plugins.keySet())) {
@@ -75,24 +273,34 @@ public final class PluginRuntime implements PluginRegistry {
             if (r != null) {
                 r.plugin().markUnloaded();
                 unregisterQuietly(r.registration());
+                unregisterQuietly(r.statsMBean);
             }
         }
-        executions.close();
+        trust.close();
+        watchdog.close();
     }
 
     @Override
     public PluginInfo load(Path folder) throws PluginException {
+        return load(folder, true);
+    }
+
+    @Override
+    public PluginInfo load(Path folder, boolean remember) throws PluginException {
         Path source = folder.toAbsolutePath().normalize();
         String resource = source.toString();
-        CompiledPlugin compiled;
+        PluginLoader.Loaded loaded;
         try {
-            compiled = loader.load(source);
+            loaded = loader.load(source);
+            linker.checkLoad(loaded.compiled().manifest());
         } catch (PluginException e) {
             auditor.failure(e.pluginId(), "load", resource, e, Map.of());
             throw e;
         }
+        CompiledPlugin compiled = loaded.compiled();
         String id = compiled.id();
-        LoadedPlugin plugin = new LoadedPlugin(compiled, clock.instant(), executions, auditor);
+        LoadedPlugin plugin = new LoadedPlugin(compiled, loaded.warmInstance(), clock.instant(), watchdog, auditor,
+                new PluginStatistics(id, clock), linker);
         synchronized (plugins) {
             if (plugins.containsKey(id)) {
                 PluginException e = new PluginException(ErrorCode.ALREADY_LOADED, id, "plugin " + id
@@ -101,18 +309,26 @@ public final class PluginRuntime implements PluginRegistry {
                 auditor.failure(id, "load", resource, e, Map.of());
                 throw e;
             }
-            Hashtable<String, Object> props = new Hashtable<>();
-            props.put(Engine.PLUGIN_ID, id);
-            props.put(Engine.ENGINE_TYPE, compiled.manifest().engineType());
-            props.put(Engine.PLUGIN_VERSION, compiled.manifest().version());
-            ServiceRegistration<Engine> registration = bundleContext == null
-                    ? null
-                    : bundleContext.registerService(Engine.class, new PluginEngine(plugin), props);
-            plugins.put(id, new Registered(plugin, registration));
+            Registered registered = new Registered(plugin);
+            if (bundleContext != null) {
+                registered.registration = bundleContext.registerService(Engine.class,
+                        new PluginEngine(registered::plugin), serviceProperties(compiled));
+                // Karaf's management layer exports services carrying jmx.objectname as MBeans.
+                Hashtable<String, Object> jmx = new Hashtable<>();
+                jmx.put("jmx.objectname", "dev.fluent.plugin:type=Plugin,name=" + javax.management.ObjectName.quote(id));
+                registered.statsMBean = bundleContext.registerService(PluginStatsMBean.class, new PluginStatsView(
+                        () -> registered.plugin().statistics().snapshot(),
+                        () -> registered.plugin().compiled().manifest().version()), jmx);
+            }
+            plugins.put(id, registered);
+        }
+        if (remember) {
+            remembered.remember(id, source);
         }
         auditor.success(id, "load", resource, Map.of(
                 "version", compiled.manifest().version(),
                 "checksum", compiled.manifest().checksum(),
+                "signed_by", compiled.manifest().signature() == null ? "unsigned" : compiled.manifest().signatureKeyId(),
                 "load_ms", Long.toString(compiled.loadMillis())));
         return plugin.info();
     }
@@ -128,9 +344,89 @@ public final class PluginRuntime implements PluginRegistry {
             auditor.failure(pluginId, "unload", null, e, Map.of());
             throw e;
         }
+        remembered.forget(pluginId);
         r.plugin().markUnloaded();
         unregisterQuietly(r.registration());
+        unregisterQuietly(r.statsMBean);
         auditor.success(pluginId, "unload", r.plugin().compiled().source().toString(), Map.of());
+    }
+
+    @Override
+    public PluginInfo reload(String pluginId) throws PluginException {
+        Registered r = plugins.get(pluginId);
+        if (r == null) {
+            PluginException e = notLoaded(pluginId);
+            auditor.failure(pluginId, "reload", null, e, Map.of());
+            throw e;
+        }
+        return reload(pluginId, r.plugin().compiled().source());
+    }
+
+    @Override
+    public PluginInfo reload(String pluginId, Path folder) throws PluginException {
+        Path source = folder.toAbsolutePath().normalize();
+        String resource = source.toString();
+        if (!plugins.containsKey(pluginId)) {
+            PluginException e = notLoaded(pluginId);
+            auditor.failure(pluginId, "reload", resource, e, Map.of());
+            throw e;
+        }
+        // Every check and the compilation happen before anything changes: a new version that fails
+        // leaves the old one serving.
+        PluginLoader.Loaded loaded;
+        try {
+            loaded = loader.load(source);
+            linker.checkLoad(loaded.compiled().manifest());
+            if (!loaded.compiled().id().equals(pluginId)) {
+                throw new PluginException(ErrorCode.MANIFEST_INVALID, pluginId, "the folder holds plugin "
+                        + loaded.compiled().id() + ", not " + pluginId + "; a reload keeps the plugin's name");
+            }
+        } catch (PluginException e) {
+            auditor.failure(pluginId, "reload", resource, e, Map.of());
+            throw e;
+        }
+        CompiledPlugin compiled = loaded.compiled();
+        Registered current = plugins.get(pluginId);
+        LoadedPlugin next = new LoadedPlugin(compiled, loaded.warmInstance(), clock.instant(), watchdog, auditor,
+                current != null ? current.plugin().statistics() : new PluginStatistics(pluginId, clock), linker);
+        LoadedPlugin previous;
+        synchronized (plugins) {
+            Registered r = plugins.get(pluginId);
+            if (r == null) {
+                PluginException e = notLoaded(pluginId);
+                auditor.failure(pluginId, "reload", resource, e, Map.of());
+                throw e;
+            }
+            previous = r.plugin;
+            r.plugin = next;
+            if (r.registration != null) {
+                r.registration.setProperties(serviceProperties(compiled));
+            }
+        }
+        previous.retire(next);
+        if (remembered.all().containsKey(pluginId)) {
+            remembered.remember(pluginId, source);
+        }
+        auditor.success(pluginId, "reload", resource, Map.of(
+                "version", compiled.manifest().version(),
+                "previous_version", previous.compiled().manifest().version(),
+                "checksum", compiled.manifest().checksum(),
+                "load_ms", Long.toString(compiled.loadMillis())));
+        return next.info();
+    }
+
+    private static Hashtable<String, Object> serviceProperties(CompiledPlugin compiled) {
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put(Engine.PLUGIN_ID, compiled.id());
+        props.put(Engine.ENGINE_TYPE, compiled.manifest().engineType());
+        props.put(Engine.PLUGIN_VERSION, compiled.manifest().version());
+        return props;
+    }
+
+    @Override
+    public Optional<PluginStats> stats(String pluginId) {
+        Registered r = plugins.get(pluginId);
+        return r == null ? Optional.empty() : Optional.of(r.plugin().statistics().snapshot());
     }
 
     @Override
@@ -156,6 +452,10 @@ public final class PluginRuntime implements PluginRegistry {
             throw e;
         }
         return r.plugin().execute(request);
+    }
+
+    CompileCache compileCache() {
+        return compileCache;
     }
 
     private static PluginException notLoaded(String pluginId) {

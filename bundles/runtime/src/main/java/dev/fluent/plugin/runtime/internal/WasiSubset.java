@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The part of WASI preview 1 a plugin gets (docs/abi.md): what the Rust and C standard libraries need to
@@ -43,7 +44,8 @@ final class WasiSubset {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private record Function(FunctionType type, java.util.function.Function<ExecutionContext, WasmFunctionHandle> body) {
+    private record Function(FunctionType type,
+            java.util.function.Function<Supplier<ExecutionContext>, WasmFunctionHandle> body) {
     }
 
     private static final Map<String, Function> FUNCTIONS = new LinkedHashMap<>();
@@ -56,7 +58,7 @@ final class WasiSubset {
         define("clock_res_get", List.of(I32, I32), ctx -> WasiSubset::clockRes);
         define("clock_time_get", List.of(I32, I64, I32), ctx -> WasiSubset::clockTime);
         define("random_get", List.of(I32, I32), ctx -> WasiSubset::random);
-        define("fd_write", List.of(I32, I32, I32, I32), ctx -> (inst, a) -> fdWrite(ctx, inst, a));
+        define("fd_write", List.of(I32, I32, I32, I32), ctx -> (inst, a) -> fdWrite(ctx.get(), inst, a));
         define("fd_read", List.of(I32, I32, I32, I32), ctx -> WasiSubset::fdRead);
         define("fd_close", List.of(I32), ctx -> (inst, a) -> errno(isStdio(a[0]) ? SUCCESS : EBADF));
         define("fd_fdstat_get", List.of(I32, I32), ctx -> WasiSubset::fdstat);
@@ -73,7 +75,7 @@ final class WasiSubset {
     }
 
     private static void define(String name, List<ValType> params,
-            java.util.function.Function<ExecutionContext, WasmFunctionHandle> body) {
+            java.util.function.Function<Supplier<ExecutionContext>, WasmFunctionHandle> body) {
         FUNCTIONS.put(name, new Function(FunctionType.of(params, List.of(I32)), body));
     }
 
@@ -83,8 +85,12 @@ final class WasiSubset {
         return f == null ? null : f.type();
     }
 
-    /** Host functions for the imports a module actually has, bound to one execution. */
-    static List<ImportFunction> bind(List<String> importedNames, ExecutionContext ctx) {
+    /**
+     * Host functions for the imports a module actually has.
+     *
+     * @param ctx the execution being served at the time of a call (instances are reused across executions)
+     */
+    static List<ImportFunction> bind(List<String> importedNames, Supplier<ExecutionContext> ctx) {
         List<ImportFunction> result = new ArrayList<>(importedNames.size());
         for (String name : importedNames) {
             Function f = FUNCTIONS.get(name);

@@ -6,6 +6,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import dev.fluent.plugin.manifest.internal.JsonManifestParser;
 import java.util.function.Consumer;
 
 /** The repository's example plugins, and copies of them a test may change. */
@@ -14,6 +17,22 @@ final class Fixtures {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Fixtures() {
+    }
+
+    /**
+     * A registry outside OSGi with development mode on: the example plugins in the repository are loaded
+     * as they are, signed or not (trust has tests of its own). Their signatures verify against the
+     * development key ({@link Signing#developmentTrust}); copies a test edits are unsigned.
+     *
+     * @param data its data folder (compile cache, remembered plugins), or {@code null} for none
+     */
+    static PluginRuntime developmentRuntime(Path data) {
+        PluginRuntime runtime = new PluginRuntime(null, new JsonManifestParser(), Clock.systemUTC(), data);
+        runtime.modified(Map.of(TrustGate.DEVELOPMENT_MODE, "true"));
+        // Tests and benchmarks run plugins faster than their manifests' rate limits allow.
+        runtime.enforceRateLimits(false);
+        runtime.setTrustStore(Signing.developmentTrust());
+        return runtime;
     }
 
     static Path examples() {
@@ -42,16 +61,30 @@ final class Fixtures {
         }
     }
 
-    /** Rewrites a copied plugin's manifest. */
+    /** Rewrites a copied plugin's manifest, which leaves it unsigned: development mode loads it. */
     static void editManifest(Path folder, Consumer<ObjectNode> edit) {
         try {
             Path file = folder.resolve("manifest.json");
             ObjectNode manifest = (ObjectNode) JSON.readTree(file.toFile());
             edit.accept(manifest);
+            manifest.remove("signature");
             JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), manifest);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Lifts a copied plugin's rate limit to the most a manifest may ask (tests that execute in a tight loop
+     * would otherwise be rate limited) and drops its signature, which that edit breaks: load it in
+     * development mode.
+     */
+    static Path unthrottled(Path folder) {
+        editManifest(folder, m -> {
+            ((ObjectNode) m.get("permissions")).put("rate_limit_requests_per_minute", 60_000);
+            m.remove("signature");
+        });
+        return folder;
     }
 
     /** Replaces a copied plugin's module and sets the manifest's checksum to match it. */

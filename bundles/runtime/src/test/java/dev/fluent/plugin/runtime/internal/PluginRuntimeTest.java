@@ -36,7 +36,7 @@ class PluginRuntimeTest {
 
     @BeforeEach
     void start() {
-        runtime = new PluginRuntime(null, new JsonManifestParser(), Clock.systemUTC());
+        runtime = Fixtures.developmentRuntime(null);
         runtime.addAuditSink(audit::add);
     }
 
@@ -262,5 +262,122 @@ class PluginRuntimeTest {
         } finally {
             callers.shutdownNow();
         }
+    }
+
+    @Test
+    void startsEveryExecutionFromTheInstantiatedState() throws Exception {
+        runtime.load(Fixtures.hostile("stateful"));
+        for (int i = 0; i < 20; i++) {
+            assertEquals("g=1 m=1", runtime.execute("hostile-stateful", EngineRequest.of("x")).content());
+        }
+    }
+
+    @Test
+    void isolatesRequestsAcrossConcurrentCallers() throws Exception {
+        runtime.load(Fixtures.hostile("stateful"));
+        ExecutorService callers = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<String>> results = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                results.add(callers.submit(() -> runtime.execute("hostile-stateful", EngineRequest.of("x")).content()));
+            }
+            for (Future<String> result : results) {
+                assertEquals("g=1 m=1", result.get());
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    @Test
+    void discardsAnInstanceThatTimedOutAndServesTheNextRequest() throws Exception {
+        runtime.load(Fixtures.hostile("loop"));
+        failsWith(ErrorCode.TIMEOUT, () -> runtime.execute("hostile-loop", EngineRequest.of("x")));
+        failsWith(ErrorCode.TIMEOUT, () -> runtime.execute("hostile-loop", EngineRequest.of("x")));
+        assertTrue(!Thread.currentThread().isInterrupted(), "the caller's thread is left clean");
+    }
+
+    @Test
+    void leavesTheCallersThreadUninterruptedAfterManyExecutions() throws Exception {
+        runtime.load(Fixtures.echo());
+        for (int i = 0; i < 500; i++) {
+            echo("x");
+            assertTrue(!Thread.currentThread().isInterrupted());
+        }
+    }
+
+    @Test
+    void compilesOncePerChecksumAndReusesTheCompiledModuleOnDisk() throws Exception {
+        Path cache = temp.resolve("data");
+        PluginRuntime first = Fixtures.developmentRuntime(cache);
+        try {
+            first.load(Fixtures.echo());
+        } finally {
+            first.deactivate();
+        }
+        PluginRuntime second = Fixtures.developmentRuntime(cache);
+        try {
+            second.load(Fixtures.echo());
+            assertEquals("from the cache", second.execute("echo", EngineRequest.of("from the cache")).content());
+            assertEquals(1, second.compileCache().diskHits());
+            assertEquals(0, second.compileCache().compilations());
+        } finally {
+            second.deactivate();
+        }
+    }
+
+    @Test
+    void discardsACorruptedCompileCacheEntryAndRecompiles() throws Exception {
+        Path cache = temp.resolve("data");
+        PluginRuntime first = Fixtures.developmentRuntime(cache);
+        first.load(Fixtures.echo());
+        first.deactivate();
+        try (var entries = Files.list(cache.resolve("compile-cache"))) {
+            for (Path entry : entries.filter(p -> p.toString().endsWith(".classes")).toList()) {
+                byte[] bytes = Files.readAllBytes(entry);
+                bytes[bytes.length / 2] ^= 0x5A;
+                Files.write(entry, bytes);
+            }
+        }
+        PluginRuntime second = Fixtures.developmentRuntime(cache);
+        try {
+            second.load(Fixtures.echo());
+            assertEquals(1, second.compileCache().rejected());
+            assertEquals(1, second.compileCache().compilations());
+            assertEquals("recompiled", second.execute("echo", EngineRequest.of("recompiled")).content());
+        } finally {
+            second.deactivate();
+        }
+    }
+
+    @Test
+    void countsExecutionsFailuresByKindLatencyMemoryAndBytes() throws Exception {
+        runtime.load(Fixtures.echo());
+        runtime.load(Fixtures.hostile("loop"));
+        for (int i = 0; i < 5; i++) {
+            echo("twelve bytes");
+        }
+        failsWith(ErrorCode.TIMEOUT, () -> runtime.execute("hostile-loop", EngineRequest.of("x")));
+        var echoStats = runtime.stats("echo").orElseThrow();
+        assertEquals(5, echoStats.executions());
+        assertEquals(5, echoStats.successes());
+        assertEquals(0, echoStats.failureCount());
+        assertTrue(echoStats.latencyP50Micros() > 0 && echoStats.latencyMaxMicros() >= echoStats.latencyP99Micros());
+        assertTrue(echoStats.memoryHighWaterBytes() >= 17 * 65536, "echo starts with 17 pages");
+        assertTrue(echoStats.bytesIn() > 5 * 12 && echoStats.bytesOut() > 5 * 12);
+        assertTrue(echoStats.lastUsed() != null);
+        var loopStats = runtime.stats("hostile-loop").orElseThrow();
+        assertEquals(1, loopStats.failuresOf(ErrorCode.TIMEOUT));
+        assertEquals(0, loopStats.successes());
+    }
+
+    @Test
+    void keepsStatisticsAcrossAReload() throws Exception {
+        Path folder = Fixtures.copy(Fixtures.echo(), temp.resolve("echo"));
+        runtime.load(folder);
+        echo("one");
+        runtime.reload("echo");
+        echo("two");
+        assertEquals(2, runtime.stats("echo").orElseThrow().executions());
     }
 }

@@ -26,14 +26,20 @@ public class ListCommand implements Action {
         table.column("Capabilities");
         table.column("Executions").alignRight();
         table.column("Failures").alignRight();
+        table.column("Signed by");
         table.column("Source");
         for (PluginInfo info : registry.list()) {
             table.addRow().addContent(info.id(), info.manifest().version(), info.manifest().engineType(),
-                    capabilities(info), info.executions(), info.failures(), info.source());
+                    capabilities(info), info.executions(), info.failures(), signer(info), info.source());
         }
         table.emptyTableText("No plugins loaded (plugin:load <folder> loads one)");
         table.print(System.out);
         return null;
+    }
+
+    /** The key that signed the plugin, or UNSIGNED: loaded without a signature, which only development mode allows. */
+    static String signer(PluginInfo info) {
+        return info.signed() ? info.manifest().signatureKeyId() : "UNSIGNED (development mode)";
     }
 
     static String capabilities(PluginInfo info) {

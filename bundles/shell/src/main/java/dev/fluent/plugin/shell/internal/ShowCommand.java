@@ -50,6 +50,7 @@ public class ShowCommand implements Action {
         row(table, "Max file size", p.maxFileSizeMb() + " MiB");
         row(table, "Rate limit", p.rateLimitRequestsPerMinute() + " requests/min");
         row(table, "Checksum", m.checksum());
+        row(table, "Signed by", ListCommand.signer(info));
         row(table, "Signature", m.signature() == null ? "unsigned" : m.signature());
         row(table, "Created", m.createdAt() == null ? "-" : m.createdAt());
         row(table, "Expires", m.expiresAt() == null ? "never" : m.expiresAt());

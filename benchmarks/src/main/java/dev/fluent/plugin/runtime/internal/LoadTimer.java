@@ -1,0 +1,148 @@
+package dev.fluent.plugin.runtime.internal;
+
+import com.dylibso.chicory.wasm.Parser;
+import com.dylibso.chicory.wasm.WasmModule;
+import dev.fluent.plugin.api.EngineRequest;
+import dev.fluent.plugin.api.PluginManifest;
+import dev.fluent.plugin.manifest.internal.JsonManifestParser;
+import dev.fluent.plugin.api.PluginInfo;
+import dev.fluent.plugin.trust.internal.FolderTrustStore;
+import dev.fluent.plugin.verifier.ed25519.internal.Ed25519Verifier;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Times {@code PluginRuntime.load} (read, verify, parse, compile or fetch the compiled code, first
+ * instantiation: ready to execute) in a fresh JVM, one line of JSON per plugin. Run it twice on the same
+ * data folder to see a restart: the first run compiles (cold), later ones find the compiled code on disk
+ * (warm). {@code order} in the output says which load of the JVM it was: the first pays for loading and
+ * warming up the platform's own code (Jackson, BouncyCastle, Chicory's parser and compiler), a later one
+ * shows the cost of one more plugin.
+ *
+ * <pre>
+ * java -cp benchmarks.jar dev.fluent.plugin.runtime.internal.LoadTimer --label cold --data DIR PLUGIN_FOLDER...
+ * </pre>
+ *
+ * Signed plugins are verified against the development key in {@code examples/keys}, unsigned ones load in
+ * development mode, as on a developer's machine.
+ *
+ * <p>With {@code --breakdown} it does not call {@code load} but runs its steps one by one, in the same order
+ * and the same fresh JVM, and times each: where a cold or warm load spends its time.
+ */
+public final class LoadTimer {
+
+    private LoadTimer() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String label = "run";
+        boolean breakdown = false;
+        Path data = null;
+        List<Path> plugins = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--label" -> label = args[++i];
+                case "--data" -> data = Path.of(args[++i]);
+                case "--breakdown" -> breakdown = true;
+                default -> plugins.add(Path.of(args[i]));
+            }
+        }
+        if (data == null || plugins.isEmpty()) {
+            System.err.println("usage: LoadTimer [--label NAME] --data DIR PLUGIN_FOLDER...");
+            System.exit(2);
+        }
+        Path trustDir = LifecycleFixtures.tempDir("fluent-load-trust-");
+        Path trusted = Files.createDirectories(trustDir.resolve("trusted-keys"));
+        Files.copy(LifecycleFixtures.examples().resolve("keys/dev-signing-key.pub.pem"), trusted.resolve("development.pem"));
+        FolderTrustStore trust = new FolderTrustStore(Map.of(
+                "trusted.keys.dir", trusted.toString(),
+                "development.keys.dir", trustDir.resolve("development-keys").toString(),
+                "scan.interval.seconds", "3600"));
+        trust.addVerifier(new Ed25519Verifier());
+
+        if (breakdown) {
+            for (Path plugin : plugins) {
+                breakdown(label, plugin, data, trust);
+            }
+            trust.deactivate();
+            return;
+        }
+
+        PluginRuntime runtime = LifecycleFixtures.developmentRuntime(data);
+        runtime.setTrustStore(trust);
+        CompileCache cache = runtime.compileCache();
+        try {
+            int order = 0;
+            for (Path plugin : plugins) {
+                order++;
+                long compilations = cache.compilations();
+                long diskHits = cache.diskHits();
+                long memoryHits = cache.memoryHits();
+                long started = System.nanoTime();
+                PluginInfo info = runtime.load(plugin, false);
+                double loadMs = (System.nanoTime() - started) / 1e6;
+                long uptime = ManagementFactory.getRuntimeMXBean().getUptime();
+                String code = cache.compilations() > compilations ? "compiled"
+                        : cache.diskHits() > diskHits ? "disk" : cache.memoryHits() > memoryHits ? "memory" : "?";
+                started = System.nanoTime();
+                runtime.execute(info.id(), EngineRequest.of("64"));
+                double firstExecuteMs = (System.nanoTime() - started) / 1e6;
+                System.out.println(String.format(Locale.ROOT,
+                        "{\"label\":\"%s\",\"order\":%d,\"plugin\":\"%s\",\"signed\":%b,\"load_ms\":%.2f,\"code\":\"%s\","
+                                + "\"first_execute_ms\":%.2f,\"jvm_uptime_at_ready_ms\":%d}",
+                        label, order, info.id(), info.manifest().signature() != null, loadMs, code, firstExecuteMs, uptime));
+            }
+        } finally {
+            runtime.deactivate();
+            trust.deactivate();
+        }
+    }
+
+    /** The steps of {@code PluginLoader.load}, timed one by one. */
+    private static void breakdown(String label, Path plugin, Path data, FolderTrustStore trust) throws Exception {
+        StringBuilder out = new StringBuilder();
+        long t = System.nanoTime();
+        long start = t;
+        JsonManifestParser parser = new JsonManifestParser();
+        byte[] manifestJson = Files.readAllBytes(plugin.resolve(PluginLoader.MANIFEST_FILE));
+        PluginManifest manifest = parser.parse(manifestJson);
+        t = step(out, "manifest", t);
+        byte[] wasm = Files.readAllBytes(plugin.resolve(PluginLoader.WASM_FILE));
+        if (!PluginLoader.sha256(wasm).equals(manifest.checksum())) {
+            throw new IllegalStateException("checksum mismatch");
+        }
+        t = step(out, "checksum", t);
+        if (manifest.signature() != null) {
+            trust.verify(manifest, parser.signedContent(manifestJson));
+        }
+        t = step(out, "signature", t);
+        WasmModule module = Parser.parse(wasm);
+        t = step(out, "wasm_parse", t);
+        List<String> wasi = ModuleInspector.inspect(module, manifest);
+        t = step(out, "inspect", t);
+        CompileCache cache = new CompileCache(data.resolve("compile-cache"));
+        CompileCache.Compiled compiled = cache.compile(manifest.checksum(), module);
+        String code = cache.diskHits() > 0 ? "disk" : "compiled";
+        t = step(out, "compile_" + code, t);
+        CompiledPlugin plugin1 = new CompiledPlugin(manifest, plugin, compiled.module(), compiled.machineFactory(), wasi,
+                ModuleInspector.exports(module).containsKey(ModuleInspector.EXPORT_INITIALIZE), wasm.length, 0);
+        PluginInstance instance = PluginInstance.create(plugin1, new ExecutionContext(manifest.name(), "load", null));
+        t = step(out, "instantiate", t);
+        instance.abiVersion();
+        instance.reset();
+        t = step(out, "abi_probe_reset", t);
+        System.out.println(String.format(Locale.ROOT, "{\"label\":\"%s\",\"plugin\":\"%s\",%s\"total_ms\":%.2f}",
+                label, manifest.name(), out, (t - start) / 1e6));
+    }
+
+    private static long step(StringBuilder out, String name, long since) {
+        long now = System.nanoTime();
+        out.append(String.format(Locale.ROOT, "\"%s_ms\":%.2f,", name, (now - since) / 1e6));
+        return now;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.fluent.plugin.audit.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
+
+/** Configuration PID {@code dev.fluent.plugin.audit}; every key is optional. docs/audit.md describes them. */
+@ObjectClassDefinition(name = "Fluent Plugin Platform: audit log",
+        description = "Where and how the hash-chained audit log is written.")
+@interface AuditConfig {
+
+    @AttributeDefinition(name = "Directory",
+            description = "Folder of the log files; empty means ${karaf.data}/audit.")
+    String directory() default "";
+
+    @AttributeDefinition(name = "Maximum file size (MiB)", min = "1",
+            description = "A file is closed and the next one started before it would grow past this size.")
+    int maxFileSizeMb() default 16;
+
+    @AttributeDefinition(name = "Flush interval (ms)", min = "1",
+            description = "How often written entries are forced to disk (fsync). They are also forced on stop.")
+    int flushIntervalMs() default 100;
+
+    @AttributeDefinition(name = "Queue capacity", min = "16",
+            description = "Entries that may wait for the writer before backpressure applies.")
+    int queueCapacity() default 65536;
+
+    @AttributeDefinition(name = "Backpressure",
+            description = "What a full queue does to the caller: wait up to 'Block timeout' (block), or not at all (drop). "
+                    + "An entry that still finds no room is dropped, counted, logged, and the loss recorded in the chain.",
+            options = {@Option(label = "Block (bounded wait)", value = "block"), @Option(label = "Drop", value = "drop")})
+    String backpressure() default "block";
+
+    @AttributeDefinition(name = "Block timeout (ms)", min = "0",
+            description = "With backpressure 'block': the longest a caller waits for room in the queue.")
+    int blockTimeoutMs() default 1000;
+
+    @AttributeDefinition(name = "Post to EventAdmin",
+            description = "Post every entry on topic dev/fluent/plugin/audit/<ACTION> when EventAdmin is present.")
+    boolean eventAdmin() default true;
+}

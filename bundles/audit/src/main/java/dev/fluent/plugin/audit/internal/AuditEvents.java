@@ -1,0 +1,58 @@
+package dev.fluent.plugin.audit.internal;
+
+import dev.fluent.plugin.api.AuditRecord;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventConstants;
+
+/** The EventAdmin form of an audit entry. */
+final class AuditEvents {
+
+    /** Topics are {@code dev/fluent/plugin/audit/<ACTION>}, e.g. {@code …/audit/EXECUTE}. */
+    static final String TOPIC_PREFIX = "dev/fluent/plugin/audit/";
+
+    private AuditEvents() {
+    }
+
+    static String topic(String action) {
+        StringBuilder b = new StringBuilder(TOPIC_PREFIX);
+        String upper = action.toUpperCase(Locale.ROOT);
+        for (int i = 0; i < upper.length(); i++) {
+            char c = upper.charAt(i);
+            b.append(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' ? c : '_');
+        }
+        if (upper.isEmpty()) {
+            b.append("UNKNOWN");
+        }
+        return b.toString();
+    }
+
+    /**
+     * Properties: {@code seq} (Long), {@code timestamp} (Long, epoch milliseconds, as EventAdmin has it),
+     * {@code time} (RFC 3339 text), {@code plugin_id}, {@code action}, {@code resource}, {@code success}
+     * (Boolean), {@code error}, {@code details} (Map), {@code prev_hash}, {@code hash}, {@code file}; absent
+     * values are left out.
+     */
+    static Event toEvent(AuditRecord r) {
+        Map<String, Object> props = new HashMap<>();
+        props.put("seq", r.seq());
+        props.put(EventConstants.TIMESTAMP, r.timestamp().toEpochMilli());
+        props.put("time", r.timestamp().toString());
+        props.put("plugin_id", r.pluginId());
+        props.put("action", r.action());
+        if (r.resource() != null) {
+            props.put("resource", r.resource());
+        }
+        props.put("success", r.success());
+        if (r.error() != null) {
+            props.put("error", r.error());
+        }
+        props.put("details", r.details());
+        props.put("prev_hash", r.prevHash());
+        props.put("hash", r.hash());
+        props.put("file", r.file());
+        return new Event(topic(r.action()), props);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.fluent.plugin.audit.internal;
+
+import java.nio.file.Path;
+
+/**
+ * The audit writer's settings, checked.
+ *
+ * @param directory folder of the log files
+ * @param maxFileBytes a file is rotated before it would grow past this size
+ * @param flushIntervalMillis how often written entries are forced to disk
+ * @param queueCapacity entries that may wait for the writer
+ * @param backpressure what a full queue does to the caller
+ * @param blockTimeoutMillis with {@link Backpressure#BLOCK}: the longest a caller waits
+ * @param postEvents whether entries go to EventAdmin
+ */
+record AuditSettings(
+        Path directory,
+        long maxFileBytes,
+        long flushIntervalMillis,
+        int queueCapacity,
+        Backpressure backpressure,
+        long blockTimeoutMillis,
+        boolean postEvents) {
+
+    static final long MIB = 1024 * 1024;
+
+    AuditSettings {
+        if (directory == null) {
+            throw new IllegalArgumentException("directory must be set");
+        }
+        require(maxFileBytes >= 1024, "maxFileSizeMb", "at least 1");
+        require(flushIntervalMillis >= 1, "flushIntervalMs", "at least 1");
+        require(queueCapacity >= 16, "queueCapacity", "at least 16");
+        require(blockTimeoutMillis >= 0, "blockTimeoutMs", "0 or more");
+        if (backpressure == null) {
+            throw new IllegalArgumentException("backpressure must be 'block' or 'drop'");
+        }
+    }
+
+    static AuditSettings defaults(Path directory) {
+        return new AuditSettings(directory, 16 * MIB, 100, 65536, Backpressure.BLOCK, 1000, true);
+    }
+
+    static AuditSettings from(AuditConfig config) {
+        String dir = config.directory() == null ? "" : config.directory().trim();
+        Path directory = dir.isEmpty() ? defaultDirectory() : Path.of(dir);
+        return new AuditSettings(directory, config.maxFileSizeMb() * MIB, config.flushIntervalMs(),
+                config.queueCapacity(), Backpressure.parse(config.backpressure()), config.blockTimeoutMs(),
+                config.eventAdmin());
+    }
+
+    /** {@code ${karaf.data}/audit}; outside Karaf, {@code data/audit} under the working directory. */
+    static Path defaultDirectory() {
+        return Path.of(System.getProperty("karaf.data", "data"), "audit");
+    }
+
+    AuditSettings withMaxFileBytes(long bytes) {
+        return new AuditSettings(directory, bytes, flushIntervalMillis, queueCapacity, backpressure, blockTimeoutMillis,
+                postEvents);
+    }
+
+    AuditSettings withQueue(int capacity, Backpressure mode, long timeoutMillis) {
+        return new AuditSettings(directory, maxFileBytes, flushIntervalMillis, capacity, mode, timeoutMillis, postEvents);
+    }
+
+    private static void require(boolean ok, String key, String expected) {
+        if (!ok) {
+            throw new IllegalArgumentException(key + " must be " + expected);
+        }
+    }
+}

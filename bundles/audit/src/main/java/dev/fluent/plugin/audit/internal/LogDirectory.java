@@ -1,0 +1,139 @@
+package dev.fluent.plugin.audit.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The files of the audit log in one folder.
+ *
+ * <ul>
+ *   <li>{@code audit-00000001.jsonl}, {@code audit-00000002.jsonl} …: the log, in order; the highest number is
+ *       the file being appended to. Numbers are consecutive; a gap means a file was removed.</li>
+ *   <li>{@code audit.head}: the sequence number and hash of the last entry forced to disk, and its file. It
+ *       lets verification notice entries cut off the end of the log, which the chain alone cannot show.</li>
+ *   <li>{@code audit-00000001.jsonl.torn-<offset>}: the bytes of a line a crash cut short, moved out of the
+ *       log on restart (see {@link Recovery}).</li>
+ * </ul>
+ */
+final class LogDirectory {
+
+    static final String HEAD = "audit.head";
+    private static final Pattern LOG_FILE = Pattern.compile("audit-(\\d{1,9})\\.jsonl");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path dir;
+
+    /** One log file. */
+    record LogFile(int index, Path path) {
+        String name() {
+            return path.getFileName().toString();
+        }
+    }
+
+    /**
+     * What {@code audit.head} records.
+     *
+     * @param file the log file holding the entry
+     * @param seq the entry's sequence number
+     * @param hash the entry's hash
+     */
+    record Head(String file, long seq, String hash) {
+    }
+
+    LogDirectory(Path dir) {
+        this.dir = dir;
+    }
+
+    Path path() {
+        return dir;
+    }
+
+    static String fileName(int index) {
+        return String.format("audit-%08d.jsonl", index);
+    }
+
+    LogFile file(int index) {
+        return new LogFile(index, dir.resolve(fileName(index)));
+    }
+
+    /** The log files, oldest first. */
+    List<LogFile> list() throws IOException {
+        List<LogFile> files = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return files;
+        }
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "audit-*.jsonl")) {
+            for (Path p : stream) {
+                Matcher m = LOG_FILE.matcher(p.getFileName().toString());
+                if (m.matches() && Files.isRegularFile(p)) {
+                    files.add(new LogFile(Integer.parseInt(m.group(1)), p));
+                }
+            }
+        }
+        files.sort(Comparator.comparingInt(LogFile::index));
+        return files;
+    }
+
+    /** The head, or {@code null} when there is none. */
+    Head readHead() throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(dir.resolve(HEAD));
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        try {
+            JsonNode node = JSON.readTree(bytes);
+            if (node == null || !node.path("seq").canConvertToLong() || !node.path("hash").isTextual()) {
+                throw new IOException("not a head record");
+            }
+            return new Head(node.path("file").asText(), node.path("seq").asLong(), node.path("hash").asText());
+        } catch (IOException e) {
+            throw new IOException(HEAD + " in " + dir + " is unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    /** Replaces the head atomically and forces it to disk. */
+    void writeHead(Head head) throws IOException {
+        String text = "{\"file\":\"" + head.file() + "\",\"seq\":" + head.seq() + ",\"hash\":\"" + head.hash() + "\"}\n";
+        Path tmp = dir.resolve(HEAD + ".tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer buf = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ch.force(true);
+        }
+        try {
+            Files.move(tmp, dir.resolve(HEAD), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, dir.resolve(HEAD), StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Forces the folder's entries (a new file, a rename) to disk where the platform allows it. */
+    void syncDirectory() {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // Not every platform can open or force a directory; the files themselves are forced.
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dev.fluent.plugin.audit.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fluent.plugin.api.AuditQuery;
+import dev.fluent.plugin.api.AuditRecord;
+import dev.fluent.plugin.api.AuditVerification;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RecoveryTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void movesATornLastLineAsideReportsItAndContinuesTheChain() throws IOException {
+        AuditSettings settings = Logs.settings(dir);
+        Logs.write(settings, 10);
+        Path file = Logs.file(dir, 1);
+        long whole = Logs.size(file);
+        byte[] fragment = "{\"seq\":11,\"timestamp\":\"2026-01-01T00:00:11Z\",\"plugin_id\":\"p2\",\"act"
+                .getBytes(StandardCharsets.UTF_8);
+        Files.write(file, fragment, StandardOpenOption.APPEND);
+        assertFalse(ChainVerifier.verify(new LogDirectory(dir), null).ok(), "torn before recovery");
+
+        try (AuditWriter writer = Logs.open(settings)) {
+            writer.record(Logs.execute("p0", 11, true));
+        }
+
+        Path moved = dir.resolve(LogDirectory.fileName(1) + ".torn-" + whole);
+        assertArrayEquals(fragment, Files.readAllBytes(moved), "the torn bytes are kept, apart");
+        List<String> lines = Logs.lines(file);
+        assertEquals(12, lines.size());
+        for (String line : lines) {
+            assertTrue(line.startsWith("{\"seq\":") && line.endsWith("\"}"), "whole lines only, nothing merged: " + line);
+        }
+        List<AuditRecord> newest = QueryRunner.query(new LogDirectory(dir), null, AuditQuery.latest(2));
+        AuditRecord note = newest.get(1);
+        assertEquals(11, note.seq());
+        assertEquals(Recovery.ACTION, note.action());
+        assertFalse(note.success());
+        assertTrue(note.error().startsWith("TORN_LINE: " + LogDirectory.fileName(1) + " ended in " + fragment.length
+                + " bytes"), note.error());
+        assertEquals(Long.toString(whole), note.details().get("offset"));
+        assertEquals(12, newest.get(0).seq());
+        AuditVerification v = ChainVerifier.verify(new LogDirectory(dir), null);
+        assertTrue(v.ok(), () -> String.valueOf(v.firstBreak()));
+        assertEquals(12, v.entriesChecked());
+    }
+
+    @Test
+    void reportsEntriesCutOffTheEndOnRestart() throws IOException {
+        AuditSettings settings = Logs.settings(dir);
+        Logs.write(settings, 10);
+        Path file = Logs.file(dir, 1);
+        Logs.writeLines(file, Logs.lines(file).subList(0, 7));
+
+        Logs.write(settings, 0);
+
+        AuditRecord note = QueryRunner.query(new LogDirectory(dir), null, AuditQuery.latest(1)).get(0);
+        assertEquals(8, note.seq());
+        assertEquals(Recovery.ACTION, note.action());
+        assertTrue(note.error().startsWith("LOG_TRUNCATED: audit.head records seq 10"), note.error());
+    }
+
+    @Test
+    void continuesFromTheLastValidEntryWhenTheLastLineWasTamperedWith() throws IOException {
+        AuditSettings settings = Logs.settings(dir);
+        Logs.write(settings, 10);
+        Logs.editLine(Logs.file(dir, 1), 9, line -> line.replace("req-10", "req-99"));
+
+        Logs.write(settings, 1);
+
+        List<AuditRecord> newest = QueryRunner.query(new LogDirectory(dir), null, AuditQuery.latest(2));
+        assertEquals(Recovery.ACTION, newest.get(1).action());
+        assertTrue(newest.get(1).error().startsWith("CHAIN_TAIL_INVALID"), newest.get(1).error());
+        AuditVerification v = ChainVerifier.verify(new LogDirectory(dir), null);
+        assertFalse(v.ok(), "the edit stays visible");
+        assertEquals(10, v.firstBreak().seq());
+    }
+
+    @Test
+    void aWriterKilledMidStreamLeavesALogTheNextOneContinues() throws Exception {
+        Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process child = new ProcessBuilder(javaBin.toString(), "-cp", System.getProperty("java.class.path"),
+                CrashingWriter.class.getName(), dir.toString())
+                .redirectErrorStream(true)
+                .start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null && !line.equals(CrashingWriter.READY)) {
+                // the child's log lines
+            }
+            assertEquals(CrashingWriter.READY, line, "the child started writing");
+            child.destroyForcibly(); // SIGKILL: no shutdown hook, no close, no final fsync
+            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+        }
+        long before = lastSeq();
+        assertTrue(before >= CrashingWriter.AT_LEAST, "entries written before the kill: " + before);
+
+        try (AuditWriter writer = Logs.open(Logs.settings(dir))) {
+            for (int i = 0; i < 5; i++) {
+                writer.record(Logs.execute("after", i, true));
+            }
+        }
+        AuditVerification v = ChainVerifier.verify(new LogDirectory(dir), null);
+        assertTrue(v.ok(), () -> String.valueOf(v.firstBreak()));
+        List<AuditRecord> after = QueryRunner.query(new LogDirectory(dir), null,
+                AuditQuery.builder().pluginId("after").build());
+        assertEquals(5, after.size());
+        assertTrue(after.get(after.size() - 1).seq() > CrashingWriter.AT_LEAST);
+    }
+
+    private long lastSeq() throws IOException {
+        long[] last = {0};
+        for (LogDirectory.LogFile f : new LogDirectory(dir).list()) {
+            LineReader.read(f.path(), Long.MAX_VALUE, (buf, off, len, number, offset, terminated) -> {
+                if (terminated) {
+                    last[0]++;
+                }
+                return true;
+            });
+        }
+        return last[0];
+    }
+}

@@ -1,0 +1,224 @@
+package dev.fluent.plugin.deployer.internal;
+
+import dev.fluent.plugin.api.PluginException;
+import dev.fluent.plugin.api.PluginInfo;
+import dev.fluent.plugin.api.PluginRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches the plugin folder ({@code ${karaf.base}/plugins} by default): a plugin folder or {@code .zip}
+ * that appears is loaded, one that changes is reloaded (the old version serves until the new one passed
+ * every check), one that disappears is unloaded. Plugins deployed this way are not remembered by the
+ * registry across restarts: the folder itself is the memory, scanned again at start.
+ *
+ * <p>It polls rather than relying on file-system events, which miss changes inside sub-folders and
+ * differ between platforms. Failures are audited by the registry; here they are logged once per version
+ * of the entry, not on every scan.
+ */
+@Component(immediate = true, configurationPid = "dev.fluent.plugin.deployer",
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = DeployerConfig.class)
+public final class PluginFolderWatcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PluginFolderWatcher.class);
+
+    private final PluginRegistry registry;
+    private final Path folder;
+    private final Path unpacked;
+    private final ScheduledExecutorService scanner;
+
+    /** What was seen at the last scan, by path. */
+    private final Map<Path, Entry> seen = new HashMap<>();
+    /** What is deployed: the entry's fingerprint when it was acted on, and the plugin id it loaded. */
+    private final Map<Path, Deployed> deployed = new HashMap<>();
+
+    /** @param unpackedFrom the folder an archive was unpacked into, or {@code null} */
+    private record Deployed(Entry entry, String pluginId, Path unpackedFrom) {
+    }
+
+    @Activate
+    public PluginFolderWatcher(@Reference PluginRegistry registry, DeployerConfig config) {
+        this(registry, resolveFolder(config.folder()), dataFolder(), config.enabled() ? config.scan_interval_ms() : 0);
+    }
+
+    /**
+     * @param scanIntervalMillis how often to scan; 0 to not scan by itself ({@link #scan()} is called by hand)
+     */
+    PluginFolderWatcher(PluginRegistry registry, Path folder, Path unpacked, long scanIntervalMillis) {
+        this.registry = registry;
+        this.folder = folder;
+        this.unpacked = unpacked;
+        if (scanIntervalMillis > 0) {
+            scanner = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "fluent-plugin-deployer");
+                t.setDaemon(true);
+                return t;
+            });
+            scanner.scheduleWithFixedDelay(this::scanQuietly, 0, scanIntervalMillis, TimeUnit.MILLISECONDS);
+            LOG.info("Watching {} for plugins every {} ms", folder, scanIntervalMillis);
+        } else {
+            scanner = null;
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (scanner != null) {
+            scanner.shutdownNow();
+            try {
+                scanner.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static Path resolveFolder(String configured) {
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured).toAbsolutePath().normalize();
+        }
+        return Path.of(System.getProperty("karaf.base", "."), "plugins").toAbsolutePath().normalize();
+    }
+
+    private static Path dataFolder() {
+        return Path.of(System.getProperty("karaf.data", System.getProperty("java.io.tmpdir")), "fluent-plugin",
+                "deployed").toAbsolutePath().normalize();
+    }
+
+    private void scanQuietly() {
+        try {
+            scan();
+        } catch (RuntimeException e) {
+            LOG.error("Scan of {} failed", folder, e);
+        }
+    }
+
+    /** One scan: acts on every entry that is new, changed or gone and has been stable since the last scan. */
+    synchronized void scan() {
+        Map<Path, Entry> now = new HashMap<>();
+        if (Files.isDirectory(folder)) {
+            try (Stream<Path> children = Files.list(folder)) {
+                for (Path child : children.sorted(Comparator.naturalOrder()).toList()) {
+                    try {
+                        Entry entry = Entry.of(child);
+                        if (entry != null) {
+                            now.put(child, entry);
+                        }
+                    } catch (IOException vanished) {
+                        // Removed while we looked: the next scan sees it gone.
+                    }
+                }
+            } catch (IOException e) {
+                LOG.warn("Cannot list {}: {}", folder, e.toString());
+                return;
+            }
+        }
+        for (Entry entry : now.values()) {
+            Entry before = seen.get(entry.path());
+            boolean stable = before != null && before.fingerprint().equals(entry.fingerprint());
+            Deployed current = deployed.get(entry.path());
+            boolean handled = current != null && current.entry().fingerprint().equals(entry.fingerprint());
+            if (stable && !handled) {
+                deploy(entry, current);
+            }
+        }
+        for (Deployed gone : List.copyOf(deployed.values())) {
+            if (!now.containsKey(gone.entry().path())) {
+                undeploy(gone);
+            }
+        }
+        seen.clear();
+        seen.putAll(now);
+    }
+
+    private void deploy(Entry entry, Deployed current) {
+        Path path = entry.path();
+        String pluginId = current == null ? null : current.pluginId();
+        Path source = path;
+        try {
+            source = entry.archive() ? unpack(entry) : path;
+            PluginInfo info;
+            if (pluginId != null && registry.find(pluginId).isPresent()) {
+                info = registry.reload(pluginId, source);
+                LOG.info("Reloaded {} {} from {}", info.id(), info.manifest().version(), path);
+            } else {
+                info = registry.load(source, false);
+                LOG.info("Deployed {} {} from {}", info.id(), info.manifest().version(), path);
+            }
+            deployed.put(path, new Deployed(entry, info.id(), entry.archive() ? source : null));
+            if (current != null && current.unpackedFrom() != null && !current.unpackedFrom().equals(source)) {
+                deleteQuietly(current.unpackedFrom());
+            }
+        } catch (PluginException | IOException e) {
+            // Remember the failed version: it is not retried until it changes. The old one keeps serving.
+            deployed.put(path, new Deployed(entry, pluginId, current == null ? null : current.unpackedFrom()));
+            if (entry.archive() && !source.equals(path) && (current == null || !source.equals(current.unpackedFrom()))) {
+                deleteQuietly(source);
+            }
+            LOG.warn("Could not deploy {}: {}", path, e.toString());
+        }
+    }
+
+    private static void deleteQuietly(Path unpackedFolder) {
+        try (Stream<Path> files = Files.walk(unpackedFolder)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            LOG.debug("Could not delete {}: {}", unpackedFolder, e.toString());
+        }
+    }
+
+    private void undeploy(Deployed gone) {
+        deployed.remove(gone.entry().path());
+        if (gone.unpackedFrom() != null) {
+            deleteQuietly(gone.unpackedFrom());
+        }
+        String id = gone.pluginId();
+        if (id == null) {
+            return;
+        }
+        Optional<PluginInfo> loaded = registry.find(id);
+        if (loaded.isEmpty()) {
+            return;
+        }
+        try {
+            registry.unload(id);
+            LOG.info("Undeployed {}: {} was removed", id, gone.entry().path());
+        } catch (PluginException e) {
+            LOG.warn("Could not undeploy {}: {}", id, e.toString());
+        }
+    }
+
+    /** Unpacks an archive into a folder of its own, named after the archive and its fingerprint. */
+    private Path unpack(Entry entry) throws IOException {
+        String name = entry.path().getFileName().toString();
+        String base = name.substring(0, name.length() - ".zip".length());
+        Path target = unpacked.resolve(base + "-" + Integer.toHexString(entry.fingerprint().hashCode()));
+        if (!Files.isDirectory(target)) {
+            Path temp = Files.createDirectories(unpacked).resolve("." + base + "-" + System.nanoTime());
+            ArchiveExtractor.extract(entry.path(), temp);
+            Files.move(temp, target);
+        }
+        return target;
+    }
+}

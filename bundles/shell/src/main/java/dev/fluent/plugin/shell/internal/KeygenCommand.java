@@ -1,0 +1,45 @@
+package dev.fluent.plugin.shell.internal;
+
+import dev.fluent.plugin.api.PluginException;
+import dev.fluent.plugin.api.spi.GeneratedKeyPair;
+import dev.fluent.plugin.api.spi.PluginSigner;
+import java.nio.file.Path;
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.completers.FileCompleter;
+import org.apache.karaf.shell.support.completers.StringsCompleter;
+
+@Command(scope = "plugin", name = "keygen", description = "Generates a signing key pair: private.pem (owner-only)"
+        + " and public.pem, the half others trust.")
+@Service
+public class KeygenCommand implements Action {
+
+    @Option(name = "--algorithm", description = "ed25519 (default) or rsa (3072 bits)")
+    @Completion(value = StringsCompleter.class, values = {PluginSigner.ED25519, PluginSigner.RSA})
+    String algorithm = PluginSigner.ED25519;
+
+    @Option(name = "--out", required = true, description = "The folder to write the key files into; never overwritten")
+    @Completion(FileCompleter.class)
+    String out;
+
+    @Reference
+    PluginSigner signer;
+
+    @Override
+    public Object execute() throws Exception {
+        GeneratedKeyPair pair;
+        try {
+            pair = signer.generateKeyPair(algorithm, Path.of(out));
+        } catch (PluginException e) {
+            throw new CommandFailure(e);
+        }
+        System.out.printf("Generated %s key %s%n  private key: %s (keep it secret)%n  public key:  %s"
+                + " (trust it with plugin:trust add %s)%n", pair.algorithm(), pair.keyId(), pair.privateKeyFile(),
+                pair.publicKeyFile(), pair.publicKeyFile());
+        return null;
+    }
+}

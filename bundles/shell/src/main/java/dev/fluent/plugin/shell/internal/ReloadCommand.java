@@ -1,0 +1,44 @@
+package dev.fluent.plugin.shell.internal;
+
+import dev.fluent.plugin.api.PluginException;
+import dev.fluent.plugin.api.PluginInfo;
+import dev.fluent.plugin.api.PluginRegistry;
+import java.nio.file.Path;
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.completers.FileCompleter;
+
+@Command(scope = "plugin", name = "reload",
+        description = "Replaces a loaded plugin by the version now in its folder (or another folder). The new "
+                + "version is checked and compiled first; if it fails, the old one keeps serving.")
+@Service
+public class ReloadCommand implements Action {
+
+    @Argument(index = 0, name = "id", required = true, description = "The plugin id")
+    @Completion(PluginIdCompleter.class)
+    String id;
+
+    @Argument(index = 1, name = "folder", required = false,
+            description = "Where the new version is; by default the folder the plugin was loaded from")
+    @Completion(FileCompleter.class)
+    String folder;
+
+    @Reference
+    PluginRegistry registry;
+
+    @Override
+    public Object execute() throws Exception {
+        try {
+            PluginInfo info = folder == null ? registry.reload(id) : registry.reload(id, Path.of(folder));
+            System.out.printf("Reloaded %s %s from %s in %d ms%n", info.id(), info.manifest().version(),
+                    info.source(), info.loadMillis());
+            return null;
+        } catch (PluginException e) {
+            throw new CommandFailure(e);
+        }
+    }
+}

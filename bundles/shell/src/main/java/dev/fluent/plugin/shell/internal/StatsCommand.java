@@ -1,0 +1,147 @@
+package dev.fluent.plugin.shell.internal;
+
+import dev.fluent.plugin.api.ErrorCode;
+import dev.fluent.plugin.api.PluginException;
+import dev.fluent.plugin.api.MetricSnapshot;
+import dev.fluent.plugin.api.PluginInfo;
+import dev.fluent.plugin.api.PluginMetrics;
+import dev.fluent.plugin.api.PluginRegistry;
+import dev.fluent.plugin.api.PluginStats;
+import java.util.stream.Collectors;
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.table.ShellTable;
+
+@Command(scope = "plugin", name = "stats",
+        description = "Shows what plugins have done: executions, failures by kind, latency, memory, bytes. "
+                + "The same figures are MBeans dev.fluent.plugin:type=Plugin,name=<id>.")
+@Service
+public class StatsCommand implements Action {
+
+    @Argument(index = 0, name = "id", required = false, description = "One plugin (all of them, as a table, without)")
+    @Completion(PluginIdCompleter.class)
+    String id;
+
+    @Reference
+    PluginRegistry registry;
+
+    /** The plugins' own metrics (MetricsAccess), when the metrics provider runs. */
+    @Reference(optional = true)
+    PluginMetrics metrics;
+
+    @Override
+    public Object execute() throws Exception {
+        if (id == null) {
+            printAll();
+        } else {
+            PluginStats stats = registry.stats(id).orElseThrow(() -> new CommandFailure(new PluginException(
+                    ErrorCode.NOT_LOADED, id, "no plugin " + id + " is loaded (plugin:list shows those that are)")));
+            printOne(stats);
+            printMetrics(id);
+        }
+        return null;
+    }
+
+    private void printAll() {
+        ShellTable table = new ShellTable();
+        table.column("ID");
+        table.column("Executions").alignRight();
+        table.column("OK").alignRight();
+        table.column("Failed").alignRight();
+        table.column("Timeout").alignRight();
+        table.column("Memory").alignRight();
+        table.column("Trap").alignRight();
+        table.column("Denied").alignRight();
+        table.column("Rate-limited").alignRight();
+        table.column("p50 µs").alignRight();
+        table.column("p99 µs").alignRight();
+        table.column("Max µs").alignRight();
+        table.column("Mem high-water").alignRight();
+        table.column("Last used");
+        for (PluginInfo info : registry.list()) {
+            registry.stats(info.id()).ifPresent(s -> table.addRow().addContent(s.pluginId(), s.executions(),
+                    s.successes(), s.failureCount(), s.failuresOf(ErrorCode.TIMEOUT),
+                    s.failuresOf(ErrorCode.MEMORY_LIMIT), traps(s), denied(s), rateLimited(s), s.latencyP50Micros(),
+                    s.latencyP99Micros(), s.latencyMaxMicros(), mib(s.memoryHighWaterBytes()),
+                    s.lastUsed() == null ? "never" : s.lastUsed()));
+        }
+        table.emptyTableText("No plugins loaded");
+        table.print(System.out);
+    }
+
+    private static void printOne(PluginStats s) {
+        ShellTable table = new ShellTable();
+        table.noHeaders();
+        table.column("Figure");
+        table.column("Value");
+        row(table, "ID", s.pluginId());
+        row(table, "Executions", s.executions());
+        row(table, "Successes", s.successes());
+        row(table, "Failures", s.failureCount());
+        row(table, "  timeouts", s.failuresOf(ErrorCode.TIMEOUT));
+        row(table, "  memory limit", s.failuresOf(ErrorCode.MEMORY_LIMIT));
+        row(table, "  traps", traps(s));
+        row(table, "  denied", denied(s));
+        row(table, "  rate-limited or busy", rateLimited(s));
+        row(table, "  by code", s.failures().isEmpty() ? "-" : s.failures().entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));
+        row(table, "Latency p50", s.latencyP50Micros() + " µs");
+        row(table, "Latency p90", s.latencyP90Micros() + " µs");
+        row(table, "Latency p99", s.latencyP99Micros() + " µs");
+        row(table, "Latency max", s.latencyMaxMicros() + " µs");
+        row(table, "Memory high-water", mib(s.memoryHighWaterBytes()));
+        row(table, "Network requests", s.networkRequests());
+        row(table, "Bytes in", s.bytesIn());
+        row(table, "Bytes out", s.bytesOut());
+        row(table, "Last used", s.lastUsed() == null ? "never" : s.lastUsed());
+        row(table, "Loaded at", s.loadedAt());
+        row(table, "Uptime", s.uptime().toSeconds() + " s");
+        table.print(System.out);
+    }
+
+    /** What the plugin recorded itself through MetricsAccess, one row per metric. */
+    private void printMetrics(String pluginId) {
+        if (metrics == null || metrics.metrics(pluginId).isEmpty()) {
+            return;
+        }
+        ShellTable table = new ShellTable();
+        table.column("Metric");
+        table.column("Kind");
+        table.column("Count").alignRight();
+        table.column("Value").alignRight();
+        table.column("Min").alignRight();
+        table.column("Max").alignRight();
+        for (MetricSnapshot m : metrics.metrics(pluginId)) {
+            table.addRow().addContent(m.name(), m.kind().name().toLowerCase(), m.count(),
+                    m.kind() == MetricSnapshot.Kind.TIMER ? String.format("%.1f ms mean", m.mean()) : (long) m.value(),
+                    (long) m.min(), (long) m.max());
+        }
+        System.out.println();
+        table.print(System.out);
+    }
+
+    private static long traps(PluginStats s) {
+        return s.failuresOf(ErrorCode.TRAP, ErrorCode.STACK_EXHAUSTED, ErrorCode.BAD_RESPONSE, ErrorCode.BAD_HOST_CALL);
+    }
+
+    private static long denied(PluginStats s) {
+        return s.failuresOf(ErrorCode.ACCESS_DENIED, ErrorCode.CAPABILITY_NOT_GRANTED, ErrorCode.CAPABILITY_UNAVAILABLE,
+                ErrorCode.LIMIT_EXCEEDED);
+    }
+
+    private static long rateLimited(PluginStats s) {
+        return s.failuresOf(ErrorCode.RATE_LIMITED, ErrorCode.BUSY);
+    }
+
+    private static String mib(long bytes) {
+        return String.format("%.1f MiB", bytes / 1048576.0);
+    }
+
+    private static void row(ShellTable table, String key, Object value) {
+        table.addRow().addContent(key, value);
+    }
+}

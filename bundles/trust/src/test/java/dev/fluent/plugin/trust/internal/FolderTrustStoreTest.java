@@ -1,0 +1,326 @@
+package dev.fluent.plugin.trust.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fluent.plugin.api.ErrorCode;
+import dev.fluent.plugin.api.PluginException;
+import dev.fluent.plugin.api.PluginManifest;
+import dev.fluent.plugin.api.spi.GeneratedKeyPair;
+import dev.fluent.plugin.api.spi.PluginSigner;
+import dev.fluent.plugin.api.spi.TrustListener;
+import dev.fluent.plugin.api.spi.TrustedKey;
+import dev.fluent.plugin.manifest.internal.JsonManifestParser;
+import dev.fluent.plugin.verifier.ed25519.internal.Ed25519Verifier;
+import dev.fluent.plugin.verifier.rsa.internal.RsaVerifier;
+import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.HashMap;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/** The trusted keys folder, revocation, development keys, and the checks of {@code verify}. */
+class FolderTrustStoreTest {
+
+    @TempDir
+    Path temp;
+
+    private final JsonManifestParser parser = new JsonManifestParser();
+    private final FileSigner signer = new FileSigner(parser);
+    private final Ed25519Verifier ed25519 = new Ed25519Verifier();
+    private final List<String> changes = new ArrayList<>();
+    private final Map<String, Object> config = new HashMap<>();
+    private FolderTrustStore trust;
+    private Path trusted;
+    private Path development;
+    private Path plugin;
+    private GeneratedKeyPair key;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        trusted = temp.resolve("trusted");
+        development = temp.resolve("development");
+        config.put(TrustSettings.TRUSTED_KEYS_DIR, trusted.toString());
+        config.put(TrustSettings.DEVELOPMENT_KEYS_DIR, development.toString());
+        trust = new FolderTrustStore(TrustSettings.from(config), false);
+        trust.addVerifier(ed25519);
+        trust.addVerifier(new RsaVerifier());
+        trust.addListener((keyId, change) -> changes.add(change + " " + keyId));
+        plugin = temp.resolve("plugin");
+        Files.createDirectories(plugin);
+        Files.writeString(plugin.resolve("manifest.json"), FileSignerTest.MANIFEST);
+        Files.write(plugin.resolve("plugin.wasm"), new byte[] {0, 'a', 's', 'm', 1, 0, 0, 0});
+        key = signer.generateKeyPair(PluginSigner.ED25519, temp.resolve("keys"));
+        signer.sign(key.privateKeyFile(), plugin);
+    }
+
+    @AfterEach
+    void tearDown() {
+        trust.deactivate();
+    }
+
+    private TrustedKey verify() throws Exception {
+        return verify(Files.readString(plugin.resolve("manifest.json")));
+    }
+
+    private TrustedKey verify(String json) throws Exception {
+        byte[] bytes = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        PluginManifest manifest = parser.parse(bytes);
+        return trust.verify(manifest, parser.signedContent(bytes));
+    }
+
+    private String withSignature(String signature) throws Exception {
+        String json = Files.readString(plugin.resolve("manifest.json"));
+        String current = parser.parse(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)).signature();
+        return json.replace(current, signature);
+    }
+
+    private static PluginException failsWith(ErrorCode code, Executable action) {
+        PluginException e = assertThrows(PluginException.class, action::run);
+        assertEquals(code, e.code(), e::toString);
+        return e;
+    }
+
+    interface Executable {
+        void run() throws Exception;
+    }
+
+    @Test
+    void verifiesASignatureByATrustedKey() throws Exception {
+        trust.add(key.publicKeyFile());
+        TrustedKey signer = verify();
+        assertEquals(key.keyId(), signer.keyId());
+        assertEquals("ed25519", signer.algorithm());
+        assertEquals(trusted.resolve(key.keyId() + ".pem"), signer.file());
+        assertEquals(List.of("TRUSTED " + key.keyId()), changes);
+    }
+
+    @Test
+    void refusesAnUntrustedKeyNamingTheFix() {
+        PluginException e = failsWith(ErrorCode.KEY_UNTRUSTED, this::verify);
+        assertEquals("sample", e.pluginId());
+        assertTrue(e.getMessage().contains("signed by key " + key.keyId()), e.getMessage());
+        assertTrue(e.getMessage().contains("plugin:trust add"), e.getMessage());
+    }
+
+    @Test
+    void aKeyFileDroppedIntoTheFolderCountsAtOnceAndItsRemovalToo() throws Exception {
+        Files.createDirectories(trusted);
+        Path file = Files.copy(key.publicKeyFile(), trusted.resolve("alice.pem"));
+        assertEquals(key.keyId(), verify().keyId());
+        Files.delete(file);
+        failsWith(ErrorCode.KEY_UNTRUSTED, this::verify);
+        assertEquals(List.of("TRUSTED " + key.keyId(), "UNTRUSTED " + key.keyId()), changes);
+    }
+
+    @Test
+    void removeDeletesEveryFileHoldingTheKey() throws Exception {
+        trust.add(key.publicKeyFile());
+        Files.copy(key.publicKeyFile(), trusted.resolve("copy.pem"));
+        TrustedKey removed = trust.remove(key.keyId());
+        assertEquals(key.keyId(), removed.keyId());
+        assertTrue(trust.keys().isEmpty());
+        failsWith(ErrorCode.KEY_UNTRUSTED, this::verify);
+        failsWith(ErrorCode.KEY_UNTRUSTED, () -> trust.remove(key.keyId()));
+        assertEquals(List.of("TRUSTED " + key.keyId(), "UNTRUSTED " + key.keyId()), changes);
+    }
+
+    @Test
+    void addingTheSameKeyTwiceChangesNothing() throws Exception {
+        trust.add(key.publicKeyFile());
+        trust.add(key.publicKeyFile());
+        assertEquals(1, trust.keys().size());
+        try (var files = Files.list(trusted)) {
+            assertEquals(1, files.count());
+        }
+    }
+
+    @Test
+    void aRevokedKeyVerifiesNothingEvenWithItsFilePresent() throws Exception {
+        trust.add(key.publicKeyFile());
+        config.put(TrustSettings.REVOKED_KEYS, "0123456789abcdef0123456789abcdef, " + key.keyId().toUpperCase());
+        trust.modified(config);
+        PluginException e = failsWith(ErrorCode.KEY_REVOKED, this::verify);
+        assertTrue(e.getMessage().contains("revoked"), e.getMessage());
+        assertTrue(trust.keys().get(0).revoked());
+        assertEquals(Set.of("0123456789abcdef0123456789abcdef", key.keyId()), trust.revokedKeyIds());
+        assertTrue(changes.contains("REVOKED " + key.keyId()), changes::toString);
+        config.remove(TrustSettings.REVOKED_KEYS);
+        trust.modified(config);
+        verify();
+        assertTrue(changes.contains("REINSTATED " + key.keyId()), changes::toString);
+    }
+
+    @Test
+    void revokeSavesTheListThroughConfigAdminAndTakesEffectAtOnce() throws Exception {
+        trust.add(key.publicKeyFile());
+        Dictionary<String, Object> saved = new Hashtable<>();
+        saved.put(TrustSettings.REVOKED_KEYS, "0123456789abcdef0123456789abcdef");
+        trust.setConfigurationAdmin(configAdmin(saved));
+        trust.revoke(key.keyId());
+        assertEquals("0123456789abcdef0123456789abcdef," + key.keyId(), saved.get(TrustSettings.REVOKED_KEYS));
+        failsWith(ErrorCode.KEY_REVOKED, this::verify);
+        assertTrue(changes.contains("REVOKED " + key.keyId()), changes::toString);
+        failsWith(ErrorCode.KEY_INVALID, () -> trust.revoke("not-a-key-id"));
+    }
+
+    @Test
+    void revokeWithoutConfigAdminSaysWhereToWriteIt() {
+        PluginException e = failsWith(ErrorCode.INTERNAL, () -> trust.revoke(key.keyId()));
+        assertTrue(e.getMessage().contains("revoked.keys"), e.getMessage());
+    }
+
+    @Test
+    void developmentKeysAreTrustedOnlyInDevelopmentMode() throws Exception {
+        Files.createDirectories(development);
+        Files.copy(key.publicKeyFile(), development.resolve("dev.pem"));
+        PluginException e = failsWith(ErrorCode.KEY_UNTRUSTED, this::verify);
+        assertTrue(e.getMessage().contains("development key"), e.getMessage());
+        assertTrue(e.getMessage().contains("development.mode=true"), e.getMessage());
+
+        config.put(TrustSettings.DEVELOPMENT_MODE, "true");
+        trust.modified(config);
+        TrustedKey signer = verify();
+        assertTrue(signer.development());
+        PluginException notRemovable = failsWith(ErrorCode.KEY_UNTRUSTED, () -> trust.remove(key.keyId()));
+        assertTrue(notRemovable.getMessage().contains("development mode"), notRemovable.getMessage());
+
+        config.put(TrustSettings.DEVELOPMENT_MODE, "false");
+        trust.modified(config);
+        failsWith(ErrorCode.KEY_UNTRUSTED, this::verify);
+        assertEquals(List.of("TRUSTED " + key.keyId(), "UNTRUSTED " + key.keyId()), changes);
+    }
+
+    @Test
+    void aStoppedVerifierMakesItsAlgorithmUnavailableUntilItIsBack() throws Exception {
+        trust.add(key.publicKeyFile());
+        trust.removeVerifier(ed25519);
+        PluginException e = failsWith(ErrorCode.ALGORITHM_UNAVAILABLE, this::verify);
+        assertTrue(e.getMessage().contains("no ed25519 verifier is running"), e.getMessage());
+        trust.addVerifier(ed25519);
+        verify();
+    }
+
+    @Test
+    void refusesAnUnknownAlgorithm() throws Exception {
+        trust.add(key.publicKeyFile());
+        String signature = parser.parse(Files.readAllBytes(plugin.resolve("manifest.json"))).signature();
+        PluginException e = failsWith(ErrorCode.ALGORITHM_UNKNOWN,
+                () -> verify(withSignature(signature.replace("ed25519:", "ed448:"))));
+        assertTrue(e.getMessage().contains("'ed448'"), e.getMessage());
+    }
+
+    @Test
+    void refusesASignatureWhoseAlgorithmIsNotTheKeys() throws Exception {
+        trust.add(key.publicKeyFile());
+        String signature = parser.parse(Files.readAllBytes(plugin.resolve("manifest.json"))).signature();
+        PluginException e = failsWith(ErrorCode.SIGNATURE_INVALID,
+                () -> verify(withSignature(signature.replace("ed25519:", "rsa:"))));
+        assertTrue(e.getMessage().contains("is an ed25519 key"), e.getMessage());
+    }
+
+    @Test
+    void callsATruncatedSignatureMalformed() throws Exception {
+        trust.add(key.publicKeyFile());
+        String signature = parser.parse(Files.readAllBytes(plugin.resolve("manifest.json"))).signature();
+        String truncated = signature.substring(0, signature.length() - 24); // whole base64 quanta: still decodes
+        PluginException e = failsWith(ErrorCode.SIGNATURE_MALFORMED, () -> verify(withSignature(truncated)));
+        assertTrue(e.getMessage().contains("64 bytes"), e.getMessage());
+    }
+
+    @Test
+    void refusesABadSignatureOfTheRightLength() throws Exception {
+        trust.add(key.publicKeyFile());
+        String signature = parser.parse(Files.readAllBytes(plugin.resolve("manifest.json"))).signature();
+        String garbled = signature.substring(0, signature.lastIndexOf(':') + 1) + "A".repeat(86) + "==";
+        PluginException e = failsWith(ErrorCode.SIGNATURE_INVALID, () -> verify(withSignature(garbled)));
+        assertTrue(e.getMessage().contains("changed after signing"), e.getMessage());
+    }
+
+    @Test
+    void refusesAWeakRsaKeyDroppedIntoTheFolder() throws Exception {
+        KeyPair weak = TestKeys.rsa(2048);
+        TestKeys.writePublic(weak, trusted, "weak");
+        java.security.Signature pss = java.security.Signature.getInstance("RSASSA-PSS");
+        pss.setParameter(new java.security.spec.PSSParameterSpec("SHA-256", "MGF1",
+                java.security.spec.MGF1ParameterSpec.SHA256, 32, 1));
+        pss.initSign(weak.getPrivate());
+        byte[] json = Files.readAllBytes(plugin.resolve("manifest.json"));
+        pss.update(parser.signedContent(json));
+        String signature = "rsa:" + TestKeys.keyId(weak) + ":" + java.util.Base64.getEncoder().encodeToString(pss.sign());
+        PluginException e = failsWith(ErrorCode.KEY_TOO_WEAK, () -> verify(withSignature(signature)));
+        assertTrue(e.getMessage().contains("2048 bits"), e.getMessage());
+        failsWith(ErrorCode.KEY_TOO_WEAK, () -> trust.add(trusted.resolve("weak.pub.pem")));
+    }
+
+    @Test
+    void addRefusesWhatIsNotAPublicKey() throws Exception {
+        PluginException e = failsWith(ErrorCode.KEY_INVALID, () -> trust.add(key.privateKeyFile()));
+        assertTrue(e.getMessage().contains("trust its public half"), e.getMessage());
+        Path text = TestKeys.write(temp.resolve("notes.pem"), "hello");
+        failsWith(ErrorCode.KEY_INVALID, () -> trust.add(text));
+        Path ec = TestKeys.write(temp.resolve("ec.pem"), Pem.write(Pem.PUBLIC_KEY,
+                java.security.KeyPairGenerator.getInstance("EC").generateKeyPair().getPublic().getEncoded()));
+        PluginException unsupported = failsWith(ErrorCode.KEY_INVALID, () -> trust.add(ec));
+        assertTrue(unsupported.getMessage().contains("ed25519 and rsa"), unsupported.getMessage());
+    }
+
+    @Test
+    void ignoresPrivateKeysAndJunkInTheFolder() throws Exception {
+        Files.createDirectories(trusted);
+        Files.copy(key.privateKeyFile(), trusted.resolve("oops.pem"));
+        TestKeys.write(trusted.resolve("junk.pem"), "not a key");
+        TestKeys.write(trusted.resolve("README"), "notes");
+        assertTrue(trust.keys().isEmpty());
+        failsWith(ErrorCode.KEY_UNTRUSTED, this::verify);
+    }
+
+    @Test
+    void listsKeysWithTheirDescription() throws Exception {
+        trust.add(key.publicKeyFile());
+        GeneratedKeyPair rsa = signer.generateKeyPair(PluginSigner.RSA, temp.resolve("rsa"));
+        trust.add(rsa.publicKeyFile());
+        List<String> described = trust.keys().stream().map(k -> k.keyId() + " " + k.description()).sorted().toList();
+        List<String> expected = new ArrayList<>(List.of(key.keyId() + " Ed25519", rsa.keyId() + " RSA 3072-bit"));
+        expected.sort(null);
+        assertEquals(expected, described);
+        assertFalse(trust.keys().get(0).revoked());
+    }
+
+    /** A Config Admin holding one configuration, whose properties are {@code saved}. */
+    private static ConfigurationAdmin configAdmin(Dictionary<String, Object> saved) {
+        Configuration configuration = (Configuration) Proxy.newProxyInstance(FolderTrustStoreTest.class.getClassLoader(),
+                new Class<?>[] {Configuration.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "getProperties" -> saved;
+                    case "update" -> {
+                        @SuppressWarnings("unchecked")
+                        Dictionary<String, Object> update = (Dictionary<String, Object>) args[0];
+                        saved.put(TrustSettings.REVOKED_KEYS, update.get(TrustSettings.REVOKED_KEYS));
+                        yield null;
+                    }
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+        return (ConfigurationAdmin) Proxy.newProxyInstance(FolderTrustStoreTest.class.getClassLoader(),
+                new Class<?>[] {ConfigurationAdmin.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getConfiguration")) {
+                        assertEquals(TrustSettings.PID, args[0]);
+                        return configuration;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
+}

@@ -1,0 +1,188 @@
+package dev.fluent.plugin.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import dev.fluent.plugin.api.AuditLog;
+import dev.fluent.plugin.api.AuditQuery;
+import dev.fluent.plugin.api.AuditRecord;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.karaf.shell.api.console.Command;
+import org.junit.FixMethodOrder;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.junit.runners.MethodSorters;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
+
+/**
+ * The audit log in the real distribution: a plugin's load, execution, refused load and unload come back
+ * through {@code plugin:audit} and EventAdmin; {@code plugin:audit --verify} passes, and reports the break
+ * once a line of the file in the container's data folder is edited. The methods run in name order: the
+ * second one breaks the chain.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+@FixMethodOrder(MethodSorters.NAME_ASCENDING)
+public class AuditIT extends PlatformTestSupport {
+
+    @Test
+    public void a_auditsALifecycleAndShowsItInPluginAudit() throws Exception {
+        AuditLog audit = waitForService(AuditLog.class);
+        waitForCommands("load", "execute", "unload", "audit");
+        Set<String> topics = ConcurrentHashMap.newKeySet();
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put(EventConstants.EVENT_TOPIC, "dev/fluent/plugin/audit/*");
+        ServiceRegistration<EventHandler> handler = bundleContext.registerService(EventHandler.class,
+                event -> {
+                    if ("echo".equals(event.getProperty("plugin_id"))) {
+                        topics.add(event.getTopic());
+                    }
+                }, props);
+        try {
+            assertTrue(executeCommand("plugin:load " + pluginFolder("echo")).startsWith("Loaded echo"));
+            assertEquals("audited", executeCommand("plugin:execute echo audited").trim());
+            String refused = failure("plugin:load " + tamperedCopyOfEcho());
+            assertTrue(refused, refused.startsWith("CHECKSUM_MISMATCH"));
+            assertTrue(executeCommand("plugin:unload echo").contains("Unloaded echo"));
+
+            List<AuditRecord> records = audit.query(AuditQuery.forPlugin("echo"));
+            assertEquals("newest first", List.of("unload", "load", "execute", "load"),
+                    records.stream().map(AuditRecord::action).collect(Collectors.toList()));
+            assertFalse(records.get(1).success());
+            assertEquals("CHECKSUM_MISMATCH", records.get(1).details().get("code"));
+            assertTrue(records.get(2).success());
+
+            String table = executeCommand("plugin:audit echo");
+            List<String> rows = rows(table, "echo");
+            assertEquals(table, 4, rows.size());
+            assertTrue(table, rows.get(0).contains("unload") && rows.get(0).contains("ok"));
+            assertTrue(table, rows.get(1).contains("load") && rows.get(1).contains("FAILED")
+                    && rows.get(1).contains("CHECKSUM_MISMATCH"));
+            assertTrue(table, rows.get(2).contains("execute") && rows.get(2).contains("duration_us="));
+            assertTrue(table, rows.get(3).contains("load") && rows.get(3).contains("ok"));
+
+            String failedLoads = executeCommand("plugin:audit --action load --failed --since 1h echo");
+            assertEquals(failedLoads, 1, rows(failedLoads, "echo").size());
+            assertTrue(failedLoads, failedLoads.contains("CHECKSUM_MISMATCH"));
+            assertEquals(1, rows(executeCommand("plugin:audit --limit 1"), "unload").size());
+            assertTrue(executeCommand("plugin:audit nosuchplugin").contains("No audit entries match"));
+
+            long deadline = System.currentTimeMillis() + DEFAULT_TIMEOUT_MILLIS;
+            Set<String> expected = Set.of("dev/fluent/plugin/audit/LOAD", "dev/fluent/plugin/audit/EXECUTE",
+                    "dev/fluent/plugin/audit/UNLOAD");
+            while (!topics.containsAll(expected) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals("posted to EventAdmin", expected, topics);
+        } finally {
+            handler.unregister();
+        }
+    }
+
+    @Test
+    public void b_verifyPassesThenReportsALineEditedOnDisk() throws Exception {
+        waitForService(AuditLog.class);
+        waitForCommands("audit");
+        String ok = executeCommand("plugin:audit --verify");
+        assertTrue(ok, ok.startsWith("Audit chain OK: ") && ok.contains(" entries in 1 file"));
+
+        Path file = newestAuditFile();
+        long seq = editFirstExecuteLine(file);
+
+        String broken = failure("plugin:audit --verify");
+        assertTrue(broken, broken.startsWith("AUDIT_CHAIN_BROKEN: " + file.getFileName()));
+        assertTrue(broken, broken.contains("(seq " + seq + ")") && broken.contains("the line was edited"));
+    }
+
+    /** Waits until the shell offers these {@code plugin:*} commands (they appear once their services are up). */
+    private void waitForCommands(String... names) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + DEFAULT_TIMEOUT_MILLIS;
+        while (true) {
+            Set<String> present = sessionFactory.getRegistry().getCommands().stream()
+                    .filter(c -> "plugin".equals(c.getScope()))
+                    .map(Command::getName)
+                    .collect(Collectors.toSet());
+            if (present.containsAll(Arrays.asList(names))) {
+                return;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("plugin commands " + Arrays.toString(names) + " not all there: " + present);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** A copy of echo whose module no longer matches the manifest's checksum. */
+    private Path tamperedCopyOfEcho() throws IOException {
+        Path copy = Files.createTempDirectory("tampered-echo");
+        Files.copy(pluginFolder("echo").resolve("manifest.json"), copy.resolve("manifest.json"));
+        byte[] wasm = Files.readAllBytes(pluginFolder("echo").resolve("plugin.wasm"));
+        byte[] changed = Arrays.copyOf(wasm, wasm.length + 1);
+        Files.write(copy.resolve("plugin.wasm"), changed);
+        return copy;
+    }
+
+    private static Path newestAuditFile() throws IOException {
+        Path dir = Paths.get(System.getProperty("karaf.data"), "audit");
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().matches("audit-\\d+\\.jsonl"))
+                    .max(Path::compareTo)
+                    .orElseThrow(() -> new AssertionError("no audit file in " + dir));
+        }
+    }
+
+    /** Changes one byte of the first execute entry in place (same length, as a tamperer would); returns its seq. */
+    private static long editFirstExecuteLine(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        int at = text.indexOf("\"action\":\"execute\"");
+        assertTrue("an execute entry in " + file, at > 0);
+        int lineStart = text.lastIndexOf('\n', at) + 1;
+        String seqText = text.substring(lineStart + "{\"seq\":".length(), text.indexOf(',', lineStart));
+        int target = text.indexOf("\"success\":true", at) + "\"success\":".length();
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.seek(target);
+            raf.write('T');
+        }
+        return Long.parseLong(seqText);
+    }
+
+    /** The table rows that mention {@code word} as a column. */
+    private static List<String> rows(String table, String word) {
+        return Arrays.stream(table.split("\\R"))
+                .filter(line -> Arrays.stream(line.split("\\|")).map(String::trim).anyMatch(word::equals))
+                .collect(Collectors.toList());
+    }
+
+    /** Runs a command that must fail; returns the one line it failed with. */
+    private String failure(String command) {
+        try {
+            String out = executeCommand(command);
+            fail("'" + command + "' should have failed but printed: " + out);
+            return null;
+        } catch (AssertionError expected) {
+            assertNotNull(expected.getMessage());
+            return String.valueOf(expected.getCause() != null ? expected.getCause().getMessage() : expected.getMessage());
+        }
+    }
+}

@@ -1,0 +1,300 @@
+package dev.fluent.plugin.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import dev.fluent.plugin.api.AuditLog;
+import dev.fluent.plugin.api.AuditQuery;
+import dev.fluent.plugin.api.AuditRecord;
+import dev.fluent.plugin.api.PluginRegistry;
+import dev.fluent.plugin.api.spi.SignatureVerifier;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Dictionary;
+import java.util.HexFormat;
+import java.util.Hashtable;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import javax.inject.Inject;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/**
+ * Signatures in the real distribution, with development mode off as in production: the operator trusts
+ * the examples' key with plugin:trust add, signed examples load, every tampered variant is refused with its
+ * own code, the RSA verifier bundle is stopped and started while the platform runs, and a key revoked
+ * through Config Admin takes its plugins with it.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class TrustIT extends PlatformTestSupport {
+
+    /** Id of the development key, examples/keys/dev-signing-key.pem. */
+    private static final String DEVELOPMENT_KEY_ID = "15c39e68cc27569911bc92aee39f03df";
+    private static final String TRUST_PID = "dev.fluent.plugin.trust";
+    private static final String RSA_BUNDLE = "dev.fluent.plugin.verifier.rsa";
+    private static final Pattern SIGNATURE = Pattern.compile("\"signature\": \"([^\"]*)\"");
+
+    /** Kept for the whole test: Config Admin is a service factory, and a released instance is unusable. */
+    @Inject
+    private ConfigurationAdmin configurationAdmin;
+
+    @Inject
+    private AuditLog auditLog;
+
+    @Override
+    protected boolean developmentMode() {
+        return false;
+    }
+
+    @Before
+    public void trustTheExamplesKey() {
+        String out = run("plugin:trust add " + pluginFolder("keys").resolve("dev-signing-key.pub.pem"));
+        assertTrue(out, out.contains(DEVELOPMENT_KEY_ID));
+    }
+
+    @After
+    public void restore() throws Exception {
+        Bundle rsa = platformBundles().get(RSA_BUNDLE);
+        if (rsa.getState() != Bundle.ACTIVE) {
+            rsa.start();
+        }
+        setRevokedKeys("");
+        PluginRegistry registry = waitForService(PluginRegistry.class);
+        for (var info : registry.list()) {
+            registry.unload(info.id());
+        }
+    }
+
+    @Test
+    public void loadsTheSignedExampleAndListsItsSigner() {
+        assertTrue(run("plugin:load " + pluginFolder("echo")).startsWith("Loaded echo"));
+        String list = run("plugin:list");
+        assertTrue(list, list.contains(DEVELOPMENT_KEY_ID));
+        assertEquals("hi\n", run("plugin:execute echo hi"));
+        String keys = run("plugin:trust list");
+        assertTrue(keys, keys.contains(DEVELOPMENT_KEY_ID) && keys.contains("Ed25519"));
+    }
+
+    @Test
+    public void refusesAnUnsignedPluginOutsideDevelopmentMode() throws Exception {
+        Path folder = copyOfEcho("unsigned");
+        editManifest(folder, json -> json.replaceFirst("\\n\\s*\"signature\": \"[^\"]*\",", ""));
+        String refused = failure("plugin:load " + folder);
+        assertTrue(refused, refused.startsWith("SIGNATURE_MISSING"));
+        assertTrue(refused, refused.contains("development.mode=true"));
+    }
+
+    @Test
+    public void refusesEveryTamperedVariantWithItsOwnCode() throws Exception {
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("CHECKSUM_MISMATCH", tamperedModule());
+        expected.put("SIGNATURE_INVALID capabilities", tampered("caps", j -> j.replace("\"capabilities\": []",
+                "\"capabilities\": [\"NetworkAccess\"]")));
+        expected.put("SIGNATURE_INVALID permissions", tampered("perms", j -> j.replace("\"max_memory_mb\": 16",
+                "\"max_memory_mb\": 4096")));
+        expected.put("SIGNATURE_INVALID expiry", tampered("expiry", j -> j.replace("\"expires_at\": \"2036-",
+                "\"expires_at\": \"2096-")));
+        expected.put("SIGNATURE_INVALID checksum", swappedModule());
+        expected.put("SIGNATURE_MALFORMED", tampered("truncated", j -> signature(j, s -> s.substring(0, s.length() - 24))));
+        expected.put("ALGORITHM_UNKNOWN", tampered("algorithm", j -> signature(j, s -> s.replace("ed25519:", "ed448:"))));
+        expected.put("MANIFEST_INVALID", tampered("empty", j -> signature(j, s -> "")));
+        expected.put("KEY_UNTRUSTED", signedByAStranger());
+        for (Map.Entry<String, String> variant : expected.entrySet()) {
+            String code = variant.getKey().split(" ")[0];
+            String refused = failure("plugin:load " + variant.getValue());
+            assertTrue(variant.getKey() + ": " + refused, refused.startsWith(code + ": "));
+        }
+        assertTrue(waitForService(PluginRegistry.class).list().isEmpty());
+        List<String> audited = auditLog.query(AuditQuery.builder().pluginId("echo").action("load").failedOnly(true)
+                .limit(50).build()).stream().map(r -> r.details().get("code")).collect(Collectors.toList());
+        for (String code : List.of("CHECKSUM_MISMATCH", "SIGNATURE_INVALID", "SIGNATURE_MALFORMED", "ALGORITHM_UNKNOWN",
+                "MANIFEST_INVALID", "KEY_UNTRUSTED")) {
+            assertTrue(code + " audited: " + audited, audited.contains(code));
+        }
+    }
+
+    @Test
+    public void stoppingTheRsaVerifierMakesRsaSignedPluginsUnloadableUntilItStartsAgain() throws Exception {
+        Path keys = Files.createTempDirectory("rsa-key").resolve("keys");
+        String generated = run("plugin:keygen --algorithm rsa --out " + keys);
+        assertTrue(generated, generated.startsWith("Generated rsa key"));
+        run("plugin:trust add " + keys.resolve("public.pem"));
+        Path folder = copyOfEcho("rsa");
+        editManifest(folder, j -> j.replace("\"name\": \"echo\"", "\"name\": \"echo-rsa\""));
+        String signed = run("plugin:sign --key " + keys.resolve("private.pem") + " " + folder);
+        assertTrue(signed, signed.startsWith("Signed echo-rsa 1.0.0 with rsa key"));
+
+        Bundle rsa = platformBundles().get(RSA_BUNDLE);
+        rsa.stop();
+        String refused = failure("plugin:load " + folder);
+        assertTrue(refused, refused.startsWith("ALGORITHM_UNAVAILABLE: "));
+        assertTrue(refused, refused.contains("no rsa verifier is running"));
+        assertTrue(run("plugin:load " + pluginFolder("echo")).startsWith("Loaded echo"));
+
+        rsa.start();
+        assertNotNull(waitForService(SignatureVerifier.class, "(" + SignatureVerifier.ALGORITHM + "=rsa)",
+                DEFAULT_TIMEOUT_MILLIS));
+        assertTrue(run("plugin:load " + folder).startsWith("Loaded echo-rsa"));
+    }
+
+    @Test
+    public void revokingAKeyThroughConfigAdminUnloadsThePluginsItSigned() throws Exception {
+        Path keys = Files.createTempDirectory("other-key").resolve("keys");
+        run("plugin:keygen --out " + keys);
+        run("plugin:trust add " + keys.resolve("public.pem"));
+        Path other = copyOfEcho("other");
+        editManifest(other, j -> j.replace("\"name\": \"echo\"", "\"name\": \"echo-other\""));
+        run("plugin:sign --key " + keys.resolve("private.pem") + " " + other);
+        run("plugin:load " + pluginFolder("echo"));
+        run("plugin:load " + other);
+        PluginRegistry registry = waitForService(PluginRegistry.class);
+
+        setRevokedKeys(DEVELOPMENT_KEY_ID);
+
+        waitUntil("echo unloaded", () -> registry.find("echo").isEmpty());
+        assertTrue("a plugin signed by another key stays", registry.find("echo-other").isPresent());
+        String refused = failure("plugin:load " + pluginFolder("echo"));
+        assertTrue(refused, refused.startsWith("KEY_REVOKED: "));
+        List<AuditRecord> unloads = auditLog.query(
+                AuditQuery.builder().pluginId("echo").action("unload").limit(1).build());
+        assertEquals("KEY_REVOKED", unloads.get(0).details().get("reason"));
+        String keysList = run("plugin:trust list");
+        assertTrue(keysList, keysList.contains("REVOKED"));
+
+        setRevokedKeys("");
+        waitUntil("the key reinstated", () -> !run("plugin:trust list").contains("REVOKED"));
+        assertTrue(run("plugin:load " + pluginFolder("echo")).startsWith("Loaded echo"));
+    }
+
+    // Variants of the echo example
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    private Path copyOfEcho(String name) throws IOException {
+        Path folder = Files.createTempDirectory("trust-it").resolve(name);
+        Files.createDirectories(folder);
+        Files.copy(pluginFolder("echo").resolve("manifest.json"), folder.resolve("manifest.json"));
+        Files.copy(pluginFolder("echo").resolve("plugin.wasm"), folder.resolve("plugin.wasm"));
+        return folder;
+    }
+
+    private interface Edit {
+        String apply(String json) throws Exception;
+    }
+
+    private static void editManifest(Path folder, Edit edit) throws Exception {
+        Path file = folder.resolve("manifest.json");
+        String before = Files.readString(file, StandardCharsets.UTF_8);
+        String after = edit.apply(before);
+        assertFalse("the edit changed nothing", before.equals(after));
+        Files.writeString(file, after, StandardCharsets.UTF_8);
+    }
+
+    /** A signed copy of echo, changed after signing. */
+    private String tampered(String name, Edit edit) throws Exception {
+        Path folder = copyOfEcho(name);
+        editManifest(folder, edit);
+        return folder.toString();
+    }
+
+    private static String signature(String json, java.util.function.UnaryOperator<String> change) {
+        Matcher m = SIGNATURE.matcher(json);
+        assertTrue("a signature in " + json, m.find());
+        return json.substring(0, m.start(1)) + change.apply(m.group(1)) + json.substring(m.end(1));
+    }
+
+    private String tamperedModule() throws Exception {
+        Path folder = copyOfEcho("module");
+        byte[] wasm = Files.readAllBytes(folder.resolve("plugin.wasm"));
+        wasm[wasm.length - 1] ^= 1;
+        Files.write(folder.resolve("plugin.wasm"), wasm);
+        return folder.toString();
+    }
+
+    /** Another module with the checksum set to match: only the signature can notice. */
+    private String swappedModule() throws Exception {
+        Path folder = copyOfEcho("swapped");
+        byte[] other = Files.readAllBytes(pluginFolder("hostile/trap").resolve("plugin.wasm"));
+        String before = sha256(Files.readAllBytes(folder.resolve("plugin.wasm")));
+        Files.write(folder.resolve("plugin.wasm"), other);
+        String after = sha256(other);
+        editManifest(folder, j -> j.replace(before, after));
+        return folder.toString();
+    }
+
+    private String signedByAStranger() throws Exception {
+        Path keys = Files.createTempDirectory("stranger").resolve("keys");
+        run("plugin:keygen --out " + keys);
+        Path folder = copyOfEcho("stranger");
+        run("plugin:sign --key " + keys.resolve("private.pem") + " " + folder);
+        return folder.toString();
+    }
+
+    // Helpers
+
+    private void setRevokedKeys(String keyIds) throws IOException {
+        Configuration configuration = configurationAdmin.getConfiguration(TRUST_PID, null);
+        Dictionary<String, Object> properties = configuration.getProperties();
+        if (properties == null) {
+            properties = new Hashtable<>();
+        }
+        properties.put("revoked.keys", keyIds);
+        configuration.update(properties);
+    }
+
+    private static void waitUntil(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + DEFAULT_TIMEOUT_MILLIS;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                fail("not within " + DEFAULT_TIMEOUT_MILLIS + " ms: " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /**
+     * Runs a command that must succeed. A failure is rethrown with its message only: the command's own
+     * exception type does not exist outside the container, where the test runner reads it.
+     */
+    private String run(String command) {
+        try {
+            return executeCommand(command);
+        } catch (AssertionError e) {
+            Throwable cause = e.getCause();
+            throw new AssertionError(e.getMessage() + (cause == null ? "" : " (" + cause.getMessage() + ")"));
+        }
+    }
+
+    /** Runs a command that must fail; returns the one line it failed with. */
+    private String failure(String command) {
+        try {
+            String out = executeCommand(command);
+            fail("'" + command + "' should have failed but printed: " + out);
+            return null;
+        } catch (AssertionError expected) {
+            return String.valueOf(expected.getCause() != null ? expected.getCause().getMessage() : expected.getMessage());
+        }
+    }
+}
