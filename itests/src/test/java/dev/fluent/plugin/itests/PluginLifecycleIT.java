@@ -148,4 +148,30 @@ public class PluginLifecycleIT extends PlatformTestSupport {
         assertTrue(ids.toString(), ids.containsAll(List.of("echo", "hostile-loop", "hostile-memory-bomb")));
         assertNotNull(echo.execute(EngineRequest.of("still")));
     }
+
+    @Test
+    public void reportsStatisticsInTheShellAndOverJmx() throws Exception {
+        load("echo");
+        load("hostile/loop");
+        for (int i = 0; i < 3; i++) {
+            executeCommand("plugin:execute echo counted");
+        }
+        failure("plugin:execute hostile-loop go");
+
+        String one = executeCommand("plugin:stats echo");
+        assertTrue(one, one.matches("(?s).*Executions\\s*\\|\\s*3\\b.*") && one.contains("Latency p99"));
+        String all = executeCommand("plugin:stats");
+        assertTrue(all, all.contains("echo") && all.contains("hostile-loop"));
+
+        // The platform MBean server: the one Karaf's JMX connector serves.
+        javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName loop = new javax.management.ObjectName("dev.fluent.plugin:type=Plugin,name=hostile-loop");
+        long deadline = System.currentTimeMillis() + DEFAULT_TIMEOUT_MILLIS;
+        while (!server.isRegistered(loop) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(1L, server.getAttribute(loop, "Timeouts"));
+        assertEquals(3L, server.getAttribute(new javax.management.ObjectName(
+                "dev.fluent.plugin:type=Plugin,name=echo"), "Successes"));
+    }
 }

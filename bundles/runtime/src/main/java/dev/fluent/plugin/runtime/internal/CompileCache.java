@@ -100,6 +100,45 @@ final class CompileCache {
         return compiled;
     }
 
+    /**
+     * A compiled module whose compilation waits for its first instantiation (lazy mode): loading stays
+     * cheap, the first execution pays for the compiler (or the disk cache). A module the compiler refuses
+     * then fails that execution with COMPILE_FAILED.
+     */
+    Compiled deferred(String checksum, WasmModule module) {
+        synchronized (memory) {
+            Compiled hit = memory.get(checksum);
+            if (hit != null) {
+                memoryHits.incrementAndGet();
+                return hit;
+            }
+        }
+        Function<Instance, Machine> onFirstUse = new Function<>() {
+            private volatile Function<Instance, Machine> factory;
+
+            @Override
+            public Machine apply(Instance instance) {
+                Function<Instance, Machine> f = factory;
+                if (f == null) {
+                    synchronized (this) {
+                        f = factory;
+                        if (f == null) {
+                            try {
+                                f = compile(checksum, module).machineFactory();
+                            } catch (RuntimeException e) {
+                                throw new HostFault(dev.fluent.plugin.api.ErrorCode.COMPILE_FAILED,
+                                        "the module could not be compiled: " + e.getMessage());
+                            }
+                            factory = f;
+                        }
+                    }
+                }
+                return f.apply(instance);
+            }
+        };
+        return new Compiled(module, onFirstUse);
+    }
+
     long memoryHits() {
         return memoryHits.get();
     }

@@ -80,14 +80,14 @@ final class HostCallContext {
         calls.merge(name, 1, Integer::sum);
         if (name.equals(StandardHostFunction.LAST_ERROR.functionName())) {
             String message = lastError;
-            return message == null ? 0 : new Call(instance).result(bounded(message));
+            return message == null ? 0 : new Call(instance, name).result(bounded(message));
         }
         HostFunctionDefinition definition = definitions.get(name);
         if (definition == null) {
             throw refusal(name);
         }
         try {
-            return definition.handler().apply(new Call(instance), args);
+            return definition.handler().apply(new Call(instance, name), args);
         } catch (HostCallException e) {
             throw new HostFault(e.code(), e.getMessage());
         } catch (GuestFailure e) {
@@ -138,9 +138,11 @@ final class HostCallContext {
     private final class Call implements HostCall {
 
         private final Instance instance;
+        private final String name;
 
-        Call(Instance instance) {
+        Call(Instance instance, String name) {
             this.instance = instance;
+            this.name = name;
         }
 
         private Memory memory() {
@@ -148,7 +150,7 @@ final class HostCallContext {
         }
 
         private String function() {
-            return "fluent host call";
+            return "fluent." + name;
         }
 
         @Override
@@ -181,8 +183,8 @@ final class HostCallContext {
             check(ptr, len);
             long length = len & 0xFFFF_FFFFL;
             if (length > MAX_TRANSFER_BYTES) {
-                throw new HostFault(ErrorCode.LIMIT_EXCEEDED, "a host call may pass at most " + MAX_TRANSFER_BYTES
-                        + " bytes; this one passed " + length);
+                throw new HostFault(ErrorCode.LIMIT_EXCEEDED, function() + ": a host call may pass at most "
+                        + MAX_TRANSFER_BYTES + " bytes; this one passed " + length);
             }
             return memory().readBytes((int) ptr, (int) length);
         }
@@ -197,7 +199,7 @@ final class HostCallContext {
                         .decode(ByteBuffer.wrap(bytes))
                         .toString();
             } catch (CharacterCodingException e) {
-                throw new HostFault(ErrorCode.BAD_HOST_CALL, "a host call was passed text that is not UTF-8");
+                throw new HostFault(ErrorCode.BAD_HOST_CALL, function() + ": the text passed is not UTF-8");
             }
         }
 
@@ -213,8 +215,8 @@ final class HostCallContext {
                 return 0;
             }
             if (bytes.length > MAX_TRANSFER_BYTES) {
-                throw new HostFault(ErrorCode.LIMIT_EXCEEDED, "a host call may return at most " + MAX_TRANSFER_BYTES
-                        + " bytes; this one would return " + bytes.length);
+                throw new HostFault(ErrorCode.LIMIT_EXCEEDED, function() + ": a host call may return at most "
+                        + MAX_TRANSFER_BYTES + " bytes; this one would return " + bytes.length);
             }
             long ptr;
             try {
@@ -223,13 +225,13 @@ final class HostCallContext {
                 throw new GuestFailure(guest);
             }
             if (ptr == 0) {
-                throw new HostFault(ErrorCode.MEMORY_LIMIT, "fluent_alloc(" + bytes.length
-                        + ") returned 0: no room for a host call's result within max_memory_mb");
+                throw new HostFault(ErrorCode.MEMORY_LIMIT, function() + ": fluent_alloc(" + bytes.length
+                        + ") returned 0: no room for the result within max_memory_mb");
             }
             long size = GuestMemory.size(memory());
             if (ptr + bytes.length > size) {
-                throw new HostFault(ErrorCode.BAD_HOST_CALL, String.format("fluent_alloc(%d) returned 0x%x, outside"
-                        + " the plugin's memory of %d bytes", bytes.length, ptr, size));
+                throw new HostFault(ErrorCode.BAD_HOST_CALL, String.format("%s: fluent_alloc(%d) returned 0x%x,"
+                        + " outside the plugin's memory of %d bytes", function(), bytes.length, ptr, size));
             }
             memory().write((int) ptr, bytes);
             return ((long) bytes.length << 32) | ptr;

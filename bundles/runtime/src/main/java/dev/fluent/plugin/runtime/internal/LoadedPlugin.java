@@ -42,7 +42,14 @@ final class LoadedPlugin {
     /** The capabilities whose providers the module's imports need. */
     private final Set<Capability> needed;
     private final RateLimiter rateLimiter = new RateLimiter();
+    /** The grant under the policy last seen; computed again when the policy changes. */
+    private volatile GrantUnder grantUnder;
+
+    private record GrantUnder(dev.fluent.plugin.api.spi.PolicyService policy, Grant grant) {
+    }
     private volatile boolean unloaded;
+    /** Whether an instance has answered fluent_abi_version yet (at load, unless loaded lazily). */
+    private volatile boolean abiChecked;
     /** The version that replaced this one; executions that raced the swap run there. */
     private volatile LoadedPlugin successor;
 
@@ -68,6 +75,7 @@ final class LoadedPlugin {
         this.pool = new InstancePool(compiled.id(), MAX_INSTANCES);
         if (warm != null) {
             pool.offer(warm);
+            abiChecked = true;
         }
         this.auditor = auditor;
         // Guest stdout/stderr reach the log only with LoggingAccess: a plugin without it computes silently.
@@ -139,7 +147,7 @@ final class LoadedPlugin {
             throw new PluginException(ErrorCode.UNLOADED, id, "plugin " + id + " was unloaded");
         }
         Guard.checkCallerNotInterrupted(id);
-        Grant grant = linker.policy().grant(compiled.manifest());
+        Grant grant = grant();
         long timeoutMillis = grant.permissions().maxExecutionTimeMs();
         admit(grant, ctx, timeoutMillis);
         Watchdog.Deadline deadline = watchdog.arm(timeoutMillis);
@@ -153,6 +161,11 @@ final class LoadedPlugin {
             slot = true;
             if (instance == null) {
                 instance = PluginInstance.create(compiled, ctx);
+                if (!abiChecked) {
+                    // Loaded lazily: this first instance is the proof the module starts and speaks our ABI.
+                    PluginLoader.checkAbiVersion(id, instance.abiVersion());
+                    abiChecked = true;
+                }
             }
             response = instance.call(request, ctx);
             reusable = true;
@@ -182,6 +195,17 @@ final class LoadedPlugin {
         }
         throw Guard.failure(id, failure, fired, timeoutMillis, instance == null ? null : instance.memory(),
                 compiled.manifest().permissions().maxMemoryMb());
+    }
+
+    /** The plugin's grant: its manifest ∩ the operator's policy as it is now. */
+    private Grant grant() {
+        dev.fluent.plugin.api.spi.PolicyService policy = linker.policy();
+        GrantUnder cached = grantUnder;
+        if (cached == null || cached.policy() != policy) {
+            cached = new GrantUnder(policy, policy.grant(compiled.manifest()));
+            grantUnder = cached;
+        }
+        return cached.grant();
     }
 
     /**

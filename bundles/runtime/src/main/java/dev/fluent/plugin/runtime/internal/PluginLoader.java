@@ -39,6 +39,8 @@ final class PluginLoader {
     private final Watchdog watchdog;
     private final CompileCache compileCache;
     private final Clock clock;
+    /** Lazy mode: compile on first use instead of at load. */
+    private volatile boolean lazy;
     private final TrustGate trust;
 
     /** A plugin that passed every check, with the instance that proved it starts (the pool's first). */
@@ -51,6 +53,10 @@ final class PluginLoader {
         this.watchdog = watchdog;
         this.compileCache = compileCache;
         this.clock = clock;
+    }
+
+    void setLazy(boolean lazy) {
+        this.lazy = lazy;
     }
 
     /** Reads and validates only the manifest: the first steps of {@link #load}. */
@@ -96,14 +102,17 @@ final class PluginLoader {
 
         CompileCache.Compiled machine;
         try {
-            machine = compileCache.compile(manifest.checksum(), module);
+            machine = lazy
+                    ? compileCache.deferred(manifest.checksum(), module)
+                    : compileCache.compile(manifest.checksum(), module);
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             throw new PluginException(ErrorCode.COMPILE_FAILED, id, "the module could not be compiled: " + describe(e));
         }
         CompiledPlugin compiled = new CompiledPlugin(manifest, folder, machine.module(), machine.machineFactory(),
                 wasiImports, ModuleInspector.exports(module).containsKey(ModuleInspector.EXPORT_INITIALIZE),
                 wasm.length, (System.nanoTime() - started) / 1_000_000);
-        PluginInstance warm = probe(compiled);
+        // In lazy mode nothing runs yet: the first execution instantiates, compiles and checks the ABI.
+        PluginInstance warm = lazy ? null : probe(compiled);
         return new Loaded(new CompiledPlugin(manifest, folder, machine.module(), machine.machineFactory(), wasiImports,
                 compiled.hasInitialize(), wasm.length, (System.nanoTime() - started) / 1_000_000), warm);
     }
@@ -132,10 +141,7 @@ final class PluginLoader {
                     instance == null ? null : instance.memory(), compiled.manifest().permissions().maxMemoryMb());
             throw new PluginException(e.code(), id, "the module failed to start: " + e.getMessage(), e);
         }
-        if (version != Abi.VERSION) {
-            throw new PluginException(ErrorCode.ABI_MISMATCH, id, "the module speaks ABI v" + version
-                    + "; this platform speaks v" + Abi.VERSION);
-        }
+        checkAbiVersion(id, version);
         if (!instance.reset()) {
             return null;
         }
@@ -143,6 +149,13 @@ final class PluginLoader {
     }
 
     /** Refuses a plugin past {@code expires_at} or before {@code created_at}, allowing {@link #CLOCK_SKEW}. */
+    static void checkAbiVersion(String id, int version) throws PluginException {
+        if (version != Abi.VERSION) {
+            throw new PluginException(ErrorCode.ABI_MISMATCH, id, "the module speaks ABI v" + version
+                    + "; this platform speaks v" + Abi.VERSION);
+        }
+    }
+
     void checkValidity(PluginManifest manifest) throws PluginException {
         Instant now = clock.instant();
         if (manifest.expiresAt() != null && now.isAfter(manifest.expiresAt().plus(CLOCK_SKEW))) {
@@ -155,7 +168,7 @@ final class PluginLoader {
         }
     }
 
-    private static void checkChecksum(PluginManifest manifest, byte[] wasm) throws PluginException {
+    static void checkChecksum(PluginManifest manifest, byte[] wasm) throws PluginException {
         String id = manifest.name();
         if (manifest.checksum() == null) {
             throw new PluginException(ErrorCode.CHECKSUM_MISSING, id, "the manifest has no checksum; set it to the "

@@ -60,6 +60,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
     private final Clock clock;
     private final Map<String, Registered> plugins = new ConcurrentHashMap<>();
     private final RememberedPlugins remembered;
+    private final StatsMBeans statsMBeans = new StatsMBeans();
     /** The capability providers present and the operator's policy (the same configuration, other keys). */
     private final CapabilityLinker linker = new CapabilityLinker();
 
@@ -70,7 +71,6 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
     private static final class Registered {
         private volatile LoadedPlugin plugin;
         private ServiceRegistration<Engine> registration;
-        private ServiceRegistration<PluginStatsMBean> statsMBean;
 
         Registered(LoadedPlugin plugin) {
             this.plugin = plugin;
@@ -91,6 +91,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         this(bundleContext, manifestParser, Clock.systemUTC(), dataDirectory());
         trust.setDevelopmentMode(TrustGate.developmentMode(configuration));
         linker.setPolicy(new OperatorPolicy(configuration));
+        loader.setLazy(lazyCompile(configuration));
         trust.starting();
         trust.startSweep(this::revalidate);
         Thread restore = new Thread(this::restoreRemembered, "fluent-plugin-restore");
@@ -152,6 +153,13 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
             pool.shutdown();
         }
         LOG.info("Loaded {} remembered plugin(s) again in {} ms", all.size(), (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** Configuration key: compile plugins on first use rather than at load (startup speed over first-call latency). */
+    static final String LAZY_COMPILE = "lazy.compile";
+
+    private static boolean lazyCompile(Map<String, ?> configuration) {
+        return configuration != null && Boolean.parseBoolean(String.valueOf(configuration.get(LAZY_COMPILE)).trim());
     }
 
     /** {@code ${karaf.data}/fluent-plugin}, or nothing outside Karaf. */
@@ -220,6 +228,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
     @Modified
     void modified(Map<String, Object> configuration) {
         trust.setDevelopmentMode(TrustGate.developmentMode(configuration));
+        loader.setLazy(lazyCompile(configuration));
         linker.setPolicy(new OperatorPolicy(configuration));
         revalidate();
     }
@@ -261,7 +270,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         }
         r.plugin().markUnloaded();
         unregisterQuietly(r.registration());
-        unregisterQuietly(r.statsMBean);
+        statsMBeans.unregister(r.plugin().id());
         auditor.success(id, "unload", r.plugin().compiled().source().toString(),
                 Map.of("reason", reason.code().name(), "cause", reason.getMessage()));
     }
@@ -273,7 +282,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
             if (r != null) {
                 r.plugin().markUnloaded();
                 unregisterQuietly(r.registration());
-                unregisterQuietly(r.statsMBean);
+                statsMBeans.unregister(r.plugin().id());
             }
         }
         trust.close();
@@ -313,12 +322,8 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
             if (bundleContext != null) {
                 registered.registration = bundleContext.registerService(Engine.class,
                         new PluginEngine(registered::plugin), serviceProperties(compiled));
-                // Karaf's management layer exports services carrying jmx.objectname as MBeans.
-                Hashtable<String, Object> jmx = new Hashtable<>();
-                jmx.put("jmx.objectname", "dev.fluent.plugin:type=Plugin,name=" + javax.management.ObjectName.quote(id));
-                registered.statsMBean = bundleContext.registerService(PluginStatsMBean.class, new PluginStatsView(
-                        () -> registered.plugin().statistics().snapshot(),
-                        () -> registered.plugin().compiled().manifest().version()), jmx);
+                statsMBeans.register(id, new PluginStatsView(() -> registered.plugin().statistics().snapshot(),
+                        () -> registered.plugin().compiled().manifest().version()));
             }
             plugins.put(id, registered);
         }
@@ -347,7 +352,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         remembered.forget(pluginId);
         r.plugin().markUnloaded();
         unregisterQuietly(r.registration());
-        unregisterQuietly(r.statsMBean);
+        statsMBeans.unregister(r.plugin().id());
         auditor.success(pluginId, "unload", r.plugin().compiled().source().toString(), Map.of());
     }
 

@@ -151,4 +151,24 @@ class ReloadAndRestartTest {
         second.restoreRemembered();
         assertTrue(second.list().isEmpty());
     }
+
+    @Test
+    void lazyModeCompilesOnFirstUse() throws Exception {
+        PluginRuntime runtime = runtime(null);
+        runtime.modified(java.util.Map.of(TrustGate.DEVELOPMENT_MODE, "true", PluginRuntime.LAZY_COMPILE, "true"));
+        runtime.load(Fixtures.echo());
+        assertEquals(0, runtime.compileCache().compilations(), "nothing compiled at load");
+        assertEquals("lazy", call(runtime, "lazy"));
+        assertEquals(1, runtime.compileCache().compilations());
+        assertEquals("again", call(runtime, "again"));
+        assertEquals(1, runtime.compileCache().compilations());
+    }
+
+    @Test
+    void lazyModeStillRefusesAModuleWithoutTheAbiAtFirstUse() throws Exception {
+        PluginRuntime runtime = runtime(null);
+        runtime.modified(java.util.Map.of(TrustGate.DEVELOPMENT_MODE, "true", PluginRuntime.LAZY_COMPILE, "true"));
+        PluginException e = assertThrows(PluginException.class, () -> runtime.load(Fixtures.hostile("no-abi")));
+        assertEquals(ErrorCode.ABI_MISMATCH, e.code(), "the export checks need no compilation and still run at load");
+    }
 }
