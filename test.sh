@@ -12,4 +12,15 @@ if [ -x "${RUSTC:-/usr/bin/rustc}" ] && command -v wat2wasm >/dev/null 2>&1; the
 else
     echo "test.sh: plugin toolchain not installed (rustc, libstd-rust-dev-wasm32, wabt): example rebuild check skipped" >&2
 fi
+# The tutorial runs before the full build: it needs only the command line's jar, and it leaves its signed
+# plugin in target/tutorial-plugin, which the Pax Exam test AuthoringIT then loads into the distribution.
+rm -rf target/tutorial-plugin
+rustc="${RUSTC:-/usr/bin/rustc}"
+if [ -x "$rustc" ] && [ -d "$("$rustc" --print sysroot)/lib/rustlib/wasm32-wasi" ]; then
+    mvn -B -q install -DskipTests -pl cli -am
+    FLUENT_TUTORIAL_OUT=target/tutorial-plugin docs/plugin-authoring.sh
+else
+    echo "test.sh: rustc with the wasm32-wasi standard library not installed: the plugin authoring tutorial" \
+        "(docs/plugin-authoring.sh) and AuthoringIT's test of its plugin skipped" >&2
+fi
 mvn -B install "$@"

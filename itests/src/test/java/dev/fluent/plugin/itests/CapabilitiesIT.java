@@ -295,6 +295,8 @@ public class CapabilitiesIT extends PlatformTestSupport {
         List<MetricSnapshot> metrics = waitForService(PluginMetrics.class).metrics("kv-counter");
         assertTrue(metrics.toString(), metrics.stream().anyMatch(m -> m.name().equals("kv_counter.increments")
                 && m.kind() == MetricSnapshot.Kind.COUNTER && m.value() >= 2));
+        String stats = executeCommand("plugin:stats kv-counter");
+        assertTrue(stats, stats.contains("kv_counter.increments") && stats.contains("kv_counter.last_count"));
 
         Bundle cache = platformBundles().get("dev.fluent.plugin.host.cache");
         cache.stop();

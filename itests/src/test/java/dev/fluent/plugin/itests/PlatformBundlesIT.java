@@ -29,7 +29,14 @@ public class PlatformBundlesIT extends PlatformTestSupport {
             "dev.fluent.plugin.shell",
             "dev.fluent.plugin.trust",
             "dev.fluent.plugin.verifier.ed25519",
-            "dev.fluent.plugin.verifier.rsa");
+            "dev.fluent.plugin.verifier.rsa",
+            "dev.fluent.plugin.host.network",
+            "dev.fluent.plugin.host.filesystem",
+            "dev.fluent.plugin.host.environment",
+            "dev.fluent.plugin.host.config",
+            "dev.fluent.plugin.host.cache",
+            "dev.fluent.plugin.host.logging",
+            "dev.fluent.plugin.host.metrics");
 
     @Test
     public void bootsThePlatformBundlesAllActive() throws InterruptedException {

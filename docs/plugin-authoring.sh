@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Runs docs/plugin-authoring.md end to end, as CI does: create a project,
+# build it, make a key, sign, validate, security-test and run a request.
+# Needs the reactor built (cli/target/fluent-plugin.jar) and Debian's rustc
+# with libstd-rust-dev-wasm32. Exits non-zero on the first failing step.
+# With FLUENT_TUTORIAL_OUT set, the built and signed plugin is left in
+# $FLUENT_TUTORIAL_OUT/hello-summary and its public key in
+# $FLUENT_TUTORIAL_OUT/keys/public.pem (test.sh: target/tutorial-plugin, which
+# itests' AuthoringIT loads into the distribution).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+OUT="${FLUENT_TUTORIAL_OUT:-}"
+if [[ -n "$OUT" ]]; then
+  mkdir -p "$OUT"
+  OUT="$(cd "$OUT" && pwd)"
+  rm -rf "$OUT/hello-summary" "$OUT/keys"
+fi
+FLUENT_PLUGIN="$ROOT/cli/src/main/scripts/fluent-plugin"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+
+step() { echo "== $*"; }
+
+step "create"
+"$FLUENT_PLUGIN" create hello-summary summarize --capabilities LoggingAccess --author "Tutorial" --output .
+cd hello-summary
+
+step "unit tests and build"
+./build.sh test
+./build.sh
+
+step "keygen and sign"
+"$FLUENT_PLUGIN" keygen --out "$work/keys"
+"$FLUENT_PLUGIN" sign --key "$work/keys/private.pem" .
+
+step "validate"
+"$FLUENT_PLUGIN" validate --trust "$work/keys/public.pem" .
+
+step "security-test"
+"$FLUENT_PLUGIN" security-test --trust "$work/keys/public.pem" .
+"$FLUENT_PLUGIN" security-test --json --trust "$work/keys/public.pem" . | grep -q '"passed":true'
+
+step "run"
+answer="$("$FLUENT_PLUGIN" run --trust "$work/keys/public.pem" . "hello tutorial")"
+[[ "$answer" == "hello tutorial" ]] || { echo "unexpected answer: $answer" >&2; exit 1; }
+
+if [[ -n "$OUT" ]]; then
+  step "keep the signed plugin in $OUT"
+  mkdir -p "$OUT/hello-summary" "$OUT/keys"
+  cp manifest.json plugin.wasm "$OUT/hello-summary/"
+  cp "$work/keys/public.pem" "$OUT/keys/"
+fi
+
+step "a tampered manifest is refused"
+sed -i 's/"max_memory_mb": 16/"max_memory_mb": 17/' manifest.json
+if "$FLUENT_PLUGIN" validate --trust "$work/keys/public.pem" . >"$work/tampered.txt"; then
+  echo "validate accepted a manifest changed after signing" >&2; exit 1
+fi
+grep -q SIGNATURE_INVALID "$work/tampered.txt"
+
+echo "tutorial: all steps passed"

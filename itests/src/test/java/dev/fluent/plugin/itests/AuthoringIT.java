@@ -1,0 +1,189 @@
+package dev.fluent.plugin.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.stream.Stream;
+import org.junit.After;
+import org.junit.Assume;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+
+/**
+ * The plugin author's shell commands in the real distribution: plugin:create writes a complete project,
+ * plugin:validate and plugin:security-test pass the examples and fail tampered or hostile ones naming the
+ * problem and its fix, and their --json output is JSON. Last, the plugin that docs/plugin-authoring.sh builds
+ * from the tutorial is loaded and executed here (when test.sh ran the tutorial before the build).
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class AuthoringIT extends PlatformTestSupport {
+
+    /** System property, set in the container, naming the folder the tutorial leaves its signed plugin in. */
+    private static final String TUTORIAL_PLUGIN_PROPERTY = "fluent.tutorial.plugin.dir";
+
+    /** Where docs/plugin-authoring.sh puts the tutorial's plugin when test.sh runs it, from the repository root. */
+    private static final String TUTORIAL_PLUGIN_DIR = "target/tutorial-plugin";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    @org.ops4j.pax.exam.Configuration
+    public Option[] config() {
+        Path root = Paths.get(System.getProperty("user.dir")).toAbsolutePath().getParent();
+        Option[] options = super.config();
+        Option[] all = Arrays.copyOf(options, options.length + 1);
+        all[options.length] = systemProperty(TUTORIAL_PLUGIN_PROPERTY)
+                .value(root.resolve(TUTORIAL_PLUGIN_DIR).toString());
+        return all;
+    }
+
+    @After
+    public void unloadEverything() {
+        String list = executeCommand("plugin:list");
+        if (list.contains("hello-summary")) {
+            executeCommand("plugin:unload hello-summary");
+        }
+    }
+
+    @Test
+    public void createWritesACompleteProject() throws IOException {
+        Path output = Files.createTempDirectory(Paths.get(System.getProperty("karaf.data")), "authoring");
+        String out = executeCommand("plugin:create --capabilities LoggingAccess --author Tester --output " + output
+                + " my-summary summarize");
+        Path project = output.resolve("my-summary");
+        assertTrue(out, out.startsWith("Created " + project));
+        for (String file : new String[] {"manifest.json", "src/lib.rs", "build.sh", "README.md", ".gitignore",
+                "pdk/src/lib.rs", "pdk/src/abi.rs", "pdk/src/host.rs", "pdk/src/json.rs"}) {
+            assertTrue(file + " in " + project, Files.isRegularFile(project.resolve(file)));
+            assertTrue(file + " is empty", Files.size(project.resolve(file)) > 0);
+        }
+        assertTrue("build.sh is executable", Files.isExecutable(project.resolve("build.sh")));
+        JsonNode manifest = JSON.readTree(project.resolve("manifest.json").toFile());
+        assertEquals("my-summary", manifest.path("name").asText());
+        assertEquals("summarize", manifest.path("engine_type").asText());
+        assertEquals("Tester", manifest.path("author").asText());
+        assertEquals("LoggingAccess", manifest.path("capabilities").path(0).asText());
+        assertTrue(manifest.toString(), manifest.path("permissions").path("max_memory_mb").asInt() > 0);
+
+        String again = failure("plugin:create --output " + output + " my-summary summarize");
+        assertTrue(again, again.contains("exists already"));
+        String badCapability = failure("plugin:create --capabilities Teleport --output " + output + " other x");
+        assertTrue(badCapability, badCapability.contains("unknown capability Teleport"));
+        assertFalse(Files.exists(output.resolve("other")));
+    }
+
+    @Test
+    public void validatePassesTheSignedExample() throws IOException {
+        String out = executeCommand("plugin:validate " + pluginFolder("echo"));
+        assertTrue(out, out.contains("validate echo: OK, passes every load check"));
+
+        JsonNode json = JSON.readTree(executeCommand("plugin:validate --json " + pluginFolder("echo")));
+        assertEquals("echo", json.path("plugin").asText());
+        assertTrue(json.toString(), json.path("loads").asBoolean());
+        assertTrue(json.toString(), json.path("problems").isArray());
+    }
+
+    @Test
+    public void validateFailsATamperedModuleNamingTheProblemAndItsFix() throws IOException {
+        Path folder = copyOf("echo", "tampered");
+        byte[] wasm = Files.readAllBytes(folder.resolve("plugin.wasm"));
+        wasm[wasm.length / 2] ^= 0x01;
+        Files.write(folder.resolve("plugin.wasm"), wasm);
+
+        String refused = failure("plugin:validate " + folder);
+        assertTrue(refused, refused.contains("CHECKSUM_MISMATCH"));
+        assertTrue(refused, refused.contains("fix: rebuild"));
+        assertTrue(refused, refused.contains("validate echo: 1 error(s), the plugin does not load"));
+
+        String json = failure("plugin:validate --json " + folder);
+        JsonNode report = JSON.readTree(json.substring(json.indexOf("{\"plugin\""), json.lastIndexOf('}') + 1));
+        assertFalse(report.toString(), report.path("loads").asBoolean());
+        assertEquals("CHECKSUM_MISMATCH", report.path("problems").path(0).path("code").asText());
+        assertFalse(report.toString(), report.path("problems").path(0).path("fix").asText().isEmpty());
+    }
+
+    @Test
+    public void securityTestPassesTheExampleAndFailsAHostilePlugin() throws IOException {
+        String out = executeCommand("plugin:security-test " + pluginFolder("echo"), 120_000);
+        assertTrue(out, out.contains("security-test echo: PASS (0 high"));
+
+        JsonNode json = JSON.readTree(executeCommand("plugin:security-test --json " + pluginFolder("echo"), 120_000));
+        assertTrue(json.toString(), json.path("passed").asBoolean());
+        assertEquals(0, json.path("high").asInt());
+        assertTrue(json.toString(), json.path("probes").asInt() > 20);
+
+        String refused = failure("plugin:security-test " + pluginFolder("hostile/loop"), 120_000);
+        assertTrue(refused, refused.contains("TIMEOUT"));
+        assertTrue(refused, refused.contains("security-test hostile-loop: FAIL (1 high"));
+        String trap = failure("plugin:security-test --json " + pluginFolder("hostile/trap"), 120_000);
+        JsonNode report = JSON.readTree(trap.substring(trap.indexOf("{\"plugin\""), trap.lastIndexOf('}') + 1));
+        assertFalse(report.toString(), report.path("passed").asBoolean());
+        assertTrue(report.toString(), report.path("findings").toString().contains("\"code\":\"TRAP\""));
+    }
+
+    /**
+     * The step the tutorial cannot take outside the platform: the plugin it built, signed with its own key,
+     * loaded into the distribution and executed. Skipped unless test.sh ran the tutorial (Rust installed).
+     */
+    @Test
+    public void theTutorialsPluginLoadsAndAnswersInTheDistribution() {
+        Path tutorial = Paths.get(System.getProperty(TUTORIAL_PLUGIN_PROPERTY));
+        Path plugin = tutorial.resolve("hello-summary");
+        Assume.assumeTrue("the tutorial's plugin was not built (docs/plugin-authoring.sh, run by test.sh when the"
+                + " Rust toolchain is installed): " + plugin, Files.isRegularFile(plugin.resolve("plugin.wasm")));
+
+        String trusted = executeCommand("plugin:trust add " + tutorial.resolve("keys/public.pem"));
+        assertTrue(trusted, trusted.startsWith("Trusted "));
+
+        String validated = executeCommand("plugin:validate " + plugin);
+        assertTrue(validated, validated.contains("validate hello-summary: OK"));
+        String loaded = executeCommand("plugin:load " + plugin);
+        assertTrue(loaded, loaded.startsWith("Loaded hello-summary"));
+        assertEquals("hello tutorial", executeCommand("plugin:execute hello-summary \"hello tutorial\"").trim());
+        String list = executeCommand("plugin:list");
+        assertTrue(list, list.contains("hello-summary"));
+    }
+
+    /** A copy of an example plugin under karaf.data, to be changed by the test. */
+    private Path copyOf(String example, String name) throws IOException {
+        Path target = Files.createTempDirectory(Paths.get(System.getProperty("karaf.data")), name);
+        try (Stream<Path> files = Files.list(pluginFolder(example))) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(file)) {
+                    Files.copy(file, target.resolve(file.getFileName()));
+                }
+            }
+        }
+        return target;
+    }
+
+    private String failure(String command) {
+        return failure(command, DEFAULT_TIMEOUT_MILLIS);
+    }
+
+    /** Runs a command that must fail; returns everything it printed and the message it failed with. */
+    private String failure(String command, long timeoutMillis) {
+        try {
+            String out = executeCommand(command, timeoutMillis);
+            fail("'" + command + "' should have failed but printed: " + out);
+            return null;
+        } catch (AssertionError expected) {
+            return expected.getMessage();
+        }
+    }
+}
