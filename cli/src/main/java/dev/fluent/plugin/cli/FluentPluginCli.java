@@ -266,10 +266,7 @@ public final class FluentPluginCli {
                 EngineResponse r = sandbox.execute(new EngineRequest(flow, payload));
                 PrintWriter out = spec.commandLine().getOut();
                 if (json) {
-                    out.printf("{\"content\":%s,\"model\":%s,\"finish_reason\":%s,\"usage\":{\"prompt_tokens\":%d,"
-                            + "\"completion_tokens\":%d,\"total_tokens\":%d}}%n", Json.quote(r.content()),
-                            Json.quote(r.model()), Json.quote(r.finishReason()), r.usage().promptTokens(),
-                            r.usage().completionTokens(), r.usage().totalTokens());
+                    out.println(Reports.json(r));
                 } else {
                     out.println(r.content());
                 }

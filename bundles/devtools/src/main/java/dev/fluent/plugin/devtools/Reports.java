@@ -3,10 +3,18 @@ package dev.fluent.plugin.devtools;
 import dev.fluent.plugin.api.inspect.Finding;
 import dev.fluent.plugin.api.inspect.Inspection;
 import dev.fluent.plugin.api.inspect.Severity;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fluent.plugin.api.EngineResponse;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The text and JSON forms of the reports, the same in the shell and the command line. */
 public final class Reports {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Reports() {
     }
@@ -33,58 +41,64 @@ public final class Reports {
     }
 
     public static String json(Inspection inspection) {
-        return "{\"plugin\":" + quote(inspection.manifest() == null ? null : inspection.manifest().name())
-                + ",\"folder\":" + quote(inspection.folder().toString())
-                + ",\"loads\":" + inspection.loads()
-                + ",\"problems\":" + json(inspection.problems()) + "}";
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("plugin", inspection.manifest() == null ? null : inspection.manifest().name());
+        out.put("folder", inspection.folder().toString());
+        out.put("loads", inspection.loads());
+        out.put("problems", findings(inspection.problems()));
+        return write(out);
     }
 
     public static String json(SecurityReport report) {
-        return "{\"plugin\":" + quote(report.pluginId())
-                + ",\"folder\":" + quote(report.folder().toString())
-                + ",\"passed\":" + !report.failed()
-                + ",\"probes\":" + report.probes()
-                + ",\"high\":" + report.count(Severity.HIGH)
-                + ",\"medium\":" + report.count(Severity.MEDIUM)
-                + ",\"low\":" + report.count(Severity.LOW)
-                + ",\"findings\":" + json(report.findings()) + "}";
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("plugin", report.pluginId());
+        out.put("folder", report.folder().toString());
+        out.put("passed", !report.failed());
+        out.put("probes", report.probes());
+        out.put("high", report.count(Severity.HIGH));
+        out.put("medium", report.count(Severity.MEDIUM));
+        out.put("low", report.count(Severity.LOW));
+        out.put("findings", findings(report.findings()));
+        return write(out);
     }
 
-    private static String json(List<Finding> findings) {
-        StringBuilder out = new StringBuilder("[");
+    /** An engine's response with every field, as {@code run --json} prints it. */
+    public static String json(EngineResponse r) {
+        Map<String, Object> usage = new LinkedHashMap<>();
+        usage.put("prompt_tokens", r.usage().promptTokens());
+        usage.put("completion_tokens", r.usage().completionTokens());
+        usage.put("total_tokens", r.usage().totalTokens());
+        Map<String, Object> cost = new LinkedHashMap<>();
+        cost.put("prompt_cost", r.cost().promptCost());
+        cost.put("completion_cost", r.cost().completionCost());
+        cost.put("total_cost", r.cost().totalCost());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("content", r.content());
+        out.put("usage", usage);
+        out.put("model", r.model());
+        out.put("finish_reason", r.finishReason());
+        out.put("cost", cost);
+        return write(out);
+    }
+
+    private static List<Map<String, Object>> findings(List<Finding> findings) {
+        List<Map<String, Object>> out = new ArrayList<>();
         for (Finding f : findings) {
-            if (out.length() > 1) {
-                out.append(',');
-            }
-            out.append("{\"severity\":").append(quote(f.severity().name()))
-                    .append(",\"code\":").append(quote(f.code()))
-                    .append(",\"message\":").append(quote(f.message()))
-                    .append(",\"fix\":").append(quote(f.fix())).append('}');
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("severity", f.severity().name());
+            one.put("code", f.code());
+            one.put("message", f.message());
+            one.put("fix", f.fix());
+            out.add(one);
         }
-        return out.append(']').toString();
+        return out;
     }
 
-    static String quote(String s) {
-        if (s == null) {
-            return "null";
+    private static String write(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("maps of strings, numbers and booleans always serialize", e);
         }
-        StringBuilder out = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
     }
 }
