@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the lifecycle and speed benchmarks (issue 6) in one go, about 5 to 6 minutes on 2 cores after the build,
+# Runs the lifecycle and speed benchmarks (issue 6) in one go, about 5 minutes on 2 cores after the build,
 # and prints a side-by-side summary with ratios and targets:
 #
 #   1. per-execution overhead of the platform over a raw Chicory call of echo, and where the time goes (JMH)
@@ -9,7 +9,8 @@
 #   5. heap per idle loaded plugin
 #
 #   benchmarks/run-lifecycle.sh            build if needed, then run everything
-#   WARM_RUNS=9 benchmarks/run-lifecycle.sh   more warm-load JVMs (default 5)
+#   WARM_RUNS=9 benchmarks/run-lifecycle.sh   more warm-load JVMs (default 4)
+#   NO_BUILD=1 benchmarks/run-lifecycle.sh     use the jar as it is, even if sources changed since
 #
 # Results: benchmarks/target/lifecycle/ (JMH JSON, JSON lines, summary.md). docs/benchmarks.md explains them.
 # The figures are only as quiet as the machine: run it with nothing else busy (see the load average printed).
@@ -20,10 +21,11 @@ root="$(dirname "$here")"
 jar="$here/target/benchmarks.jar"
 out="$here/target/lifecycle"
 examples="$root/examples"
-warm_runs="${WARM_RUNS:-5}"
-# The generated code of a plugin takes the JIT several seconds to settle on 2 cores: 5 warm-up seconds for
-# whole executions; the small parts settle faster.
-jmh_opts=(-wi 5 -i 5 -w 1s -r 1s -f 1)
+warm_runs="${WARM_RUNS:-4}"
+# The generated code of a plugin takes the JIT several seconds to settle on 2 cores (C2 compiling the
+# module's big generated classes competes with the benchmark): 8 warm-up seconds for whole executions; the
+# small parts settle faster.
+jmh_opts=(-wi 8 -i 4 -w 1s -r 1s -f 1)
 parts_opts=(-wi 2 -i 3 -w 1s -r 1s -f 1)
 
 stale() {
@@ -33,7 +35,7 @@ stale() {
     -newer "$jar" -type f -print -quit)" ]
 }
 
-if stale; then
+if [ -z "${NO_BUILD:-}" ] && stale; then
   echo "Building the benchmarks jar..."
   (cd "$root" && mvn -q install -pl benchmarks -am -DskipTests)
 fi
@@ -61,6 +63,9 @@ jmh overhead-parts.json "$overhead" -e "$overhead$whole" "${parts_opts[@]}"
 
 echo "== 4. throughput, 1 and 2 callers"
 jmh throughput.json 'dev\.fluent\.plugin\.runtime\.internal\.ThroughputBenchmark\.' "${jmh_opts[@]}"
+
+echo "== 4. the registry's shared state under two callers"
+jmh shared.json 'dev\.fluent\.plugin\.runtime\.internal\.SharedStateBenchmark\.' "${parts_opts[@]}"
 
 echo "== 2. SHA-256 of 1 MiB: platform and bare compiled Chicory"
 jmh sha256.json 'dev\.fluent\.plugin\.runtime\.internal\.Sha256Benchmark\.(platform|rawCompiled)$' "${jmh_opts[@]}"

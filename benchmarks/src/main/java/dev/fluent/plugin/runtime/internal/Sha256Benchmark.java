@@ -21,61 +21,101 @@ import org.openjdk.jmh.annotations.Warmup;
  * SHA-256 over 1 MiB in the sha256 example plugin: through the platform (compiled), as a bare Chicory
  * instance of the same compiled code, and on Chicory's interpreter (run it with few single shots: it is
  * about 200 times slower). {@code benchmarks/node/sha256-bench.mjs} times the same module on V8.
+ *
+ * <p>Each benchmark has its own state, so its fork runs the module's compiled code on one memory class only:
+ * calling it on Chicory's default memory and on the platform's in one JVM makes the JIT's profile of the
+ * generated code see two receivers and slows both, a mix no real deployment has.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
-@State(Scope.Thread)
 public class Sha256Benchmark {
 
     static final String ID = "sha256";
 
-    private PluginRuntime runtime;
-    private EngineRequest request;
-    private byte[] requestBytes;
-    private LifecycleFixtures.RawPlugin compiled;
-    private LifecycleFixtures.RawPlugin interpreted;
-    private byte[] lastInterpreted;
+    /** The registry with sha256 loaded. */
+    @State(Scope.Thread)
+    public static class Platform {
+        PluginRuntime runtime;
+        final EngineRequest request = EngineRequest.of(LifecycleFixtures.ONE_MIB);
 
-    @Setup(Level.Trial)
-    public void setUp() throws Exception {
-        runtime = LifecycleFixtures.developmentRuntime(null);
-        CompileCache.Compiled sha = LifecycleFixtures.loadUnsigned(runtime, "sha256", ID);
-        request = EngineRequest.of(LifecycleFixtures.ONE_MIB);
-        requestBytes = LifecycleFixtures.requestBytes(ID, LifecycleFixtures.ONE_MIB);
-        compiled = LifecycleFixtures.raw(sha.module(), sha.machineFactory());
-        interpreted = LifecycleFixtures.raw(LifecycleFixtures.parse(LifecycleFixtures.example("sha256")), null);
-        String viaPlatform = runtime.execute(ID, request).content();
-        String viaRaw = Abi.decodeResponse(ID, compiled.call(requestBytes)).content();
-        if (!viaPlatform.equals(LifecycleFixtures.ONE_MIB_DIGEST) || !viaRaw.equals(LifecycleFixtures.ONE_MIB_DIGEST)) {
-            throw new IllegalStateException("wrong digest: platform " + viaPlatform + ", raw " + viaRaw);
+        @Setup(Level.Trial)
+        public void setUp() throws Exception {
+            runtime = LifecycleFixtures.developmentRuntime(null);
+            LifecycleFixtures.loadUnsigned(runtime, "sha256", ID);
+            String digest = runtime.execute(ID, request).content();
+            if (!digest.equals(LifecycleFixtures.ONE_MIB_DIGEST)) {
+                throw new IllegalStateException("wrong digest from the platform: " + digest);
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            runtime.deactivate();
         }
     }
 
-    @TearDown(Level.Trial)
-    public void tearDown() throws PluginException {
-        runtime.deactivate();
-        if (lastInterpreted != null
-                && !Abi.decodeResponse(ID, lastInterpreted).content().equals(LifecycleFixtures.ONE_MIB_DIGEST)) {
-            throw new IllegalStateException("the interpreter computed a wrong digest");
+    /** A bare instance of the compiled module (the registry compiled it; only its load probe ran there). */
+    @State(Scope.Thread)
+    public static class RawCompiled {
+        PluginRuntime runtime;
+        LifecycleFixtures.RawPlugin raw;
+        byte[] request;
+
+        @Setup(Level.Trial)
+        public void setUp() throws Exception {
+            runtime = LifecycleFixtures.developmentRuntime(null);
+            CompileCache.Compiled sha = LifecycleFixtures.loadUnsigned(runtime, "sha256", ID);
+            raw = LifecycleFixtures.raw(sha.module(), sha.machineFactory());
+            request = LifecycleFixtures.requestBytes(ID, LifecycleFixtures.ONE_MIB);
+            String digest = Abi.decodeResponse(ID, raw.call(request)).content();
+            if (!digest.equals(LifecycleFixtures.ONE_MIB_DIGEST)) {
+                throw new IllegalStateException("wrong digest from bare Chicory: " + digest);
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            runtime.deactivate();
+        }
+    }
+
+    /** A bare instance on Chicory's interpreter; its last answer is checked at the end. */
+    @State(Scope.Thread)
+    public static class Interpreted {
+        LifecycleFixtures.RawPlugin raw;
+        byte[] request;
+        byte[] last;
+
+        @Setup(Level.Trial)
+        public void setUp() throws Exception {
+            raw = LifecycleFixtures.raw(LifecycleFixtures.parse(LifecycleFixtures.example("sha256")), null);
+            request = LifecycleFixtures.requestBytes(ID, LifecycleFixtures.ONE_MIB);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws PluginException {
+            if (last != null && !Abi.decodeResponse(ID, last).content().equals(LifecycleFixtures.ONE_MIB_DIGEST)) {
+                throw new IllegalStateException("the interpreter computed a wrong digest");
+            }
         }
     }
 
     @Benchmark
-    public EngineResponse platform() throws PluginException {
-        return runtime.execute(ID, request);
+    public EngineResponse platform(Platform p) throws PluginException {
+        return p.runtime.execute(ID, p.request);
     }
 
     @Benchmark
-    public byte[] rawCompiled() {
-        return compiled.call(requestBytes);
+    public byte[] rawCompiled(RawCompiled r) {
+        return r.raw.call(r.request);
     }
 
     @Benchmark
-    public byte[] interpreter() {
-        lastInterpreted = interpreted.call(requestBytes);
-        return lastInterpreted;
+    public byte[] interpreter(Interpreted i) {
+        i.last = i.raw.call(i.request);
+        return i.last;
     }
 }

@@ -21,7 +21,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Throughput of echo (100-byte payload) with one and two concurrent callers of the same plugin. The raw
  * pair (one bare Chicory instance per thread, same compiled code) shows how far the machine itself scales,
- * so the platform's scaling can be read against it.
+ * so the platform's scaling can be read against it; {@code platform2TwoPlugins} (each caller its own copy
+ * of echo) separates what the callers share inside one plugin from what they share in the registry and JVM.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -31,6 +32,8 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ThroughputBenchmark {
 
     static final String ID = "echo";
+    /** A second copy of echo under its own id: its own pool, statistics and instances. */
+    static final String ID_B = "echo-b";
 
     /** One registry with echo loaded, shared by the calling threads. */
     @State(Scope.Benchmark)
@@ -43,11 +46,24 @@ public class ThroughputBenchmark {
         public void setUp() throws Exception {
             runtime = LifecycleFixtures.developmentRuntime(null);
             echo = LifecycleFixtures.loadUnsigned(runtime, "echo", ID);
+            LifecycleFixtures.loadUnsigned(runtime, "echo", ID_B);
         }
 
         @TearDown(Level.Trial)
         public void tearDown() {
             runtime.deactivate();
+        }
+    }
+
+    /** Which plugin a caller of {@link #platform2TwoPlugins} calls: the first thread echo, the second echo-b. */
+    @State(Scope.Thread)
+    public static class OwnPlugin {
+        private static final java.util.concurrent.atomic.AtomicInteger NEXT = new java.util.concurrent.atomic.AtomicInteger();
+        String id;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            id = NEXT.getAndIncrement() % 2 == 0 ? ID : ID_B;
         }
     }
 
@@ -74,6 +90,16 @@ public class ThroughputBenchmark {
     @Threads(2)
     public EngineResponse platform2(Registry r) throws PluginException {
         return r.runtime.execute(ID, r.request);
+    }
+
+    /**
+     * Two callers, each of its own copy of echo: same code and work as {@link #platform2}, but nothing of the
+     * plugin's state (pool, instances, statistics) is shared between the threads.
+     */
+    @Benchmark
+    @Threads(2)
+    public EngineResponse platform2TwoPlugins(Registry r, OwnPlugin own) throws PluginException {
+        return r.runtime.execute(own.id, r.request);
     }
 
     @Benchmark

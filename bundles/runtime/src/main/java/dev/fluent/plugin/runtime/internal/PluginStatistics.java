@@ -49,7 +49,10 @@ final class PluginStatistics {
         }
         latencyMicros.recordValue(Math.max(0, durationNanos / 1000));
         if (ctx != null) {
-            memoryHighWater.accumulateAndGet(ctx.memoryBytes(), Math::max);
+            long memory = ctx.memoryBytes();
+            if (memory > memoryHighWater.get()) { // read first: no shared write when nothing changes
+                memoryHighWater.accumulateAndGet(memory, Math::max);
+            }
             networkRequests.add(ctx.networkRequests());
             bytesIn.add(ctx.bytesIn());
             bytesOut.add(ctx.bytesOut());
