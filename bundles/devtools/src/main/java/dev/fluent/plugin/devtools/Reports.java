@@ -5,6 +5,7 @@ import dev.fluent.plugin.api.inspect.Inspection;
 import dev.fluent.plugin.api.inspect.Severity;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.fluent.plugin.api.EngineResponse;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,6 +16,7 @@ import java.util.Map;
 public final class Reports {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private Reports() {
     }
@@ -62,8 +64,17 @@ public final class Reports {
         return write(out);
     }
 
-    /** An engine's response with every field, as {@code run --json} prints it. */
+    /** An engine's response with every field, on one line, as {@code fluent-plugin run --json} prints it. */
     public static String json(EngineResponse r) {
+        return write(JSON, fields(r));
+    }
+
+    /** The same, indented for people, as {@code plugin:execute --json} prints it. */
+    public static String prettyJson(EngineResponse r) {
+        return write(PRETTY, fields(r));
+    }
+
+    private static Map<String, Object> fields(EngineResponse r) {
         Map<String, Object> usage = new LinkedHashMap<>();
         usage.put("prompt_tokens", r.usage().promptTokens());
         usage.put("completion_tokens", r.usage().completionTokens());
@@ -78,7 +89,7 @@ public final class Reports {
         out.put("model", r.model());
         out.put("finish_reason", r.finishReason());
         out.put("cost", cost);
-        return write(out);
+        return out;
     }
 
     private static List<Map<String, Object>> findings(List<Finding> findings) {
@@ -95,8 +106,12 @@ public final class Reports {
     }
 
     private static String write(Object value) {
+        return write(JSON, value);
+    }
+
+    private static String write(ObjectMapper mapper, Object value) {
         try {
-            return JSON.writeValueAsString(value);
+            return mapper.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("maps of strings, numbers and booleans always serialize", e);
         }

@@ -1,13 +1,10 @@
 package dev.fluent.plugin.shell.internal;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.fluent.plugin.api.EngineRequest;
 import dev.fluent.plugin.api.EngineResponse;
 import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.api.PluginRegistry;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import dev.fluent.plugin.devtools.Reports;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -20,8 +17,6 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
         description = "Runs one request through a plugin and prints the response's content.")
 @Service
 public class ExecuteCommand implements Action {
-
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Argument(index = 0, name = "id", required = true, description = "The plugin id")
     @Completion(PluginIdCompleter.class)
@@ -48,28 +43,10 @@ public class ExecuteCommand implements Action {
             throw new CommandFailure(e);
         }
         if (json) {
-            System.out.println(JSON.writeValueAsString(toMap(response)));
+            System.out.println(Reports.prettyJson(response));
         } else {
             System.out.println(response.content());
         }
         return null;
-    }
-
-    static Map<String, Object> toMap(EngineResponse r) {
-        Map<String, Object> usage = new LinkedHashMap<>();
-        usage.put("prompt_tokens", r.usage().promptTokens());
-        usage.put("completion_tokens", r.usage().completionTokens());
-        usage.put("total_tokens", r.usage().totalTokens());
-        Map<String, Object> cost = new LinkedHashMap<>();
-        cost.put("prompt_cost", r.cost().promptCost());
-        cost.put("completion_cost", r.cost().completionCost());
-        cost.put("total_cost", r.cost().totalCost());
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("content", r.content());
-        out.put("usage", usage);
-        out.put("model", r.model());
-        out.put("finish_reason", r.finishReason());
-        out.put("cost", cost);
-        return out;
     }
 }
