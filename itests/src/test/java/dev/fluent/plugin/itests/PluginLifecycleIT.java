@@ -108,7 +108,8 @@ public class PluginLifecycleIT extends PlatformTestSupport {
         load("hostile/deep-recursion");
         Engine echo = waitForService(Engine.class, "(plugin.id=echo)", DEFAULT_TIMEOUT_MILLIS);
 
-        // Echo serves continuously on another thread while the hostile plugins run.
+        // Echo serves continuously on another thread while the hostile plugins run, paced below its
+        // manifest's rate limit (600 per minute) so that limit never answers instead of the plugin.
         AtomicBoolean running = new AtomicBoolean(true);
         ExecutorService caller = Executors.newSingleThreadExecutor();
         Future<Integer> answered = caller.submit(() -> {
@@ -116,6 +117,7 @@ public class PluginLifecycleIT extends PlatformTestSupport {
             while (running.get()) {
                 assertEquals("ping " + n, echo.execute(EngineRequest.of("ping " + n)).content());
                 n++;
+                Thread.sleep(100);
             }
             return n;
         });
