@@ -2,8 +2,9 @@ package dev.fluent.plugin.runtime.internal;
 
 import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.PluginException;
-import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -12,36 +13,44 @@ import java.util.concurrent.locks.ReentrantLock;
  * instance comes back reset to its just-instantiated state, or is discarded when its execution failed in
  * a way that may have left it broken (trap, timeout, limit) or it cannot be reset. When all are busy a
  * caller waits a bounded time, then gets {@code BUSY}.
+ *
+ * <p>Borrowing and returning take no lock: idle instances sit in slots that callers claim with a
+ * compare-and-set, each thread starting at its own slot ({@link ThreadStripe}), so concurrent callers do
+ * not contend and a thread tends to get back the instance it used last, whose memory its core still
+ * caches. The lock is only for callers that must wait.
  */
 final class InstancePool {
 
     /** Longest a caller waits for a free instance, unless its own deadline comes first. */
     static final long MAX_WAIT_MILLIS = 1_000;
+    /** Elements between two slots: 64 bytes apart even with 4-byte references. */
+    private static final int SPREAD = 16;
 
     private final String pluginId;
     private final int maxInstances;
+    /**
+     * Slot {@code i} is element {@code i * SPREAD}: one cache line per slot, so two threads taking and
+     * returning instances in their own slots do not invalidate each other's line.
+     */
+    private final AtomicReferenceArray<PluginInstance> idle;
+    /** Instances made or being made, idle or busy: never more than {@code maxInstances}. */
+    private final AtomicInteger live = new AtomicInteger();
+    /** Callers waiting on {@link #available}; whoever frees a slot signals only when there are any. */
+    private final AtomicInteger waiters = new AtomicInteger();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition available = lock.newCondition();
-    private final ArrayDeque<PluginInstance> idle = new ArrayDeque<>();
-    private int live;
-    private boolean closed;
+    private volatile boolean closed;
 
     InstancePool(String pluginId, int maxInstances) {
         this.pluginId = pluginId;
         this.maxInstances = maxInstances;
+        this.idle = new AtomicReferenceArray<>(maxInstances * SPREAD);
     }
 
     /** Adds an instance made elsewhere (the one that proved the module at load). */
     void offer(PluginInstance instance) {
-        lock.lock();
-        try {
-            if (!closed && live < maxInstances) {
-                live++;
-                idle.push(instance);
-                available.signal();
-            }
-        } finally {
-            lock.unlock();
+        if (!closed && reserve()) {
+            returnIdle(instance);
         }
     }
 
@@ -50,66 +59,48 @@ final class InstancePool {
      * must {@link #release} or {@link #discard} the slot).
      */
     PluginInstance borrow(long remainingNanos) throws PluginException, InterruptedException {
-        long waitNanos = Math.min(remainingNanos, TimeUnit.MILLISECONDS.toNanos(MAX_WAIT_MILLIS));
-        lock.lock();
-        try {
-            while (true) {
-                if (closed) {
-                    throw new PluginException(ErrorCode.UNLOADED, pluginId, "plugin " + pluginId + " was unloaded");
-                }
-                PluginInstance instance = idle.poll();
-                if (instance != null) {
-                    return instance;
-                }
-                if (live < maxInstances) {
-                    live++;
-                    return null;
-                }
-                if (waitNanos <= 0) {
-                    throw new PluginException(ErrorCode.BUSY, pluginId, "plugin " + pluginId + " is already running "
-                            + maxInstances + " executions; retry later or raise its pool size");
-                }
-                waitNanos = available.awaitNanos(waitNanos);
+        long waitUntil = System.nanoTime() + Math.min(remainingNanos, TimeUnit.MILLISECONDS.toNanos(MAX_WAIT_MILLIS));
+        while (true) {
+            if (closed) {
+                throw new PluginException(ErrorCode.UNLOADED, pluginId, "plugin " + pluginId + " was unloaded");
             }
-        } finally {
-            lock.unlock();
+            PluginInstance instance = takeIdle();
+            if (instance != null) {
+                return instance;
+            }
+            if (reserve()) {
+                return null;
+            }
+            long left = waitUntil - System.nanoTime();
+            if (left <= 0) {
+                throw new PluginException(ErrorCode.BUSY, pluginId, "plugin " + pluginId + " is already running "
+                        + maxInstances + " executions; retry later or raise its pool size");
+            }
+            await(left);
         }
     }
 
     /** Returns a healthy instance, reset, for the next execution; discards it if it cannot be reset. */
     void release(PluginInstance instance) {
-        boolean clean = instance.reset();
-        lock.lock();
-        try {
-            if (clean && !closed) {
-                idle.push(instance);
-            } else {
-                live--;
-            }
-            available.signal();
-        } finally {
-            lock.unlock();
+        if (instance.reset() && !closed) {
+            returnIdle(instance);
+        } else {
+            discard();
         }
     }
 
     /** Gives up a slot: its instance (if any) failed or was never created. */
     void discard() {
-        lock.lock();
-        try {
-            live--;
-            available.signal();
-        } finally {
-            lock.unlock();
-        }
+        live.decrementAndGet();
+        signalWaiters();
     }
 
     /** Drops the idle instances; executions in flight finish and their instances are dropped too. */
     void close() {
+        closed = true;
+        drain();
         lock.lock();
         try {
-            closed = true;
-            live -= idle.size();
-            idle.clear();
             available.signalAll();
         } finally {
             lock.unlock();
@@ -117,15 +108,103 @@ final class InstancePool {
     }
 
     int idleCount() {
-        lock.lock();
-        try {
-            return idle.size();
-        } finally {
-            lock.unlock();
+        int n = 0;
+        for (int i = 0; i < maxInstances; i++) {
+            if (idle.get(i * SPREAD) != null) {
+                n++;
+            }
         }
+        return n;
     }
 
     int maxInstances() {
         return maxInstances;
+    }
+
+    /** Claims a slot for a new instance, if fewer than the maximum are live. */
+    private boolean reserve() {
+        while (true) {
+            int n = live.get();
+            if (n >= maxInstances) {
+                return false;
+            }
+            if (live.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    private PluginInstance takeIdle() {
+        int start = ThreadStripe.index();
+        for (int k = 0; k < maxInstances; k++) {
+            int i = (start + k) % maxInstances * SPREAD;
+            PluginInstance instance = idle.get(i);
+            if (instance != null && idle.compareAndSet(i, instance, null)) {
+                return instance;
+            }
+        }
+        return null;
+    }
+
+    /** Puts a live instance among the idle ones; there is always a free slot, as it counts among the live. */
+    private void returnIdle(PluginInstance instance) {
+        int start = ThreadStripe.index();
+        for (int k = 0; ; k++) {
+            int i = (start + k) % maxInstances * SPREAD;
+            if (idle.get(i) == null && idle.compareAndSet(i, null, instance)) {
+                break;
+            }
+        }
+        // A close that ran meanwhile may have missed it: drop it then, as close would have.
+        if (closed) {
+            drain();
+        }
+        signalWaiters();
+    }
+
+    private void drain() {
+        for (int i = 0; i < maxInstances; i++) {
+            if (idle.getAndSet(i * SPREAD, null) != null) {
+                live.decrementAndGet();
+            }
+        }
+    }
+
+    private void signalWaiters() {
+        if (waiters.get() > 0) {
+            lock.lock();
+            try {
+                available.signal();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /**
+     * Waits until an instance or a slot may be free. A caller counts itself among the waiters, then looks
+     * once more before it sleeps: whoever frees something after that sees the count and signals.
+     */
+    private void await(long nanos) throws InterruptedException {
+        lock.lock();
+        waiters.incrementAndGet();
+        try {
+            if (closed || hasIdle() || live.get() < maxInstances) {
+                return;
+            }
+            available.awaitNanos(nanos);
+        } finally {
+            waiters.decrementAndGet();
+            lock.unlock();
+        }
+    }
+
+    private boolean hasIdle() {
+        for (int i = 0; i < maxInstances; i++) {
+            if (idle.get(i * SPREAD) != null) {
+                return true;
+            }
+        }
+        return false;
     }
 }

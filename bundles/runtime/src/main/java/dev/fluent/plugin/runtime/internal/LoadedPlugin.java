@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,9 +24,6 @@ final class LoadedPlugin {
 
     /** Instances (so concurrent executions) of one plugin; one more caller waits briefly, then gets BUSY. */
     static final int MAX_INSTANCES = 8;
-
-    private static final AtomicLong REQUEST_SEQUENCE = new AtomicLong();
-    private static final String REQUEST_PREFIX = Long.toString(System.currentTimeMillis() % 1_000_000, 36) + "-";
 
     private final CompiledPlugin compiled;
     private final Instant loadedAt;
@@ -118,7 +114,7 @@ final class LoadedPlugin {
             return next.execute(request);
         }
         String id = id();
-        String requestId = REQUEST_PREFIX + Long.toString(REQUEST_SEQUENCE.incrementAndGet(), 36);
+        String requestId = RequestIds.next();
         long started = System.nanoTime();
         ExecutionContext ctx = new ExecutionContext(id, requestId, pluginLog);
         executionCount.increment();

@@ -9,14 +9,24 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
 
 /**
  * The running figures of one plugin id, kept across its reloads. Recording is lock-free and allocation-free
- * on the request path: adders, a max, and an HdrHistogram of latencies (microseconds, 3 significant digits).
+ * on the request path: adders, a max, and HdrHistograms of latencies (microseconds, 3 significant digits).
+ *
+ * <p>Concurrent callers must not write the same memory on every execution: one shared histogram (or one
+ * shared "last used" field) is a cache line the cores hand back and forth, and it cost two callers more
+ * than everything else the registry does. So latencies go to one of a few histograms chosen per thread
+ * (summed when read), and the last-use time is written only when it changed.
  */
 final class PluginStatistics {
+
+    /** Latency histograms per plugin: twice the cores (a power of two), so concurrent callers rarely share one. */
+    static final int STRIPES = stripes(Runtime.getRuntime().availableProcessors());
 
     private final String pluginId;
     private final Instant loadedAt;
@@ -24,7 +34,8 @@ final class PluginStatistics {
     private final LongAdder executions = new LongAdder();
     private final LongAdder successes = new LongAdder();
     private final Map<ErrorCode, LongAdder> failures = new ConcurrentHashMap<>();
-    private final ConcurrentHistogram latencyMicros = new ConcurrentHistogram(3);
+    /** Made on first use, so an idle plugin holds one histogram at most. */
+    private final AtomicReferenceArray<ConcurrentHistogram> latencyMicros = new AtomicReferenceArray<>(STRIPES);
     private final AtomicLong memoryHighWater = new AtomicLong();
     private final LongAdder networkRequests = new LongAdder();
     private final LongAdder bytesIn = new LongAdder();
@@ -47,17 +58,50 @@ final class PluginStatistics {
         } else {
             failures.computeIfAbsent(failure, c -> new LongAdder()).increment();
         }
-        latencyMicros.recordValue(Math.max(0, durationNanos / 1000));
+        latencyStripe().recordValue(Math.max(0, durationNanos / 1000));
         if (ctx != null) {
             long memory = ctx.memoryBytes();
             if (memory > memoryHighWater.get()) { // read first: no shared write when nothing changes
                 memoryHighWater.accumulateAndGet(memory, Math::max);
             }
-            networkRequests.add(ctx.networkRequests());
-            bytesIn.add(ctx.bytesIn());
-            bytesOut.add(ctx.bytesOut());
+            addIfAny(networkRequests, ctx.networkRequests());
+            addIfAny(bytesIn, ctx.bytesIn());
+            addIfAny(bytesOut, ctx.bytesOut());
         }
-        lastUsedMillis = clock.millis();
+        long now = clock.millis();
+        if (now != lastUsedMillis) {
+            lastUsedMillis = now;
+        }
+    }
+
+    private static void addIfAny(LongAdder adder, long n) {
+        if (n != 0) {
+            adder.add(n);
+        }
+    }
+
+    private ConcurrentHistogram latencyStripe() {
+        int i = ThreadStripe.index() & (STRIPES - 1);
+        ConcurrentHistogram h = latencyMicros.get(i);
+        if (h == null) {
+            h = new ConcurrentHistogram(3);
+            if (!latencyMicros.compareAndSet(i, null, h)) {
+                h = latencyMicros.get(i);
+            }
+        }
+        return h;
+    }
+
+    /** All stripes added up. */
+    private Histogram latencies() {
+        Histogram sum = new Histogram(3);
+        for (int i = 0; i < STRIPES; i++) {
+            ConcurrentHistogram h = latencyMicros.get(i);
+            if (h != null) {
+                sum.add(h);
+            }
+        }
+        return sum;
     }
 
     PluginStats snapshot() {
@@ -65,10 +109,15 @@ final class PluginStatistics {
         failures.forEach((code, n) -> byCode.put(code, n.sum()));
         long last = lastUsedMillis;
         Instant now = clock.instant();
+        Histogram latency = latencies();
         return new PluginStats(pluginId, executions.sum(), successes.sum(), byCode,
-                latencyMicros.getValueAtPercentile(50), latencyMicros.getValueAtPercentile(90),
-                latencyMicros.getValueAtPercentile(99), latencyMicros.getMaxValue(), memoryHighWater.get(),
+                latency.getValueAtPercentile(50), latency.getValueAtPercentile(90),
+                latency.getValueAtPercentile(99), latency.getMaxValue(), memoryHighWater.get(),
                 networkRequests.sum(), bytesIn.sum(), bytesOut.sum(), last == 0 ? null : Instant.ofEpochMilli(last),
                 loadedAt, Duration.between(loadedAt, now));
+    }
+
+    private static int stripes(int processors) {
+        return Integer.highestOneBit(Math.max(1, Math.min(processors, 16)) * 4 - 1);
     }
 }

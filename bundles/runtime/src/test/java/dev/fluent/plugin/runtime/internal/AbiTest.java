@@ -53,11 +53,40 @@ class AbiTest {
         "", "not json", "[]", "42", "{}", "{\"content\":5}", "{\"content\":\"x\",\"usage\":[]}",
         "{\"content\":\"x\",\"usage\":{\"prompt_tokens\":-1}}", "{\"content\":\"x\",\"usage\":{\"prompt_tokens\":1.5}}",
         "{\"content\":\"x\",\"cost\":{\"total_cost\":\"free\"}}", "{\"content\":\"x\",\"model\":7}",
-        "{\"error\":\"boom\"}", "{\"error\":{\"code\":1,\"message\":\"m\"}}", "{\"content\":\"x\"} trailing"
+        "{\"error\":\"boom\"}", "{\"error\":{\"code\":1,\"message\":\"m\"}}", "{\"content\":\"x\"} trailing",
+        "{\"content\":\"x\",\"content\":\"y\"}", "{\"content\":\"x\",\"usage\":{\"total_tokens\":1,\"total_tokens\":2}}",
+        "{\"content\":\"x\",\"a\":1,\"b\":2,\"c\":3,\"d\":4,\"e\":5,\"f\":6,\"g\":7,\"h\":8,\"i\":9,\"a\":10}",
+        "{\"content\":\"x\",\"usage\":{\"total_tokens\":99999999999999999999}}", "{\"content\":\"x\",\"finish_reason\":[]}",
+        "{\"content\":\"x\",\"cost\":7}", "{\"content\":\"x\",\"unknown\":{\"open\":", "{\"content\":null}"
     })
     void refusesMalformedFrames(String frame) {
         PluginException e = assertThrows(PluginException.class, () -> decode(frame));
         assertEquals(ErrorCode.BAD_RESPONSE, e.code(), e::toString);
+    }
+
+    @Test
+    void anErrorMemberWinsWhereverItStands() {
+        PluginException e = assertThrows(PluginException.class,
+                () -> decode("{\"content\":5,\"usage\":[],\"error\":{\"code\":\"LATE\",\"message\":\"m\"}}"));
+        assertEquals(ErrorCode.PLUGIN_ERROR, e.code());
+        assertEquals("LATE", e.pluginCode());
+    }
+
+    @Test
+    void ignoresMembersItDoesNotKnowAndTakesWholeNumbersWrittenAsDecimals() throws Exception {
+        EngineResponse r = decode("{\"extra\":{\"deep\":[1,{\"x\":null}]},\"content\":\"hi\",\"error\":null,"
+                + "\"usage\":{\"prompt_tokens\":2.0,\"other\":true},\"cost\":{\"total_cost\":3},\"model\":null}");
+        assertEquals("hi", r.content());
+        assertEquals(new EngineResponse.Usage(2, 0, 0), r.usage());
+        assertEquals(new EngineResponse.Cost(0, 0, 3), r.cost());
+        assertEquals("", r.model());
+    }
+
+    @Test
+    void refusesAFrameThatIsNotUtf8() {
+        byte[] frame = {'{', '"', 'c', 'o', 'n', 't', 'e', 'n', 't', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+        PluginException e = assertThrows(PluginException.class, () -> Abi.decodeResponse("p", frame));
+        assertEquals(ErrorCode.BAD_RESPONSE, e.code());
     }
 
     @Test
