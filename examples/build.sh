@@ -24,7 +24,7 @@ TARGET=wasm32-wasi
 PDK_SRC="$ROOT/pdk/rust/src/lib.rs"
 
 # Every plugin folder, relative to examples/. Those with src/lib.rs are Rust; the rest are WAT.
-PLUGINS=(echo sha256 hostile/loop hostile/memory-bomb hostile/deep-recursion hostile/wild-pointer
+PLUGINS=(echo sha256 selftest hostile/loop hostile/memory-bomb hostile/deep-recursion hostile/wild-pointer
          hostile/trap hostile/forbidden-import hostile/no-abi hostile/plugin-error hostile/stateful
          openai-engine file-summary kv-counter hostile/capability-probe hostile/host-wild-pointer
          hostile/host-huge-length hostile/host-wild-alloc hostile/undeclared-capability)

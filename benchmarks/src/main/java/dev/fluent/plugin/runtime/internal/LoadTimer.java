@@ -1,6 +1,5 @@
 package dev.fluent.plugin.runtime.internal;
 
-import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import dev.fluent.plugin.api.EngineRequest;
 import dev.fluent.plugin.api.PluginManifest;
@@ -31,6 +30,11 @@ import java.util.Map;
  * Signed plugins are verified against the development key in {@code examples/keys}, unsigned ones load in
  * development mode, as on a developer's machine.
  *
+ * <p>With {@code --started}, the platform first starts as it does in the container: the Ed25519 verifier
+ * passes its known-answer test and the runtime its {@link SelfTest} (waited for, and timed as
+ * {@code start_ms}); the loads after it are what an operator sees on a running platform. Without it, the
+ * load is the very first thing the fresh JVM does.
+ *
  * <p>With {@code --breakdown} it does not call {@code load} but runs its steps one by one, in the same order
  * and the same fresh JVM, and times each: where a cold or warm load spends its time.
  */
@@ -42,6 +46,7 @@ public final class LoadTimer {
     public static void main(String[] args) throws Exception {
         String label = "run";
         boolean breakdown = false;
+        boolean startPlatform = false;
         Path data = null;
         List<Path> plugins = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
@@ -49,6 +54,7 @@ public final class LoadTimer {
                 case "--label" -> label = args[++i];
                 case "--data" -> data = Path.of(args[++i]);
                 case "--breakdown" -> breakdown = true;
+                case "--started" -> startPlatform = true;
                 default -> plugins.add(Path.of(args[i]));
             }
         }
@@ -63,18 +69,32 @@ public final class LoadTimer {
                 "trusted.keys.dir", trusted.toString(),
                 "development.keys.dir", trustDir.resolve("development-keys").toString(),
                 "scan.interval.seconds", "3600"));
-        trust.addVerifier(new Ed25519Verifier());
+        long startBegins = System.nanoTime();
+        Ed25519Verifier verifier = new Ed25519Verifier();
+        if (startPlatform) {
+            verifier.activate();
+        }
+        trust.addVerifier(verifier);
+        PluginRuntime runtime = LifecycleFixtures.developmentRuntime(data);
+        runtime.setTrustStore(trust);
+        if (startPlatform) {
+            SelfTest.Outcome outcome = runtime.startSelfTest().join();
+            if (!outcome.passed()) {
+                throw new IllegalStateException("self-test failed: " + outcome.detail());
+            }
+        }
+        double startMs = (System.nanoTime() - startBegins) / 1e6;
+        String platform = startPlatform ? "started" : "fresh";
 
         if (breakdown) {
+            runtime.deactivate();
             for (Path plugin : plugins) {
-                breakdown(label, plugin, data, trust);
+                breakdown(label, platform, plugin, data, trust);
             }
             trust.deactivate();
             return;
         }
 
-        PluginRuntime runtime = LifecycleFixtures.developmentRuntime(data);
-        runtime.setTrustStore(trust);
         CompileCache cache = runtime.compileCache();
         try {
             int order = 0;
@@ -93,9 +113,11 @@ public final class LoadTimer {
                 runtime.execute(info.id(), EngineRequest.of("64"));
                 double firstExecuteMs = (System.nanoTime() - started) / 1e6;
                 System.out.println(String.format(Locale.ROOT,
-                        "{\"label\":\"%s\",\"order\":%d,\"plugin\":\"%s\",\"signed\":%b,\"load_ms\":%.2f,\"code\":\"%s\","
-                                + "\"first_execute_ms\":%.2f,\"jvm_uptime_at_ready_ms\":%d}",
-                        label, order, info.id(), info.manifest().signature() != null, loadMs, code, firstExecuteMs, uptime));
+                        "{\"label\":\"%s\",\"platform\":\"%s\",\"order\":%d,\"plugin\":\"%s\",\"signed\":%b,"
+                                + "\"start_ms\":%.1f,\"load_ms\":%.2f,\"code\":\"%s\",\"first_execute_ms\":%.2f,"
+                                + "\"jvm_uptime_at_ready_ms\":%d}",
+                        label, platform, order, info.id(), info.manifest().signature() != null, startMs, loadMs, code,
+                        firstExecuteMs, uptime));
             }
         } finally {
             runtime.deactivate();
@@ -104,7 +126,8 @@ public final class LoadTimer {
     }
 
     /** The steps of {@code PluginLoader.load}, timed one by one. */
-    private static void breakdown(String label, Path plugin, Path data, FolderTrustStore trust) throws Exception {
+    private static void breakdown(String label, String platform, Path plugin, Path data, FolderTrustStore trust)
+            throws Exception {
         StringBuilder out = new StringBuilder();
         long t = System.nanoTime();
         long start = t;
@@ -121,14 +144,15 @@ public final class LoadTimer {
             trust.verify(manifest, parser.signedContent(manifestJson));
         }
         t = step(out, "signature", t);
-        WasmModule module = Parser.parse(wasm);
+        CompileCache cache = new CompileCache(data.resolve("compile-cache"));
+        CompileCache.Lookup cached = cache.lookup(manifest.checksum());
+        t = step(out, "cache_lookup", t);
+        WasmModule module = PluginLoader.parse(manifest.name(), wasm, !cached.validatedBefore(), cached.diskClasses() == null);
         t = step(out, "wasm_parse", t);
         List<String> wasi = ModuleInspector.inspect(module, manifest);
         t = step(out, "inspect", t);
-        CompileCache cache = new CompileCache(data.resolve("compile-cache"));
-        CompileCache.Compiled compiled = cache.compile(manifest.checksum(), module);
-        String code = cache.diskHits() > 0 ? "disk" : "compiled";
-        t = step(out, "compile_" + code, t);
+        CompileCache.Compiled compiled = cache.compile(manifest.checksum(), module, cached.diskClasses());
+        t = step(out, "compile", t);
         CompiledPlugin plugin1 = new CompiledPlugin(manifest, plugin, compiled.module(), compiled.machineFactory(), wasi,
                 ModuleInspector.exports(module).containsKey(ModuleInspector.EXPORT_INITIALIZE), wasm.length, 0);
         PluginInstance instance = PluginInstance.create(plugin1, new ExecutionContext(manifest.name(), "load", null));
@@ -136,8 +160,9 @@ public final class LoadTimer {
         instance.abiVersion();
         instance.reset();
         t = step(out, "abi_probe_reset", t);
-        System.out.println(String.format(Locale.ROOT, "{\"label\":\"%s\",\"plugin\":\"%s\",%s\"total_ms\":%.2f}",
-                label, manifest.name(), out, (t - start) / 1e6));
+        System.out.println(String.format(Locale.ROOT,
+                "{\"label\":\"%s\",\"platform\":\"%s\",\"plugin\":\"%s\",\"code\":\"%s\",%s\"total_ms\":%.2f}",
+                label, platform, manifest.name(), cached.validatedBefore() ? "disk" : "compiled", out, (t - start) / 1e6));
     }
 
     private static long step(StringBuilder out, String name, long since) {

@@ -33,21 +33,45 @@ import org.slf4j.LoggerFactory;
  * Compiles each module once per checksum: in memory for reloads and repeated loads, and on disk so a
  * restart does not compile again.
  *
- * <p>A disk entry is the compiled classes Chicory produces, preceded by an HMAC-SHA256 over the module
- * digest and the classes, keyed by a secret only this installation holds ({@code cache.key}, readable by
- * its owner only). An entry that is torn, edited, or copied from elsewhere fails the check and is deleted
- * and recompiled; it is never loaded.
+ * <p>A disk entry is the compiled classes Chicory produces, preceded by an HMAC-SHA256 over the module's
+ * checksum (the SHA-256 of its bytes, checked against the manifest before anything here runs) and the
+ * classes, keyed by a secret only this installation holds ({@code cache.key}, readable by its owner only).
+ * An entry that is torn, edited, or copied from elsewhere fails the check and is deleted and recompiled;
+ * it is never loaded.
+ *
+ * <p>Entries are also bound to the compiler that made them ({@link #COMPILER}, a digest of Chicory's
+ * compiler classes): after an upgrade of Chicory, old entries are simply not found, and recompiled.
+ *
+ * <p>An entry that passes the check proves more than its classes: this installation compiled exactly these
+ * module bytes, which it did only after Chicory's validator accepted them. So a load that {@link #lookup
+ * finds} an entry parses the module without validating it again (most of a parse), and one that finds the
+ * module in memory does not parse it at all.
  */
 final class CompileCache {
 
     private static final Logger LOG = LoggerFactory.getLogger(CompileCache.class);
-    private static final byte[] MAGIC = "FLUENT-CC1\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC = "FLUENT-CC2\n".getBytes(StandardCharsets.US_ASCII);
     private static final int MAC_BYTES = 32;
+    /** Which compiler made an entry: the SHA-256 of the classes of Chicory's compiler in this bundle. */
+    static final String COMPILER = compilerIdentity();
     /** Compiled modules kept in memory beyond those loaded plugins hold. */
     static final int MEMORY_ENTRIES = 32;
 
     /** A compiled module. */
     record Compiled(WasmModule module, Function<Instance, Machine> machineFactory) {
+    }
+
+    /**
+     * What the cache holds for a checksum, looked up before the module is parsed.
+     *
+     * @param memory the module, parsed and compiled, if it is in memory
+     * @param diskClasses the compiled classes of a disk entry that passed its integrity check, if any
+     */
+    record Lookup(Compiled memory, byte[] diskClasses) {
+        /** Whether this installation has compiled, so validated, these module bytes before. */
+        boolean validatedBefore() {
+            return memory != null || diskClasses != null;
+        }
     }
 
     private final Path directory;
@@ -76,6 +100,34 @@ final class CompileCache {
      * @throws RuntimeException whatever the compiler throws for a module it cannot compile
      */
     Compiled compile(String checksum, WasmModule module) {
+        return compile(checksum, module, null);
+    }
+
+    /**
+     * Looks a checksum up in memory, then on disk (checking the entry's integrity; a bad one is deleted).
+     */
+    Lookup lookup(String checksum) {
+        synchronized (memory) {
+            Compiled hit = memory.get(checksum);
+            if (hit != null) {
+                return new Lookup(hit, null);
+            }
+        }
+        if (key == null) {
+            return new Lookup(null, null);
+        }
+        try {
+            return new Lookup(null, readVerified(checksum));
+        } catch (IOException e) {
+            LOG.warn("Compile cache entry for {} unreadable, compiling instead: {}", checksum, e.toString());
+            return new Lookup(null, null);
+        }
+    }
+
+    /**
+     * @param diskClasses the verified classes {@link #lookup} found, or {@code null} to look on disk here
+     */
+    Compiled compile(String checksum, WasmModule module, byte[] diskClasses) {
         synchronized (memory) {
             Compiled hit = memory.get(checksum);
             if (hit != null) {
@@ -88,7 +140,7 @@ final class CompileCache {
                 // so a function it ran could not be stopped at its deadline.
                 .withInterpreterFallback(InterpreterFallback.FAIL);
         if (key != null) {
-            builder.withCache(new DiskCache());
+            builder.withCache(new DiskCache(checksum, diskClasses));
         }
         Compiled compiled = new Compiled(module, builder.compile());
         if (key == null) {
@@ -139,6 +191,20 @@ final class CompileCache {
         return new Compiled(module, onFirstUse);
     }
 
+    /** Forgets a module, in memory and on disk: its entry turned out unusable. */
+    void discard(String checksum) {
+        synchronized (memory) {
+            memory.remove(checksum);
+        }
+        if (key != null) {
+            try {
+                Files.deleteIfExists(fileFor(checksum));
+            } catch (IOException e) {
+                LOG.warn("Could not delete compile cache entry for {}: {}", checksum, e.toString());
+            }
+        }
+    }
+
     long memoryHits() {
         return memoryHits.get();
     }
@@ -155,24 +221,24 @@ final class CompileCache {
         return rejected.get();
     }
 
-    /** Chicory's cache hook: consulted with the module's digest before compiling, given the result after. */
+    /**
+     * Chicory's cache hook for one module: consulted before compiling, given the result after. Entries are
+     * keyed by the module's checksum rather than Chicory's digest, so a load can look before it parses.
+     */
     private final class DiskCache implements Cache {
+        private final String checksum;
+        private final byte[] preloaded;
+
+        DiskCache(String checksum, byte[] preloaded) {
+            this.checksum = checksum;
+            this.preloaded = preloaded;
+        }
 
         @Override
         public byte[] get(String digest) throws IOException {
-            Path file = fileFor(digest);
-            if (!Files.isRegularFile(file)) {
-                compilations.incrementAndGet();
-                return null;
-            }
-            byte[] entry = Files.readAllBytes(file);
-            byte[] classes = verified(digest, entry);
+            byte[] classes = preloaded != null ? preloaded : readVerified(checksum);
             if (classes == null) {
-                rejected.incrementAndGet();
                 compilations.incrementAndGet();
-                LOG.warn("Discarded compile cache entry {}: it fails its integrity check (torn, edited or foreign)",
-                        file.getFileName());
-                Files.deleteIfExists(file);
                 return null;
             }
             diskHits.incrementAndGet();
@@ -181,11 +247,11 @@ final class CompileCache {
 
         @Override
         public void putIfAbsent(String digest, byte[] classes) throws IOException {
-            Path file = fileFor(digest);
+            Path file = fileFor(checksum);
             if (Files.exists(file)) {
                 return;
             }
-            byte[] mac = mac(digest, classes);
+            byte[] mac = mac(checksum, classes);
             ByteBuffer entry = ByteBuffer.allocate(MAGIC.length + MAC_BYTES + classes.length);
             entry.put(MAGIC).put(mac).put(classes);
             Path temp = Files.createTempFile(directory, "entry", ".tmp");
@@ -204,26 +270,42 @@ final class CompileCache {
         }
     }
 
-    private Path fileFor(String digest) {
-        return directory.resolve(sha256Hex(digest.getBytes(StandardCharsets.UTF_8)) + ".classes");
+    /** The verified classes of the entry for {@code checksum}; {@code null} if none, or if it was bad (deleted). */
+    private byte[] readVerified(String checksum) throws IOException {
+        Path file = fileFor(checksum);
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        byte[] classes = verified(checksum, Files.readAllBytes(file));
+        if (classes == null) {
+            rejected.incrementAndGet();
+            LOG.warn("Discarded compile cache entry {}: it fails its integrity check (torn, edited or foreign)",
+                    file.getFileName());
+            Files.deleteIfExists(file);
+        }
+        return classes;
     }
 
-    private byte[] verified(String digest, byte[] entry) {
+    private Path fileFor(String checksum) {
+        return directory.resolve(sha256Hex((COMPILER + "/" + checksum).getBytes(StandardCharsets.UTF_8)) + ".classes");
+    }
+
+    private byte[] verified(String checksum, byte[] entry) {
         if (entry.length < MAGIC.length + MAC_BYTES
                 || !Arrays.equals(entry, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
             return null;
         }
         byte[] classes = Arrays.copyOfRange(entry, MAGIC.length + MAC_BYTES, entry.length);
-        byte[] expected = mac(digest, classes);
+        byte[] expected = mac(checksum, classes);
         byte[] actual = Arrays.copyOfRange(entry, MAGIC.length, MAGIC.length + MAC_BYTES);
         return MessageDigest.isEqual(expected, actual) ? classes : null;
     }
 
-    private byte[] mac(String digest, byte[] classes) {
+    private byte[] mac(String checksum, byte[] classes) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(key);
-            byte[] d = digest.getBytes(StandardCharsets.UTF_8);
+            byte[] d = (COMPILER + "/" + checksum).getBytes(StandardCharsets.UTF_8);
             mac.update(ByteBuffer.allocate(4).putInt(d.length).array());
             mac.update(d);
             return mac.doFinal(classes);
@@ -266,6 +348,23 @@ final class CompileCache {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         } catch (UnsupportedOperationException notPosix) {
             // Non-POSIX file systems: the folder's own permissions protect it.
+        }
+    }
+
+    private static String compilerIdentity() {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (Class<?> c : new Class<?>[] {MachineFactoryCompiler.class, com.dylibso.chicory.compiler.internal.Compiler.class}) {
+                try (java.io.InputStream in = c.getResourceAsStream(c.getSimpleName() + ".class")) {
+                    if (in == null) {
+                        throw new IllegalStateException("cannot read " + c.getName() + ".class");
+                    }
+                    digest.update(in.readAllBytes());
+                }
+            }
+            return HexFormat.of().formatHex(digest.digest(), 0, 16);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot identify the compiler", e);
         }
     }
 

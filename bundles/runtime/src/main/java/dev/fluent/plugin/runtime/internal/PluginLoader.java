@@ -2,6 +2,25 @@ package dev.fluent.plugin.runtime.internal;
 
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.AnnotatedInstruction;
+import com.dylibso.chicory.wasm.types.CodeSection;
+import com.dylibso.chicory.wasm.types.CustomSection;
+import com.dylibso.chicory.wasm.types.DataCountSection;
+import com.dylibso.chicory.wasm.types.DataSection;
+import com.dylibso.chicory.wasm.types.ElementSection;
+import com.dylibso.chicory.wasm.types.ExportSection;
+import com.dylibso.chicory.wasm.types.FunctionBody;
+import com.dylibso.chicory.wasm.types.FunctionSection;
+import com.dylibso.chicory.wasm.types.GlobalSection;
+import com.dylibso.chicory.wasm.types.ImportSection;
+import com.dylibso.chicory.wasm.types.Instruction;
+import com.dylibso.chicory.wasm.types.MemorySection;
+import com.dylibso.chicory.wasm.types.OpCode;
+import com.dylibso.chicory.wasm.types.StartSection;
+import com.dylibso.chicory.wasm.types.TableSection;
+import com.dylibso.chicory.wasm.types.TagSection;
+import com.dylibso.chicory.wasm.types.TypeSection;
+import java.io.ByteArrayInputStream;
 import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.ManifestParser;
 import dev.fluent.plugin.api.PluginException;
@@ -27,6 +46,13 @@ final class PluginLoader {
 
     static final String MANIFEST_FILE = "manifest.json";
     static final String WASM_FILE = "plugin.wasm";
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PluginLoader.class);
+    /** Every section id of the WebAssembly 2.0 core spec (and the exception-handling tag section) but code (10). */
+    private static final int[] SECTIONS_BUT_CODE = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13};
+    /** A function body that is a single {@code unreachable}. */
+    private static final FunctionBody TRAPPING_BODY = new FunctionBody(List.of(), List.of(AnnotatedInstruction.builder()
+            .from(new Instruction(0, OpCode.UNREACHABLE, new long[0])).build()));
 
     /** Largest manifest read; the parser enforces its own bound on what it reads. */
     static final long MAX_MANIFEST_BYTES = 64 * 1024;
@@ -91,37 +117,136 @@ final class PluginLoader {
         checkChecksum(manifest, wasm);
         trust.check(manifest, manifestJson);
 
+        String checksum = manifest.checksum();
+        CompileCache.Lookup cached = compileCache.lookup(checksum);
         WasmModule module;
-        try {
-            module = Parser.parse(wasm);
-        } catch (RuntimeException | StackOverflowError e) {
-            throw new PluginException(ErrorCode.WASM_INVALID, id,
-                    WASM_FILE + " is not a valid WebAssembly module: " + describe(e));
+        CompileCache.Compiled machine = null;
+        if (cached.memory() != null) {
+            // Compiled in this run already: nothing to parse.
+            module = cached.memory().module();
+            machine = compileCache.compile(checksum, module);
+        } else if (cached.diskClasses() != null && !lazy) {
+            // Compiled by this installation before, so validated then (CompileCache says why that is sound):
+            // the code section, most of the module, is not even decoded, since its compiled classes are here.
+            module = parse(id, wasm, false, false);
+        } else {
+            module = parse(id, wasm, true, true);
         }
         List<String> wasiImports = ModuleInspector.inspect(module, manifest);
 
-        CompileCache.Compiled machine;
-        try {
-            machine = lazy
-                    ? compileCache.deferred(manifest.checksum(), module)
-                    : compileCache.compile(manifest.checksum(), module);
-        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-            throw new PluginException(ErrorCode.COMPILE_FAILED, id, "the module could not be compiled: " + describe(e));
+        if (machine == null) {
+            try {
+                if (lazy) {
+                    machine = compileCache.deferred(checksum, module);
+                } else if (cached.diskClasses() != null) {
+                    machine = fromDisk(id, checksum, module, cached.diskClasses());
+                    if (machine == null) {
+                        module = parse(id, wasm, true, true);
+                        machine = compileCache.compile(checksum, module);
+                    }
+                } else {
+                    machine = compileCache.compile(checksum, module);
+                }
+            } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+                throw new PluginException(ErrorCode.COMPILE_FAILED, id, "the module could not be compiled: " + describe(e));
+            }
         }
         CompiledPlugin compiled = new CompiledPlugin(manifest, folder, machine.module(), machine.machineFactory(),
                 wasiImports, ModuleInspector.exports(module).containsKey(ModuleInspector.EXPORT_INITIALIZE),
                 wasm.length, (System.nanoTime() - started) / 1_000_000);
         // In lazy mode nothing runs yet: the first execution instantiates, compiles and checks the ABI.
-        PluginInstance warm = lazy ? null : probe(compiled);
+        PluginInstance warm = lazy ? null : probe(watchdog, compiled);
         return new Loaded(new CompiledPlugin(manifest, folder, machine.module(), machine.machineFactory(), wasiImports,
                 compiled.hasInitialize(), wasm.length, (System.nanoTime() - started) / 1_000_000), warm);
+    }
+
+    /**
+     * The compiled classes of a disk entry, made usable; {@code null} if they cannot be (the entry is then
+     * dropped and the caller compiles as if there had been none).
+     */
+    private CompileCache.Compiled fromDisk(String id, String checksum, WasmModule module, byte[] classes) {
+        try {
+            return compileCache.compile(checksum, module, classes);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("Plugin {}: its compile cache entry could not be used ({}); compiling it again", id, e.toString());
+            compileCache.discard(checksum);
+            return null;
+        }
+    }
+
+    /**
+     * Parses the module; anything wrong with it is WASM_INVALID.
+     *
+     * @param validate whether Chicory's validator checks it (every module not compiled here before)
+     * @param code whether to decode the code section; without it the module can only use compiled classes
+     *        it already has
+     */
+    static WasmModule parse(String id, byte[] wasm, boolean validate, boolean code) throws PluginException {
+        try {
+            if (code) {
+                return Parser.builder().withValidation(validate).build().parse(() -> new ByteArrayInputStream(wasm));
+            }
+            return withoutCode(wasm);
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new PluginException(ErrorCode.WASM_INVALID, id,
+                    WASM_FILE + " is not a valid WebAssembly module: " + describe(e));
+        }
+    }
+
+    /**
+     * The module with every section but code, which is not even decoded; in its place one body per
+     * function that traps at once. Only for a module whose compiled classes are at hand: they never
+     * look at the bodies (the compiler falls back to the interpreter for no function: InterpreterFallback.FAIL).
+     */
+    private static WasmModule withoutCode(byte[] wasm) {
+        Parser.Builder parser = Parser.builder().withValidation(false);
+        for (int section : SECTIONS_BUT_CODE) {
+            parser.includeSectionId(section);
+        }
+        WasmModule.Builder module = WasmModule.builder().withValidation(false).withDigest(sha256(wasm));
+        int[] functions = {0};
+        parser.build().parse(new ByteArrayInputStream(wasm), section -> {
+            if (section instanceof CustomSection s) {
+                module.addCustomSection(s.name(), s);
+            } else if (section instanceof TypeSection s) {
+                module.setTypeSection(s);
+            } else if (section instanceof ImportSection s) {
+                module.setImportSection(s);
+            } else if (section instanceof FunctionSection s) {
+                module.setFunctionSection(s);
+                functions[0] = s.functionCount();
+            } else if (section instanceof TableSection s) {
+                module.setTableSection(s);
+            } else if (section instanceof MemorySection s) {
+                module.setMemorySection(s);
+            } else if (section instanceof GlobalSection s) {
+                module.setGlobalSection(s);
+            } else if (section instanceof ExportSection s) {
+                module.setExportSection(s);
+            } else if (section instanceof StartSection s) {
+                module.setStartSection(s);
+            } else if (section instanceof ElementSection s) {
+                module.setElementSection(s);
+            } else if (section instanceof DataSection s) {
+                module.setDataSection(s);
+            } else if (section instanceof DataCountSection s) {
+                module.setDataCountSection(s);
+            } else if (section instanceof TagSection s) {
+                module.setTagSection(s);
+            }
+        });
+        CodeSection.Builder standIn = CodeSection.builder();
+        for (int i = 0; i < functions[0]; i++) {
+            standIn.addFunctionBody(TRAPPING_BODY);
+        }
+        return module.setCodeSection(standIn.build()).build();
     }
 
     /**
      * Instantiates the plugin once, under its deadline, and asks its ABI version: proof that the module
      * starts and speaks our ABI before anything is registered.
      */
-    private PluginInstance probe(CompiledPlugin compiled) throws PluginException {
+    static PluginInstance probe(Watchdog watchdog, CompiledPlugin compiled) throws PluginException {
         String id = compiled.id();
         Guard.checkCallerNotInterrupted(id);
         long timeoutMillis = compiled.manifest().permissions().maxExecutionTimeMs();

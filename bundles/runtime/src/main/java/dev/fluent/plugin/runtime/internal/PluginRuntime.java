@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -55,6 +56,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
     private final Auditor auditor;
     private final Watchdog watchdog;
     private final CompileCache compileCache;
+    private final ManifestParser manifestParser;
     private final PluginLoader loader;
     private final TrustGate trust;
     private final Clock clock;
@@ -63,6 +65,9 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
     private final StatsMBeans statsMBeans = new StatsMBeans();
     /** The capability providers present and the operator's policy (the same configuration, other keys). */
     private final CapabilityLinker linker = new CapabilityLinker();
+    /** The start's self-test, once started. */
+    private final java.util.concurrent.atomic.AtomicReference<CompletableFuture<SelfTest.Outcome>> selfTest =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     /**
      * One plugin id's place in the registry: its Engine service, registered once, and the version that
@@ -94,6 +99,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         loader.setLazy(lazyCompile(configuration));
         trust.starting();
         trust.startSweep(this::revalidate);
+        startSelfTest();
         Thread restore = new Thread(this::restoreRemembered, "fluent-plugin-restore");
         restore.setDaemon(true);
         restore.start();
@@ -110,8 +116,36 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         this.watchdog = new Watchdog();
         this.compileCache = new CompileCache(dataDirectory == null ? null : dataDirectory.resolve("compile-cache"));
         this.trust = new TrustGate(manifestParser);
+        this.manifestParser = manifestParser;
         this.loader = new PluginLoader(manifestParser, watchdog, compileCache, clock, trust);
         this.remembered = new RememberedPlugins(dataDirectory);
+    }
+
+    /**
+     * Starts the {@link SelfTest} on a thread of its own, once; plugins load meanwhile. Its outcome is
+     * logged and audited (action {@code self-test}).
+     */
+    CompletableFuture<SelfTest.Outcome> startSelfTest() {
+        CompletableFuture<SelfTest.Outcome> started = new CompletableFuture<>();
+        if (!selfTest.compareAndSet(null, started)) {
+            return selfTest.get();
+        }
+        Thread t = new Thread(() -> {
+            SelfTest.Outcome outcome = SelfTest.run(manifestParser, watchdog);
+            Map<String, String> details = Map.of("duration_ms", Long.toString(outcome.millis()));
+            if (outcome.passed()) {
+                LOG.info("Self-test passed in {} ms: {}", outcome.millis(), outcome.detail());
+                auditor.success(null, "self-test", "runtime", details);
+            } else {
+                LOG.error("Self-test FAILED: this JVM may not run plugins correctly: {}", outcome.detail());
+                auditor.failure(null, "self-test", "runtime", new PluginException(ErrorCode.INTERNAL, null,
+                        "the runtime's self-test failed: " + outcome.detail()), details);
+            }
+            started.complete(outcome);
+        }, "fluent-plugin-self-test");
+        t.setDaemon(true);
+        t.start();
+        return started;
     }
 
     /**
