@@ -193,6 +193,7 @@ final class CompileCache {
 
     /** Forgets a module, in memory and on disk: its entry turned out unusable. */
     void discard(String checksum) {
+        rejected.incrementAndGet();
         synchronized (memory) {
             memory.remove(checksum);
         }
@@ -247,26 +248,31 @@ final class CompileCache {
 
         @Override
         public void putIfAbsent(String digest, byte[] classes) throws IOException {
-            Path file = fileFor(checksum);
-            if (Files.exists(file)) {
-                return;
-            }
-            byte[] mac = mac(checksum, classes);
-            ByteBuffer entry = ByteBuffer.allocate(MAGIC.length + MAC_BYTES + classes.length);
-            entry.put(MAGIC).put(mac).put(classes);
-            Path temp = Files.createTempFile(directory, "entry", ".tmp");
+            store(checksum, classes);
+        }
+    }
+
+    /** Writes the entry for {@code checksum}, unless there is one: atomically, with its MAC in front. */
+    void store(String checksum, byte[] classes) throws IOException {
+        Path file = fileFor(checksum);
+        if (Files.exists(file)) {
+            return;
+        }
+        byte[] mac = mac(checksum, classes);
+        ByteBuffer entry = ByteBuffer.allocate(MAGIC.length + MAC_BYTES + classes.length);
+        entry.put(MAGIC).put(mac).put(classes);
+        Path temp = Files.createTempFile(directory, "entry", ".tmp");
+        try {
+            Files.write(temp, entry.array());
             try {
-                Files.write(temp, entry.array());
-                try {
-                    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(temp, file);
-                }
-            } catch (FileAlreadyExistsException raced) {
-                // Another load wrote the same entry.
-            } finally {
-                Files.deleteIfExists(temp);
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, file);
             }
+        } catch (FileAlreadyExistsException raced) {
+            // Another load wrote the same entry.
+        } finally {
+            Files.deleteIfExists(temp);
         }
     }
 

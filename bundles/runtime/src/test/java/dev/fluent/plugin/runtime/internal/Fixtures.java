@@ -35,6 +35,15 @@ final class Fixtures {
         return runtime;
     }
 
+    /** A loader as a development registry has, with a compile cache in memory only. */
+    static PluginLoader loader() {
+        JsonManifestParser parser = new JsonManifestParser();
+        TrustGate trust = new TrustGate(parser);
+        trust.setDevelopmentMode(true);
+        trust.bind(Signing.developmentTrust());
+        return new PluginLoader(parser, new Watchdog(), new CompileCache(null), Clock.systemUTC(), trust);
+    }
+
     static Path examples() {
         String dir = System.getProperty("fluent.examples.dir");
         Path path = dir != null ? Path.of(dir) : Path.of("../../examples");

@@ -139,6 +139,32 @@ class ReloadAndRestartTest {
     }
 
     @Test
+    void aCacheEntryThatPassesItsCheckButCannotBeUsedIsDroppedAndTheModuleCompiledAgain() throws Exception {
+        Path data = temp.resolve("data");
+        Path echo = Fixtures.copy(Fixtures.echo(), temp.resolve("echo"));
+        PluginRuntime first = runtime(data);
+        String checksum = first.load(echo, false).manifest().checksum();
+        first.deactivate();
+        runtimes.remove(first);
+        // An entry with a valid MAC but classes no JVM can load (as after a change the MAC cannot see).
+        CompileCache forger = new CompileCache(data.resolve("compile-cache"));
+        Files.delete(data.resolve("compile-cache").resolve(Files.list(data.resolve("compile-cache"))
+                .filter(p -> p.toString().endsWith(".classes")).findFirst().orElseThrow().getFileName()));
+        forger.store(checksum, "not a class archive".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertTrue(forger.lookup(checksum).diskClasses() != null, "the forged entry passes the integrity check");
+
+        PluginRuntime second = runtime(data);
+        second.load(echo, false);
+        assertEquals("still works", call(second, "still works"));
+        assertEquals(1, second.compileCache().rejected(), "the unusable entry was dropped");
+        assertEquals(1, second.compileCache().compilations(), "the module was compiled again");
+        PluginRuntime third = runtime(data);
+        third.load(echo, false);
+        assertEquals(1, third.compileCache().diskHits(), "and the new entry serves the next restart");
+        assertEquals("again", call(third, "again"));
+    }
+
+    @Test
     void anUnloadedPluginIsNotLoadedAgainAfterARestart() throws Exception {
         Path data = temp.resolve("data");
         PluginRuntime first = runtime(data);
