@@ -4,12 +4,13 @@
 #
 #   1. per-execution overhead of the platform over a raw Chicory call of echo, and where the time goes (JMH)
 #   2. SHA-256 of 1 MiB: platform vs bare compiled Chicory vs Chicory's interpreter (JMH) vs V8 (Node)
-#   3. load time, cold (fresh JVM, empty compile cache) and warm (fresh JVM, compile cache on disk)
+#   3. load time on a started platform, cold (empty compile cache) and warm (a restart: compile cache on
+#      disk), one fresh JVM per run; and, for reference, as the very first thing a fresh JVM does
 #   4. echo throughput with 1 and 2 concurrent callers (JMH)
 #   5. heap per idle loaded plugin
 #
 #   benchmarks/run-lifecycle.sh            build if needed, then run everything
-#   WARM_RUNS=9 benchmarks/run-lifecycle.sh   more warm-load JVMs (default 4)
+#   WARM_RUNS=9 benchmarks/run-lifecycle.sh   more warm-load JVMs (default 4; COLD_RUNS, default 3)
 #   NO_BUILD=1 benchmarks/run-lifecycle.sh     use the jar as it is, even if sources changed since
 #
 # Results: benchmarks/target/lifecycle/ (JMH JSON, JSON lines, summary.md). docs/benchmarks.md explains them.
@@ -22,6 +23,7 @@ jar="$here/target/benchmarks.jar"
 out="$here/target/lifecycle"
 examples="$root/examples"
 warm_runs="${WARM_RUNS:-4}"
+cold_runs="${COLD_RUNS:-3}"
 # The generated code of a plugin takes the JIT several seconds to settle on 2 cores (C2 compiling the
 # module's big generated classes competes with the benchmark): 8 warm-up seconds for whole executions; the
 # small parts settle faster.
@@ -85,18 +87,29 @@ load_timer() {
   java -cp "$jar" -Dfluent.examples.dir="$examples" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
     dev.fluent.plugin.runtime.internal.LoadTimer "$@"
 }
-# Each JVM loads two plugins: the first load pays for warming up the platform's own code, the second
-# shows what one more plugin costs. Both orders, so each plugin is measured first and second.
+# On a started platform (--started: the Ed25519 verifier's known-answer test and the runtime's self-test
+# have run, as when the container starts): what plugin:load, the deployer or a restart's restore costs.
+# Each JVM loads two plugins, in both orders, so each plugin is measured first and second. Cold: a fresh
+# data folder per run (empty compile cache); warm: restarts on the last one (compile cache on disk).
 for pair in "echo sha256" "sha256 echo"; do
   read -r first second <<< "$pair"
-  data="$out/data-$first"
-  load_timer --label cold --data "$data" "$examples/$first" "$examples/$second" | tee -a "$out/load.jsonl"
+  for _ in $(seq "$cold_runs"); do
+    data="$out/data-$first"
+    rm -rf "$data"
+    load_timer --started --label cold --data "$data" "$examples/$first" "$examples/$second" | tee -a "$out/load.jsonl"
+  done
   for _ in $(seq "$warm_runs"); do
-    load_timer --label warm --data "$data" "$examples/$first" "$examples/$second" | tee -a "$out/load.jsonl"
+    load_timer --started --label warm --data "$data" "$examples/$first" "$examples/$second" | tee -a "$out/load.jsonl"
   done
   # The steps of one load one by one, to see where the time goes.
-  load_timer --breakdown --label cold --data "$out/breakdown-$first" "$examples/$first" | tee -a "$out/load-breakdown.jsonl"
-  load_timer --breakdown --label warm --data "$out/breakdown-$first" "$examples/$first" | tee -a "$out/load-breakdown.jsonl"
+  load_timer --started --breakdown --label cold --data "$out/breakdown-$first" "$examples/$first" | tee -a "$out/load-breakdown.jsonl"
+  load_timer --started --breakdown --label warm --data "$out/breakdown-$first" "$examples/$first" | tee -a "$out/load-breakdown.jsonl"
+done
+# For reference, the worst case: the load as the very first thing a fresh JVM does, nothing warmed up.
+data="$out/data-fresh"
+load_timer --label cold --data "$data" "$examples/echo" "$examples/sha256" | tee -a "$out/load.jsonl"
+for _ in $(seq "$warm_runs"); do
+  load_timer --label warm --data "$data" "$examples/echo" "$examples/sha256" | tee -a "$out/load.jsonl"
 done
 
 echo "== 5. heap per idle loaded plugin"

@@ -201,6 +201,9 @@ final class CapabilityLinker {
      * functions by name. Functions of capabilities the grant lacks are absent (a call is refused).
      */
     Map<String, HostFunctionDefinition> definitions(Set<Capability> needed, Grant grant) {
+        if (needed.isEmpty()) {
+            return Map.of(); // a plugin that computes only: nothing to look up on each execution
+        }
         Map<String, HostFunctionDefinition> result = new HashMap<>();
         Map<Capability, CapabilityProvider> chosen = new EnumMap<>(Capability.class);
         for (Capability c : needed) {
