@@ -46,6 +46,21 @@ import org.osgi.service.event.EventHandler;
 public class AuditIT extends PlatformTestSupport {
 
     @Test
+    public void a0_theRuntimesSelfTestPassedAtStartAndIsAudited() throws Exception {
+        AuditLog audit = waitForService(AuditLog.class);
+        AuditQuery selfTests = AuditQuery.builder().action("self-test").build();
+        long deadline = System.currentTimeMillis() + DEFAULT_TIMEOUT_MILLIS;
+        List<AuditRecord> records = audit.query(selfTests);
+        while (records.isEmpty() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+            records = audit.query(selfTests);
+        }
+        assertEquals(records.toString(), 1, records.size());
+        assertTrue(records.toString(), records.get(0).success());
+        assertNotNull(records.get(0).details().get("duration_ms"));
+    }
+
+    @Test
     public void a_auditsALifecycleAndShowsItInPluginAudit() throws Exception {
         AuditLog audit = waitForService(AuditLog.class);
         waitForCommands("load", "execute", "unload", "audit");
