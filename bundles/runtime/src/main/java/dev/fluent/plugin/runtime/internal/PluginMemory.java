@@ -11,6 +11,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.BitSet;
 
 /**
  * A plugin's linear memory: capped at its {@code max_memory_mb}, and able to return to the state it had
@@ -21,21 +22,33 @@ import java.util.Arrays;
  *   <li>The cap lives here because Chicory's {@code withMemoryLimits} replaces a module's limits instead
  *       of tightening them. A refused grow is remembered, so a trap that follows it (a guest allocator
  *       aborting) is reported as the memory limit it really is.</li>
- *   <li>Every write marks its 4 KiB chunk dirty. {@link #snapshot()} keeps the non-zero chunks of the
- *       memory as instantiated; {@link #reset()} copies back only the chunks written since, zeroes the
- *       rest of them and shrinks the memory to its snapshot size. A request that touched a few pages
- *       costs a few microseconds to undo, whatever the size of the memory.</li>
+ *   <li>The memory is kept in 4 KiB chunks. {@link #snapshot()} keeps the non-zero chunks of the memory as
+ *       instantiated; {@link #reset()} copies back only the chunks written since, zeroes the rest of them
+ *       and shrinks the memory to its snapshot size. A request that touched a few chunks costs a few
+ *       microseconds to undo, whatever the size of the memory.</li>
+ *   <li>Writes find out which chunks they dirty without a store of their own: they go through a second
+ *       table, {@link #writable}, which holds only the chunks written since the last snapshot or reset. A
+ *       write that meets a null entry takes the slow path once, which records the chunk and enters it.</li>
  * </ul>
+ *
+ * <p>The scalar fast paths, which Chicory's generated code calls for every load and store, are kept tiny so
+ * that the JIT inlines them into large generated methods: no comparison with the memory's size, as an
+ * access outside it meets a null entry or the end of a table and the JVM's own check catches it.
  *
  * <p>Not thread-safe, like the instance that owns it. Shared memories are refused at load.
  */
 final class PluginMemory implements Memory {
 
     private static final int PAGE_SHIFT = 16;
-    private static final int PAGE_MASK = PAGE_SIZE - 1;
     private static final int CHUNK_SHIFT = 12;
     private static final int CHUNK_SIZE = 1 << CHUNK_SHIFT;
+    private static final int CHUNK_MASK = CHUNK_SIZE - 1;
     private static final int CHUNKS_PER_PAGE_SHIFT = PAGE_SHIFT - CHUNK_SHIFT;
+    /**
+     * Chunks a scalar access can reach: Chicory hands negative (2 GiB and above) addresses over as they are,
+     * and they must trap, so the chunk index {@code addr >>> 12} of one is always past the tables' end.
+     */
+    private static final int ADDRESSABLE_CHUNKS = 1 << (31 - CHUNK_SHIFT);
 
     private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
@@ -43,10 +56,17 @@ final class PluginMemory implements Memory {
 
     private final int initialPages;
     private final int maximumPages;
-    /** Page arrays; those past {@link #pageCount} are kept, all zero, for the next grow. */
-    private final byte[][] pages;
-    /** One bit per 4 KiB chunk written since the last snapshot or reset. */
-    private final long[] dirty;
+    /** Every chunk array ever grown; those past the memory's size are kept, all zero, for the next grow. */
+    private byte[][] chunks;
+    /** What reads go through: {@code chunks[c]} for chunks inside the memory, null beyond. */
+    private byte[][] live;
+    /** What writes go through: {@code chunks[c]} for chunks written since the last snapshot or reset, else null. */
+    private byte[][] writable;
+    /** The chunks entered in {@link #writable}, in the order written. */
+    private int[] dirty = new int[64];
+    private int dirtyCount;
+    /** Written chunks no scalar access can reach (memory past 2 GiB); bulk operations may still write them. */
+    private final BitSet dirtyHigh = new BitSet();
     private int pageCount;
     private boolean growRefused;
     private DataSegment[] dataSegments = new DataSegment[0];
@@ -69,24 +89,23 @@ final class PluginMemory implements Memory {
             throw new WasmRuntimeException("initial memory of " + initialPages + " pages exceeds the cap of "
                     + maximumPages);
         }
-        this.pages = new byte[maximumPages][];
-        this.dirty = new long[(maximumPages << CHUNKS_PER_PAGE_SHIFT) / 64 + 1];
-        for (int i = 0; i < initialPages; i++) {
-            pages[i] = new byte[PAGE_SIZE];
-        }
-        this.pageCount = initialPages;
+        this.chunks = new byte[0][];
+        this.live = new byte[0][];
+        this.writable = new byte[0][];
+        this.pageCount = 0;
+        grow(initialPages);
     }
 
     boolean growRefused() {
         return growRefused;
     }
 
-    /** Bytes currently held in page arrays, for memory accounting. */
+    /** Bytes currently held in chunk arrays, for memory accounting. */
     long retainedBytes() {
         long n = 0;
-        for (byte[] page : pages) {
-            if (page != null) {
-                n += page.length;
+        for (byte[] chunk : chunks) {
+            if (chunk != null) {
+                n += chunk.length;
             }
         }
         return n;
@@ -95,59 +114,77 @@ final class PluginMemory implements Memory {
     /** Records the current state as the one {@link #reset()} returns to. */
     void snapshot() {
         int chunkCount = pageCount << CHUNKS_PER_PAGE_SHIFT;
-        byte[][] chunks = new byte[chunkCount][];
+        byte[][] originals = new byte[chunkCount][];
         for (int c = 0; c < chunkCount; c++) {
-            byte[] page = pages[c >>> CHUNKS_PER_PAGE_SHIFT];
-            int from = (c << CHUNK_SHIFT) & PAGE_MASK;
-            if (!isZero(page, from, from + CHUNK_SIZE)) {
-                chunks[c] = Arrays.copyOfRange(page, from, from + CHUNK_SIZE);
+            if (!isZero(chunks[c])) {
+                originals[c] = chunks[c].clone();
             }
         }
-        snapshot = new Snapshot(pageCount, chunks, dataSegments.clone());
-        Arrays.fill(dirty, 0);
+        snapshot = new Snapshot(pageCount, originals, dataSegments.clone());
+        forgetWrites();
         growRefused = false;
     }
 
     /** Returns to the snapshot: every chunk written since is restored (or zeroed), growth is undone. */
     void reset() {
         Snapshot s = snapshot;
-        for (int word = 0; word < dirty.length; word++) {
-            long bits = dirty[word];
-            while (bits != 0) {
-                int c = (word << 6) + Long.numberOfTrailingZeros(bits);
-                bits &= bits - 1;
-                byte[] page = pages[c >>> CHUNKS_PER_PAGE_SHIFT];
-                int from = (c << CHUNK_SHIFT) & PAGE_MASK;
-                byte[] original = c < s.chunks().length ? s.chunks()[c] : null;
-                if (original != null) {
-                    System.arraycopy(original, 0, page, from, CHUNK_SIZE);
-                } else {
-                    Arrays.fill(page, from, from + CHUNK_SIZE, (byte) 0);
-                }
-            }
-            dirty[word] = 0;
+        byte[][] originals = s.chunks();
+        for (int i = 0; i < dirtyCount; i++) {
+            restore(dirty[i], originals);
+        }
+        for (int c = dirtyHigh.nextSetBit(0); c >= 0; c = dirtyHigh.nextSetBit(c + 1)) {
+            restore(c, originals);
+        }
+        forgetWrites();
+        int from = s.pageCount() << CHUNKS_PER_PAGE_SHIFT;
+        int to = Math.min(pageCount << CHUNKS_PER_PAGE_SHIFT, live.length);
+        if (from < to) {
+            Arrays.fill(live, from, to, null);
         }
         pageCount = s.pageCount();
         dataSegments = s.dataSegments().clone();
         growRefused = false;
     }
 
-    private static boolean isZero(byte[] bytes, int from, int to) {
-        for (int i = from; i < to; i += 8) {
-            if ((long) LONG.get(bytes, i) != 0) {
+    private void restore(int c, byte[][] originals) {
+        byte[] original = c < originals.length ? originals[c] : null;
+        if (original != null) {
+            System.arraycopy(original, 0, chunks[c], 0, CHUNK_SIZE);
+        } else {
+            Arrays.fill(chunks[c], (byte) 0);
+        }
+    }
+
+    private void forgetWrites() {
+        for (int i = 0; i < dirtyCount; i++) {
+            writable[dirty[i]] = null;
+        }
+        dirtyCount = 0;
+        dirtyHigh.clear();
+    }
+
+    private static boolean isZero(byte[] chunk) {
+        for (int i = 0; i < CHUNK_SIZE; i += 8) {
+            if ((long) LONG.get(chunk, i) != 0) {
                 return false;
             }
         }
         return true;
     }
 
+    /** Records the chunks of {@code [addr, addr + size)}, a non-empty range already checked to lie in memory. */
     private void markDirty(int addr, int size) {
         int first = addr >>> CHUNK_SHIFT;
         int last = (addr + size - 1) >>> CHUNK_SHIFT;
-        dirty[first >>> 6] |= 1L << first;
-        if (last != first) {
-            for (int c = first + 1; c <= last; c++) {
-                dirty[c >>> 6] |= 1L << c;
+        for (int c = first; c <= last; c++) {
+            if (c >= writable.length) {
+                dirtyHigh.set(c);
+            } else if (writable[c] == null) {
+                writable[c] = chunks[c];
+                if (dirtyCount == dirty.length) {
+                    dirty = Arrays.copyOf(dirty, dirtyCount * 2);
+                }
+                dirty[dirtyCount++] = c;
             }
         }
     }
@@ -158,9 +195,13 @@ final class PluginMemory implements Memory {
 
     private void checkBounds(int addr, long size) {
         if (addr < 0 || size < 0 || addr + size > size()) {
-            throw new WasmRuntimeException("out of bounds memory access: attempted to access address: " + addr
-                    + " but limit is: " + size() + " and size: " + size);
+            throw outOfBounds(addr, size);
         }
+    }
+
+    private WasmRuntimeException outOfBounds(int addr, long size) {
+        return new WasmRuntimeException("out of bounds memory access: attempted to access address: " + addr
+                + " but limit is: " + size() + " and size: " + size);
     }
 
     // --- size ---
@@ -177,12 +218,24 @@ final class PluginMemory implements Memory {
             growRefused = true;
             return -1;
         }
-        for (int i = previous; i < previous + size; i++) {
-            if (pages[i] == null) {
-                pages[i] = new byte[PAGE_SIZE];
+        int next = previous + size;
+        int nextChunks = next << CHUNKS_PER_PAGE_SHIFT;
+        if (chunks.length < nextChunks) {
+            // The tables grow by doubling, up to the cap; only the first 2 GiB is ever in live and writable.
+            int capacity = Math.min(Math.max(nextChunks, chunks.length * 2), maximumPages << CHUNKS_PER_PAGE_SHIFT);
+            chunks = Arrays.copyOf(chunks, capacity);
+            live = Arrays.copyOf(live, Math.min(capacity, ADDRESSABLE_CHUNKS));
+            writable = Arrays.copyOf(writable, live.length);
+        }
+        for (int c = previous << CHUNKS_PER_PAGE_SHIFT; c < nextChunks; c++) {
+            if (chunks[c] == null) {
+                chunks[c] = new byte[CHUNK_SIZE];
+            }
+            if (c < live.length) {
+                live[c] = chunks[c];
             }
         }
-        pageCount = previous + size;
+        pageCount = next;
         return previous;
     }
 
@@ -270,9 +323,9 @@ final class PluginMemory implements Memory {
         int done = 0;
         while (done < size) {
             int at = addr + done;
-            int inPage = at & PAGE_MASK;
-            int n = Math.min(size - done, PAGE_SIZE - inPage);
-            System.arraycopy(data, offset + done, pages[at >>> PAGE_SHIFT], inPage, n);
+            int inChunk = at & CHUNK_MASK;
+            int n = Math.min(size - done, CHUNK_SIZE - inChunk);
+            System.arraycopy(data, offset + done, chunks[at >>> CHUNK_SHIFT], inChunk, n);
             done += n;
         }
     }
@@ -284,9 +337,9 @@ final class PluginMemory implements Memory {
         int done = 0;
         while (done < len) {
             int at = addr + done;
-            int inPage = at & PAGE_MASK;
-            int n = Math.min(len - done, PAGE_SIZE - inPage);
-            System.arraycopy(pages[at >>> PAGE_SHIFT], inPage, out, done, n);
+            int inChunk = at & CHUNK_MASK;
+            int n = Math.min(len - done, CHUNK_SIZE - inChunk);
+            System.arraycopy(chunks[at >>> CHUNK_SHIFT], inChunk, out, done, n);
             done += n;
         }
         return out;
@@ -307,9 +360,9 @@ final class PluginMemory implements Memory {
         markDirty(fromIndex, (int) size);
         int at = fromIndex;
         while (at < toIndex) {
-            int inPage = at & PAGE_MASK;
-            int n = Math.min(toIndex - at, PAGE_SIZE - inPage);
-            Arrays.fill(pages[at >>> PAGE_SHIFT], inPage, inPage + n, value);
+            int inChunk = at & CHUNK_MASK;
+            int n = Math.min(toIndex - at, CHUNK_SIZE - inChunk);
+            Arrays.fill(chunks[at >>> CHUNK_SHIFT], inChunk, inChunk + n, value);
             at += n;
         }
     }
@@ -321,33 +374,38 @@ final class PluginMemory implements Memory {
         if (size == 0) {
             return;
         }
-        // Through a temporary: source and destination may overlap across pages.
+        // Through a temporary: source and destination may overlap across chunks.
         write(dest, readBytes(src, size), 0, size);
     }
 
-    // --- scalars: a fast path inside one page, the byte-wise path across pages ---
+    // --- scalars: a fast path inside one chunk, the byte-wise path across chunks or on a chunk's first write ---
 
     @Override
     public byte read(int addr) {
-        if (addr >= 0 && (addr >>> PAGE_SHIFT) < pageCount) {
-            return pages[addr >>> PAGE_SHIFT][addr & PAGE_MASK];
+        try {
+            return live[addr >>> CHUNK_SHIFT][addr & CHUNK_MASK];
+        } catch (NullPointerException | IndexOutOfBoundsException e) {
+            throw outOfBounds(addr, 1);
         }
-        checkBounds(addr, 1);
-        throw new IllegalStateException();
     }
 
     @Override
     public void writeByte(int addr, byte data) {
-        if (addr >= 0 && (addr >>> PAGE_SHIFT) < pageCount) {
-            dirty[addr >>> (CHUNK_SHIFT + 6)] |= 1L << (addr >>> CHUNK_SHIFT);
-            pages[addr >>> PAGE_SHIFT][addr & PAGE_MASK] = data;
-            return;
+        byte[] chunk = writableChunk(addr, 1);
+        if (chunk != null) {
+            chunk[addr & CHUNK_MASK] = data;
+        } else {
+            writeSlow(addr, data, 1);
         }
-        checkBounds(addr, 1);
     }
 
-    private boolean inOnePage(int addr, int width) {
-        return addr >= 0 && (addr >>> PAGE_SHIFT) < pageCount && (addr & PAGE_MASK) <= PAGE_SIZE - width;
+    /** The chunk of {@code addr} if it was written since the last reset, else null; traps past the tables. */
+    private byte[] writableChunk(int addr, int width) {
+        try {
+            return writable[addr >>> CHUNK_SHIFT];
+        } catch (IndexOutOfBoundsException e) {
+            throw outOfBounds(addr, width);
+        }
     }
 
     private long readSlow(int addr, int width) {
@@ -355,7 +413,7 @@ final class PluginMemory implements Memory {
         long v = 0;
         for (int i = width - 1; i >= 0; i--) {
             int at = addr + i;
-            v = (v << 8) | (pages[at >>> PAGE_SHIFT][at & PAGE_MASK] & 0xFF);
+            v = (v << 8) | (chunks[at >>> CHUNK_SHIFT][at & CHUNK_MASK] & 0xFF);
         }
         return v;
     }
@@ -365,31 +423,30 @@ final class PluginMemory implements Memory {
         markDirty(addr, width);
         for (int i = 0; i < width; i++) {
             int at = addr + i;
-            pages[at >>> PAGE_SHIFT][at & PAGE_MASK] = (byte) (value >>> (8 * i));
+            chunks[at >>> CHUNK_SHIFT][at & CHUNK_MASK] = (byte) (value >>> (8 * i));
         }
-    }
-
-    private void markChunk(int addr, int width) {
-        // Callers write within one page; a 2-8 byte value may still straddle two chunks of it.
-        dirty[addr >>> (CHUNK_SHIFT + 6)] |= 1L << (addr >>> CHUNK_SHIFT);
-        int end = addr + width - 1;
-        dirty[end >>> (CHUNK_SHIFT + 6)] |= 1L << (end >>> CHUNK_SHIFT);
     }
 
     @Override
     public void writeShort(int addr, short data) {
-        if (inOnePage(addr, 2)) {
-            markChunk(addr, 2);
-            SHORT.set(pages[addr >>> PAGE_SHIFT], addr & PAGE_MASK, data);
-        } else {
-            writeSlow(addr, data, 2);
+        if ((addr & CHUNK_MASK) <= CHUNK_SIZE - 2) {
+            byte[] chunk = writableChunk(addr, 2);
+            if (chunk != null) {
+                SHORT.set(chunk, addr & CHUNK_MASK, data);
+                return;
+            }
         }
+        writeSlow(addr, data, 2);
     }
 
     @Override
     public short readShort(int addr) {
-        if (inOnePage(addr, 2)) {
-            return (short) SHORT.get(pages[addr >>> PAGE_SHIFT], addr & PAGE_MASK);
+        if ((addr & CHUNK_MASK) <= CHUNK_SIZE - 2) {
+            try {
+                return (short) SHORT.get(live[addr >>> CHUNK_SHIFT], addr & CHUNK_MASK);
+            } catch (NullPointerException | IndexOutOfBoundsException e) {
+                throw outOfBounds(addr, 2);
+            }
         }
         return (short) readSlow(addr, 2);
     }
@@ -401,36 +458,48 @@ final class PluginMemory implements Memory {
 
     @Override
     public void writeI32(int addr, int data) {
-        if (inOnePage(addr, 4)) {
-            markChunk(addr, 4);
-            INT.set(pages[addr >>> PAGE_SHIFT], addr & PAGE_MASK, data);
-        } else {
-            writeSlow(addr, data, 4);
+        if ((addr & CHUNK_MASK) <= CHUNK_SIZE - 4) {
+            byte[] chunk = writableChunk(addr, 4);
+            if (chunk != null) {
+                INT.set(chunk, addr & CHUNK_MASK, data);
+                return;
+            }
         }
+        writeSlow(addr, data, 4);
     }
 
     @Override
     public int readInt(int addr) {
-        if (inOnePage(addr, 4)) {
-            return (int) INT.get(pages[addr >>> PAGE_SHIFT], addr & PAGE_MASK);
+        if ((addr & CHUNK_MASK) <= CHUNK_SIZE - 4) {
+            try {
+                return (int) INT.get(live[addr >>> CHUNK_SHIFT], addr & CHUNK_MASK);
+            } catch (NullPointerException | IndexOutOfBoundsException e) {
+                throw outOfBounds(addr, 4);
+            }
         }
         return (int) readSlow(addr, 4);
     }
 
     @Override
     public void writeLong(int addr, long data) {
-        if (inOnePage(addr, 8)) {
-            markChunk(addr, 8);
-            LONG.set(pages[addr >>> PAGE_SHIFT], addr & PAGE_MASK, data);
-        } else {
-            writeSlow(addr, data, 8);
+        if ((addr & CHUNK_MASK) <= CHUNK_SIZE - 8) {
+            byte[] chunk = writableChunk(addr, 8);
+            if (chunk != null) {
+                LONG.set(chunk, addr & CHUNK_MASK, data);
+                return;
+            }
         }
+        writeSlow(addr, data, 8);
     }
 
     @Override
     public long readLong(int addr) {
-        if (inOnePage(addr, 8)) {
-            return (long) LONG.get(pages[addr >>> PAGE_SHIFT], addr & PAGE_MASK);
+        if ((addr & CHUNK_MASK) <= CHUNK_SIZE - 8) {
+            try {
+                return (long) LONG.get(live[addr >>> CHUNK_SHIFT], addr & CHUNK_MASK);
+            } catch (NullPointerException | IndexOutOfBoundsException e) {
+                throw outOfBounds(addr, 8);
+            }
         }
         return readSlow(addr, 8);
     }

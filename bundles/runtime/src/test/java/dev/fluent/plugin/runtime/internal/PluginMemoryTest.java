@@ -88,4 +88,72 @@ class PluginMemoryTest {
         assertThrows(WasmRuntimeException.class, () -> m.readBytes(10, Integer.MAX_VALUE));
         assertThrows(WasmRuntimeException.class, () -> m.write(Memory.PAGE_SIZE, new byte[1], 0, 1));
     }
+
+    @Test
+    void resetRestoresValuesThatStraddleTwoChunksOfAPage() {
+        PluginMemory m = memory(1, 1, 1);
+        m.writeLong(4096 - 8, 0x1111111111111111L);
+        m.snapshot();
+        m.writeLong(4096 - 3, 0x0102030405060708L);
+        m.writeI32(8192 - 2, 0x0A0B0C0D);
+        m.writeShort(3 * 4096 - 1, (short) 0x7F7F);
+        assertEquals(0x0102030405060708L, m.readLong(4096 - 3));
+        assertEquals(0x0A0B0C0D, m.readInt(8192 - 2));
+        assertEquals((short) 0x7F7F, m.readShort(3 * 4096 - 1));
+        m.reset();
+        assertEquals(0x1111111111111111L, m.readLong(4096 - 8));
+        assertEquals(0L, m.readLong(4096));
+        assertEquals(0, m.readInt(8192 - 2));
+        assertEquals(0, m.readShort(3 * 4096 - 1));
+    }
+
+    @Test
+    void writesAfterAResetAreTrackedAgain() {
+        PluginMemory m = memory(1, 1, 1);
+        m.writeI32(40, 5);
+        m.snapshot();
+        for (int round = 0; round < 3; round++) {
+            m.writeI32(40, 6 + round);
+            m.writeByte(10_000, (byte) 1);
+            m.writeLong(60_000, -1L);
+            assertEquals(6 + round, m.readInt(40));
+            m.reset();
+            assertEquals(5, m.readInt(40));
+            assertEquals(0, m.read(10_000));
+            assertEquals(0L, m.readLong(60_000));
+        }
+    }
+
+    @Test
+    void everyScalarAccessOutsideMemoryTraps() {
+        PluginMemory m = memory(1, 4, 4);
+        m.snapshot();
+        int size = Memory.PAGE_SIZE;
+        for (int addr : new int[] {size, size + 4096, size - 1, size - 3, size - 7, -1, -8, Integer.MIN_VALUE,
+                Integer.MAX_VALUE - 2}) {
+            if (addr >= size || addr < 0) {
+                assertThrows(WasmRuntimeException.class, () -> m.read(addr));
+                assertThrows(WasmRuntimeException.class, () -> m.writeByte(addr, (byte) 1));
+            }
+            if (addr > size - 2 || addr < 0) {
+                assertThrows(WasmRuntimeException.class, () -> m.readShort(addr));
+                assertThrows(WasmRuntimeException.class, () -> m.writeShort(addr, (short) 1));
+            }
+            if (addr > size - 4 || addr < 0) {
+                assertThrows(WasmRuntimeException.class, () -> m.readInt(addr));
+                assertThrows(WasmRuntimeException.class, () -> m.writeI32(addr, 1));
+            }
+            assertThrows(WasmRuntimeException.class, () -> m.readLong(addr));
+            assertThrows(WasmRuntimeException.class, () -> m.writeLong(addr, 1L));
+        }
+        // Memory grown and then taken back by a reset is outside again, for reads and writes alike.
+        assertEquals(1, m.grow(1));
+        m.writeI32(size + 100, 3);
+        assertEquals(3, m.readInt(size + 100));
+        m.reset();
+        assertThrows(WasmRuntimeException.class, () -> m.readInt(size + 100));
+        assertThrows(WasmRuntimeException.class, () -> m.writeI32(size + 100, 3));
+        assertThrows(WasmRuntimeException.class, () -> m.writeByte(size + 200, (byte) 3));
+        assertEquals(0, m.readInt(size - 4));
+    }
 }
