@@ -6,7 +6,8 @@
 #   2. SHA-256 of 1 MiB: platform vs bare compiled Chicory vs Chicory's interpreter (JMH) vs V8 (Node)
 #   3. load time on a started platform, cold (empty compile cache) and warm (a restart: compile cache on
 #      disk), one fresh JVM per run; and, for reference, as the very first thing a fresh JVM does
-#   4. echo throughput with 1 and 2 concurrent callers (JMH)
+#   4. echo throughput with 1 and 2 concurrent callers (JMH, and ScalingTimer: platform and raw Chicory
+#      alternating in one JVM, the ratio the target is read from)
 #   5. heap per idle loaded plugin
 #
 #   benchmarks/run-lifecycle.sh            build if needed, then run everything
@@ -65,6 +66,10 @@ jmh overhead-parts.json "$overhead" -e "$overhead$whole" "${parts_opts[@]}"
 
 echo "== 4. throughput, 1 and 2 callers"
 jmh throughput.json 'dev\.fluent\.plugin\.runtime\.internal\.ThroughputBenchmark\.' "${jmh_opts[@]}"
+
+echo "== 4. throughput, 1 and 2 callers, platform and raw side by side in one JVM"
+java -cp "$jar" -Dfluent.examples.dir="$examples" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  dev.fluent.plugin.runtime.internal.ScalingTimer "${SCALING_ROUNDS:-10}" | tee "$out/scaling.jsonl"
 
 echo "== 4. the registry's shared state under two callers"
 jmh shared.json 'dev\.fluent\.plugin\.runtime\.internal\.SharedStateBenchmark\.' "${parts_opts[@]}"

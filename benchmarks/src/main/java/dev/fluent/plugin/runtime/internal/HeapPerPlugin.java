@@ -86,7 +86,7 @@ public final class HeapPerPlugin {
         plugin.setAccessible(true);
         LoadedPlugin loaded = (LoadedPlugin) plugin.invoke(registered);
         InstancePool pool = (InstancePool) field(LoadedPlugin.class, "pool").get(loaded);
-        return (Collection<PluginInstance>) field(InstancePool.class, "idle").get(pool);
+        return pool.idleInstances();
     }
 
     /** Bytes of the chunks {@link PluginMemory#snapshot()} copied (what {@code reset} restores from). */

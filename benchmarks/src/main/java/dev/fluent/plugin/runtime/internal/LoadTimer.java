@@ -147,7 +147,9 @@ public final class LoadTimer {
         CompileCache cache = new CompileCache(data.resolve("compile-cache"));
         CompileCache.Lookup cached = cache.lookup(manifest.checksum());
         t = step(out, "cache_lookup", t);
-        WasmModule module = PluginLoader.parse(manifest.name(), wasm, !cached.validatedBefore(), cached.diskClasses() == null);
+        WasmModule module = cached.diskClasses() != null
+                ? PluginLoader.parseWithoutCode(manifest.name(), wasm, manifest.checksum())
+                : PluginLoader.parse(manifest.name(), wasm);
         t = step(out, "wasm_parse", t);
         List<String> wasi = ModuleInspector.inspect(module, manifest);
         t = step(out, "inspect", t);
@@ -162,7 +164,7 @@ public final class LoadTimer {
         t = step(out, "abi_probe_reset", t);
         System.out.println(String.format(Locale.ROOT,
                 "{\"label\":\"%s\",\"platform\":\"%s\",\"plugin\":\"%s\",\"code\":\"%s\",%s\"total_ms\":%.2f}",
-                label, platform, manifest.name(), cached.validatedBefore() ? "disk" : "compiled", out, (t - start) / 1e6));
+                label, platform, manifest.name(), cached.diskClasses() != null ? "disk" : "compiled", out, (t - start) / 1e6));
     }
 
     private static long step(StringBuilder out, String name, long since) {

@@ -68,10 +68,6 @@ final class CompileCache {
      * @param diskClasses the compiled classes of a disk entry that passed its integrity check, if any
      */
     record Lookup(Compiled memory, byte[] diskClasses) {
-        /** Whether this installation has compiled, so validated, these module bytes before. */
-        boolean validatedBefore() {
-            return memory != null || diskClasses != null;
-        }
     }
 
     private final Path directory;

@@ -108,13 +108,19 @@ final class InstancePool {
     }
 
     int idleCount() {
-        int n = 0;
+        return idleInstances().size();
+    }
+
+    /** The idle instances now (for accounting and tests; they may be taken the moment after). */
+    java.util.List<PluginInstance> idleInstances() {
+        java.util.List<PluginInstance> all = new java.util.ArrayList<>();
         for (int i = 0; i < maxInstances; i++) {
-            if (idle.get(i * SPREAD) != null) {
-                n++;
+            PluginInstance instance = idle.get(i * SPREAD);
+            if (instance != null) {
+                all.add(instance);
             }
         }
-        return n;
+        return all;
     }
 
     int maxInstances() {

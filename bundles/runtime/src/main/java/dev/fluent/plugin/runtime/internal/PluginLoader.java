@@ -20,11 +20,11 @@ import com.dylibso.chicory.wasm.types.StartSection;
 import com.dylibso.chicory.wasm.types.TableSection;
 import com.dylibso.chicory.wasm.types.TagSection;
 import com.dylibso.chicory.wasm.types.TypeSection;
-import java.io.ByteArrayInputStream;
 import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.ManifestParser;
 import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.api.PluginManifest;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,9 +128,9 @@ final class PluginLoader {
         } else if (cached.diskClasses() != null && !lazy) {
             // Compiled by this installation before, so validated then (CompileCache says why that is sound):
             // the code section, most of the module, is not even decoded, since its compiled classes are here.
-            module = parse(id, wasm, false, false);
+            module = parseWithoutCode(id, wasm, checksum);
         } else {
-            module = parse(id, wasm, true, true);
+            module = parse(id, wasm);
         }
         List<String> wasiImports = ModuleInspector.inspect(module, manifest);
 
@@ -141,7 +141,7 @@ final class PluginLoader {
                 } else if (cached.diskClasses() != null) {
                     machine = fromDisk(id, checksum, module, cached.diskClasses());
                     if (machine == null) {
-                        module = parse(id, wasm, true, true);
+                        module = parse(id, wasm);
                         machine = compileCache.compile(checksum, module);
                     }
                 } else {
@@ -174,23 +174,30 @@ final class PluginLoader {
         }
     }
 
-    /**
-     * Parses the module; anything wrong with it is WASM_INVALID.
-     *
-     * @param validate whether Chicory's validator checks it (every module not compiled here before)
-     * @param code whether to decode the code section; without it the module can only use compiled classes
-     *        it already has
-     */
-    static WasmModule parse(String id, byte[] wasm, boolean validate, boolean code) throws PluginException {
+    /** Parses and validates the module; anything wrong with it is WASM_INVALID. */
+    static WasmModule parse(String id, byte[] wasm) throws PluginException {
         try {
-            if (code) {
-                return Parser.builder().withValidation(validate).build().parse(() -> new ByteArrayInputStream(wasm));
-            }
-            return withoutCode(wasm);
+            return Parser.parse(wasm);
         } catch (RuntimeException | StackOverflowError e) {
-            throw new PluginException(ErrorCode.WASM_INVALID, id,
-                    WASM_FILE + " is not a valid WebAssembly module: " + describe(e));
+            throw invalidModule(id, e);
         }
+    }
+
+    /**
+     * Parses a module this installation compiled before (its compiled classes are at hand), without
+     * validating it again or decoding its code section; see {@link #withoutCode}.
+     */
+    static WasmModule parseWithoutCode(String id, byte[] wasm, String checksum) throws PluginException {
+        try {
+            return withoutCode(wasm, checksum);
+        } catch (RuntimeException | StackOverflowError e) {
+            throw invalidModule(id, e);
+        }
+    }
+
+    private static PluginException invalidModule(String id, Throwable e) {
+        return new PluginException(ErrorCode.WASM_INVALID, id,
+                WASM_FILE + " is not a valid WebAssembly module: " + describe(e));
     }
 
     /**
@@ -198,12 +205,12 @@ final class PluginLoader {
      * function that traps at once. Only for a module whose compiled classes are at hand: they never
      * look at the bodies (the compiler falls back to the interpreter for no function: InterpreterFallback.FAIL).
      */
-    private static WasmModule withoutCode(byte[] wasm) {
+    private static WasmModule withoutCode(byte[] wasm, String checksum) {
         Parser.Builder parser = Parser.builder().withValidation(false);
         for (int section : SECTIONS_BUT_CODE) {
             parser.includeSectionId(section);
         }
-        WasmModule.Builder module = WasmModule.builder().withValidation(false).withDigest(sha256(wasm));
+        WasmModule.Builder module = WasmModule.builder().withValidation(false).withDigest(checksum);
         int[] functions = {0};
         parser.build().parse(new ByteArrayInputStream(wasm), section -> {
             if (section instanceof CustomSection s) {

@@ -56,7 +56,7 @@ final class SelfTest {
 
             // Compile into a compile cache of its own, then load it back as a restart would.
             cacheDir = Files.createTempDirectory("fluent-selftest-");
-            WasmModule module = PluginLoader.parse(id, wasm, true, true);
+            WasmModule module = PluginLoader.parse(id, wasm);
             List<String> wasi = ModuleInspector.inspect(module, manifest);
             CompileCache.Compiled compiled = new CompileCache(cacheDir).compile(manifest.checksum(), module);
             check(manifest, module, wasi, compiled, watchdog);
@@ -66,7 +66,7 @@ final class SelfTest {
             if (lookup.diskClasses() == null) {
                 throw new IllegalStateException("the compile cache did not find the entry it had just written");
             }
-            WasmModule reparsed = PluginLoader.parse(id, wasm, false, false);
+            WasmModule reparsed = PluginLoader.parseWithoutCode(id, wasm, manifest.checksum());
             check(manifest, reparsed, wasi,
                     restarted.compile(manifest.checksum(), reparsed, lookup.diskClasses()), watchdog);
             return new Outcome(true, millisSince(started), "parse, compile, compile cache, ABI and reset checked");
