@@ -65,6 +65,10 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
     private final StatsMBeans statsMBeans = new StatsMBeans();
     /** The capability providers present and the operator's policy (the same configuration, other keys). */
     private final CapabilityLinker linker = new CapabilityLinker();
+    /** Karaf's marker service, registered once the boot features are installed and started. */
+    static final String BOOT_FINISHED = "org.apache.karaf.features.BootFinished";
+    static final long BOOT_WAIT_MILLIS = 120_000;
+    private volatile boolean stopped;
     /** The start's self-test, once started. */
     private final java.util.concurrent.atomic.AtomicReference<CompletableFuture<SelfTest.Outcome>> selfTest =
             new java.util.concurrent.atomic.AtomicReference<>();
@@ -99,7 +103,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         loader.setLazy(lazyCompile(configuration));
         trust.starting();
         trust.startSweep(this::revalidate);
-        startSelfTest();
+        startSelfTest(true);
         Thread restore = new Thread(this::restoreRemembered, "fluent-plugin-restore");
         restore.setDaemon(true);
         restore.start();
@@ -126,11 +130,24 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
      * logged and audited (action {@code self-test}).
      */
     CompletableFuture<SelfTest.Outcome> startSelfTest() {
+        return startSelfTest(false);
+    }
+
+    /**
+     * @param afterBoot wait first until Karaf has finished installing its boot features (at most
+     *        {@link #BOOT_WAIT_MILLIS}): the self-test takes a core for a second or so, which a container
+     *        still starting its bundles needs more
+     */
+    private CompletableFuture<SelfTest.Outcome> startSelfTest(boolean afterBoot) {
         CompletableFuture<SelfTest.Outcome> started = new CompletableFuture<>();
         if (!selfTest.compareAndSet(null, started)) {
             return selfTest.get();
         }
         Thread t = new Thread(() -> {
+            if (afterBoot && !awaitBoot()) {
+                started.cancel(false);
+                return;
+            }
             SelfTest.Outcome outcome = SelfTest.run(manifestParser, watchdog);
             Map<String, String> details = Map.of("duration_ms", Long.toString(outcome.millis()));
             if (outcome.passed()) {
@@ -146,6 +163,25 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         t.setDaemon(true);
         t.start();
         return started;
+    }
+
+    /**
+     * Waits until Karaf's {@code BootFinished} service is registered, or {@link #BOOT_WAIT_MILLIS} passed
+     * (a framework without Karaf's features service never registers it).
+     *
+     * @return false if the runtime stopped meanwhile
+     */
+    private boolean awaitBoot() {
+        long deadline = System.nanoTime() + BOOT_WAIT_MILLIS * 1_000_000;
+        try {
+            while (bundleContext != null && bundleContext.getServiceReference(BOOT_FINISHED) == null
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            return !stopped;
+        } catch (IllegalStateException | InterruptedException e) {
+            return false; // the bundle stopped, or the thread was asked to end
+        }
     }
 
     /**
@@ -311,6 +347,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
 
     @Deactivate
     void deactivate() {
+        stopped = true;
         for (String id : List.copyOf(plugins.keySet())) {
             Registered r = plugins.remove(id);
             if (r != null) {
