@@ -30,6 +30,22 @@ class SelfTestTest {
     }
 
     @Test
+    void failsOnAPluginThatGivesOtherAnswersOrIsBroken() throws Exception {
+        JsonManifestParser parser = new JsonManifestParser();
+        byte[] echoManifest = java.nio.file.Files.readAllBytes(Fixtures.echo().resolve("manifest.json"));
+        byte[] echoWasm = java.nio.file.Files.readAllBytes(Fixtures.echo().resolve("plugin.wasm"));
+        try (Watchdog watchdog = new Watchdog()) {
+            SelfTest.Outcome echo = SelfTest.run(parser, watchdog, echoManifest, echoWasm);
+            assertTrue(!echo.passed() && echo.detail().contains("wrong answer"), echo::detail);
+
+            byte[] truncated = java.util.Arrays.copyOf(echoWasm, echoWasm.length / 2);
+            SelfTest.Outcome broken = SelfTest.run(parser, watchdog, echoManifest, truncated);
+            assertTrue(!broken.passed() && broken.detail().contains("CHECKSUM_MISMATCH"), broken::detail);
+            assertEquals(0, watchdog.armedCount());
+        }
+    }
+
+    @Test
     void theRuntimeRunsItOnceAndAuditsTheOutcome() throws Exception {
         PluginRuntime runtime = Fixtures.developmentRuntime(null);
         List<AuditEvent> audit = new CopyOnWriteArrayList<>();
