@@ -119,37 +119,29 @@ final class PluginLoader {
 
         String checksum = manifest.checksum();
         CompileCache.Lookup cached = compileCache.lookup(checksum);
-        WasmModule module;
-        CompileCache.Compiled machine = null;
-        if (cached.memory() != null) {
-            // Compiled in this run already: nothing to parse.
-            module = cached.memory().module();
-            machine = compileCache.compile(checksum, module);
-        } else if (cached.diskClasses() != null && !lazy) {
-            // Compiled by this installation before, so validated then (CompileCache says why that is sound):
-            // the code section, most of the module, is not even decoded, since its compiled classes are here.
-            module = parseWithoutCode(id, wasm, checksum);
-        } else {
-            module = parse(id, wasm);
-        }
+        boolean fromDisk = cached.diskClasses() != null && !lazy;
+        // Compiled in this run already: nothing to parse. Compiled by this installation before, so validated
+        // then (CompileCache says why that is sound): the code section, most of the module, is not even
+        // decoded, since its compiled classes are here.
+        WasmModule module = cached.memory() != null ? cached.memory().module()
+                : fromDisk ? parseWithoutCode(id, wasm, checksum) : parse(id, wasm);
         List<String> wasiImports = ModuleInspector.inspect(module, manifest);
 
-        if (machine == null) {
-            try {
-                if (lazy) {
-                    machine = compileCache.deferred(checksum, module);
-                } else if (cached.diskClasses() != null) {
-                    machine = fromDisk(id, checksum, module, cached.diskClasses());
-                    if (machine == null) {
-                        module = parse(id, wasm);
-                        machine = compileCache.compile(checksum, module);
+        CompileCache.Compiled machine;
+        try {
+            if (lazy) {
+                machine = compileCache.deferred(checksum, module);
+            } else {
+                machine = fromDisk ? fromDisk(id, checksum, module, cached.diskClasses()) : null;
+                if (machine == null) {
+                    if (fromDisk) {
+                        module = parse(id, wasm); // the entry was unusable: the whole module after all
                     }
-                } else {
                     machine = compileCache.compile(checksum, module);
                 }
-            } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-                throw new PluginException(ErrorCode.COMPILE_FAILED, id, "the module could not be compiled: " + describe(e));
             }
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            throw new PluginException(ErrorCode.COMPILE_FAILED, id, "the module could not be compiled: " + describe(e));
         }
         CompiledPlugin compiled = new CompiledPlugin(manifest, folder, machine.module(), machine.machineFactory(),
                 wasiImports, ModuleInspector.exports(module).containsKey(ModuleInspector.EXPORT_INITIALIZE),
