@@ -69,7 +69,7 @@ jmh throughput.json 'dev\.fluent\.plugin\.runtime\.internal\.ThroughputBenchmark
 
 echo "== 4. throughput, 1 and 2 callers, platform and raw side by side in one JVM"
 java -cp "$jar" -Dfluent.examples.dir="$examples" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-  dev.fluent.plugin.runtime.internal.ScalingTimer "${SCALING_ROUNDS:-10}" | tee "$out/scaling.jsonl"
+  dev.fluent.plugin.benchmarks.runtime.ScalingTimer "${SCALING_ROUNDS:-10}" | tee "$out/scaling.jsonl"
 
 echo "== 4. the registry's shared state under two callers"
 jmh shared.json 'dev\.fluent\.plugin\.runtime\.internal\.SharedStateBenchmark\.' "${parts_opts[@]}"
@@ -90,7 +90,7 @@ fi
 echo "== 3. load, cold and warm, one fresh JVM per run"
 load_timer() {
   java -cp "$jar" -Dfluent.examples.dir="$examples" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-    dev.fluent.plugin.runtime.internal.LoadTimer "$@"
+    dev.fluent.plugin.benchmarks.runtime.LoadTimer "$@"
 }
 # On a started platform (--started: the Ed25519 verifier's known-answer test and the runtime's self-test
 # have run, as when the container starts): what plugin:load, the deployer or a restart's restore costs.
@@ -119,9 +119,9 @@ done
 
 echo "== 5. heap per idle loaded plugin"
 java -cp "$jar" -Dfluent.examples.dir="$examples" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-  dev.fluent.plugin.runtime.internal.HeapPerPlugin 50 | tee "$out/heap.json"
+  dev.fluent.plugin.benchmarks.runtime.HeapPerPlugin 50 | tee "$out/heap.json"
 
 echo "Load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)." >> "$out/environment.txt"
 echo
 echo "== Summary (also in $out/summary.md)"
-java -cp "$jar" dev.fluent.plugin.runtime.internal.LifecycleReport "$out"
+java -cp "$jar" dev.fluent.plugin.benchmarks.runtime.LifecycleReport "$out"

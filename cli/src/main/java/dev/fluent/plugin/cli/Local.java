@@ -5,7 +5,7 @@ import dev.fluent.plugin.devtools.internal.DevToolsService;
 import dev.fluent.plugin.host.logging.internal.LoggingProvider;
 import dev.fluent.plugin.host.metrics.internal.MetricsProvider;
 import dev.fluent.plugin.manifest.internal.JsonManifestParser;
-import dev.fluent.plugin.runtime.internal.PluginInspection;
+import dev.fluent.plugin.runtime.internal.inspect.PluginInspection;
 import dev.fluent.plugin.trust.internal.FileSigner;
 import dev.fluent.plugin.trust.internal.FolderTrustStore;
 import dev.fluent.plugin.verifier.ed25519.internal.Ed25519Verifier;

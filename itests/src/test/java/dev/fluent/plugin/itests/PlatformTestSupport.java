@@ -90,6 +90,10 @@ public abstract class PlatformTestSupport {
                     .unpackDirectory(moduleDir.resolve("target/exam").toFile())
                     .useDeployFolder(false),
             configureConsole().ignoreLocalConsole(),
+            // Boot features installed before the start level climbs on: Pax Exam's probe, installed once its
+            // remote bundle context answers, then never meets a features deployment still in progress (whose
+            // resolver hook refuses it: "Resolver hook prevented resolution").
+            editConfigurationFilePut("etc/org.apache.karaf.features.cfg", "featuresBootAsynchronous", "false"),
             // -Dfluent.itests.keep=true keeps target/exam/<id>/ (its data/log/karaf.log) after the run.
             when(Boolean.getBoolean("fluent.itests.keep")).useOptions(keepRuntimeFolder()),
             // Free ports, so that several containers (and a running platform) can coexist.

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fluent.plugin.api.ManifestParser;
 import dev.fluent.plugin.manifest.internal.JsonManifestParser;
-import dev.fluent.plugin.runtime.internal.PluginInspection;
+import dev.fluent.plugin.runtime.internal.inspect.PluginInspection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

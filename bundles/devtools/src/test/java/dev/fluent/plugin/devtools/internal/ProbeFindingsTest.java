@@ -8,7 +8,7 @@ import dev.fluent.plugin.api.inspect.Finding;
 import dev.fluent.plugin.api.inspect.Severity;
 import dev.fluent.plugin.devtools.SecurityReport;
 import dev.fluent.plugin.host.environment.internal.EnvironmentProvider;
-import dev.fluent.plugin.runtime.internal.PluginInspection;
+import dev.fluent.plugin.runtime.internal.inspect.PluginInspection;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Path;

@@ -1,0 +1,381 @@
+package dev.fluent.plugin.runtime.internal.compile;
+
+import com.dylibso.chicory.compiler.Cache;
+import com.dylibso.chicory.compiler.InterpreterFallback;
+import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Machine;
+import com.dylibso.chicory.wasm.WasmModule;
+import dev.fluent.plugin.api.spi.HostCallException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Compiles each module once per checksum: in memory for reloads and repeated loads, and on disk so a
+ * restart does not compile again.
+ *
+ * <p>A disk entry is the compiled classes Chicory produces, preceded by an HMAC-SHA256 over the module's
+ * checksum (the SHA-256 of its bytes, checked against the manifest before anything here runs) and the
+ * classes, keyed by a secret only this installation holds ({@code cache.key}, readable by its owner only).
+ * An entry that is torn, edited, or copied from elsewhere fails the check and is deleted and recompiled;
+ * it is never loaded.
+ *
+ * <p>Entries are also bound to the compiler that made them ({@link #COMPILER}, a digest of Chicory's
+ * compiler classes): after an upgrade of Chicory, old entries are simply not found, and recompiled.
+ *
+ * <p>An entry that passes the check proves more than its classes: this installation compiled exactly these
+ * module bytes, which it did only after Chicory's validator accepted them. So a load that {@link #lookup
+ * finds} an entry parses the module without validating it again (most of a parse), and one that finds the
+ * module in memory does not parse it at all.
+ */
+public final class CompileCache {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CompileCache.class);
+    private static final byte[] MAGIC = "FLUENT-CC2\n".getBytes(StandardCharsets.US_ASCII);
+    private static final int MAC_BYTES = 32;
+    /** Which compiler made an entry: the SHA-256 of the classes of Chicory's compiler in this bundle. */
+    public static final String COMPILER = compilerIdentity();
+    /** Compiled modules kept in memory beyond those loaded plugins hold. */
+    public static final int MEMORY_ENTRIES = 32;
+
+    /** A compiled module. */
+    public record Compiled(WasmModule module, Function<Instance, Machine> machineFactory) {
+    }
+
+    /**
+     * What the cache holds for a checksum, looked up before the module is parsed.
+     *
+     * @param memory the module, parsed and compiled, if it is in memory
+     * @param diskClasses the compiled classes of a disk entry that passed its integrity check, if any
+     */
+    public record Lookup(Compiled memory, byte[] diskClasses) {
+    }
+
+    private final Path directory;
+    private final SecretKeySpec key;
+    private final Map<String, Compiled> memory = new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Compiled> eldest) {
+            return size() > MEMORY_ENTRIES;
+        }
+    };
+    private final AtomicLong memoryHits = new AtomicLong();
+    private final AtomicLong diskHits = new AtomicLong();
+    private final AtomicLong compilations = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+
+    /** @param directory where compiled modules are kept, or {@code null} for memory only */
+    public CompileCache(Path directory) {
+        this.directory = directory;
+        this.key = directory == null ? null : loadKey(directory);
+    }
+
+    /**
+     * @param checksum the module's SHA-256, the memory key
+     * @throws RuntimeException whatever the compiler throws for a module it cannot compile
+     */
+    public Compiled compile(String checksum, WasmModule module) {
+        return compile(checksum, module, null);
+    }
+
+    /**
+     * Looks a checksum up in memory, then on disk (checking the entry's integrity; a bad one is deleted).
+     */
+    public Lookup lookup(String checksum) {
+        synchronized (memory) {
+            Compiled hit = memory.get(checksum);
+            if (hit != null) {
+                return new Lookup(hit, null);
+            }
+        }
+        if (key == null) {
+            return new Lookup(null, null);
+        }
+        try {
+            return new Lookup(null, readVerified(checksum));
+        } catch (IOException e) {
+            LOG.warn("Compile cache entry for {} unreadable, compiling instead: {}", checksum, e.toString());
+            return new Lookup(null, null);
+        }
+    }
+
+    /**
+     * @param diskClasses the verified classes {@link #lookup} found, or {@code null} to look on disk here
+     */
+    public Compiled compile(String checksum, WasmModule module, byte[] diskClasses) {
+        synchronized (memory) {
+            Compiled hit = memory.get(checksum);
+            if (hit != null) {
+                memoryHits.incrementAndGet();
+                return hit;
+            }
+        }
+        var builder = MachineFactoryCompiler.builder(module)
+                // FAIL rather than fall back: the interpreter does not honour interruption on every loop,
+                // so a function it ran could not be stopped at its deadline.
+                .withInterpreterFallback(InterpreterFallback.FAIL);
+        if (key != null) {
+            builder.withCache(new DiskCache(checksum, diskClasses));
+        }
+        Compiled compiled = new Compiled(module, builder.compile());
+        if (key == null) {
+            compilations.incrementAndGet();
+        }
+        synchronized (memory) {
+            memory.put(checksum, compiled);
+        }
+        return compiled;
+    }
+
+    /**
+     * A compiled module whose compilation waits for its first instantiation (lazy mode): loading stays
+     * cheap, the first execution pays for the compiler (or the disk cache). A module the compiler refuses
+     * then fails that execution with COMPILE_FAILED.
+     */
+    public Compiled deferred(String checksum, WasmModule module) {
+        synchronized (memory) {
+            Compiled hit = memory.get(checksum);
+            if (hit != null) {
+                memoryHits.incrementAndGet();
+                return hit;
+            }
+        }
+        Function<Instance, Machine> onFirstUse = new Function<>() {
+            private volatile Function<Instance, Machine> factory;
+
+            @Override
+            public Machine apply(Instance instance) {
+                Function<Instance, Machine> f = factory;
+                if (f == null) {
+                    synchronized (this) {
+                        f = factory;
+                        if (f == null) {
+                            try {
+                                f = compile(checksum, module).machineFactory();
+                            } catch (RuntimeException e) {
+                                throw new HostCallException(dev.fluent.plugin.api.ErrorCode.COMPILE_FAILED,
+                                        "the module could not be compiled: " + e.getMessage());
+                            }
+                            factory = f;
+                        }
+                    }
+                }
+                return f.apply(instance);
+            }
+        };
+        return new Compiled(module, onFirstUse);
+    }
+
+    /** Forgets a module, in memory and on disk: its entry turned out unusable. */
+    public void discard(String checksum) {
+        rejected.incrementAndGet();
+        synchronized (memory) {
+            memory.remove(checksum);
+        }
+        if (key != null) {
+            try {
+                Files.deleteIfExists(fileFor(checksum));
+            } catch (IOException e) {
+                LOG.warn("Could not delete compile cache entry for {}: {}", checksum, e.toString());
+            }
+        }
+    }
+
+    public long memoryHits() {
+        return memoryHits.get();
+    }
+
+    public long diskHits() {
+        return diskHits.get();
+    }
+
+    public long compilations() {
+        return compilations.get();
+    }
+
+    public long rejected() {
+        return rejected.get();
+    }
+
+    /**
+     * Chicory's cache hook for one module: consulted before compiling, given the result after. Entries are
+     * keyed by the module's checksum rather than Chicory's digest, so a load can look before it parses.
+     */
+    private final class DiskCache implements Cache {
+        private final String checksum;
+        private final byte[] preloaded;
+
+        DiskCache(String checksum, byte[] preloaded) {
+            this.checksum = checksum;
+            this.preloaded = preloaded;
+        }
+
+        @Override
+        public byte[] get(String digest) throws IOException {
+            byte[] classes = preloaded != null ? preloaded : readVerified(checksum);
+            if (classes == null) {
+                compilations.incrementAndGet();
+                return null;
+            }
+            diskHits.incrementAndGet();
+            return classes;
+        }
+
+        @Override
+        public void putIfAbsent(String digest, byte[] classes) throws IOException {
+            store(checksum, classes);
+        }
+    }
+
+    /** Writes the entry for {@code checksum}, unless there is one: atomically, with its MAC in front. */
+    public void store(String checksum, byte[] classes) throws IOException {
+        Path file = fileFor(checksum);
+        if (Files.exists(file)) {
+            return;
+        }
+        byte[] mac = mac(checksum, classes);
+        ByteBuffer entry = ByteBuffer.allocate(MAGIC.length + MAC_BYTES + classes.length);
+        entry.put(MAGIC).put(mac).put(classes);
+        Path temp = Files.createTempFile(directory, "entry", ".tmp");
+        try {
+            Files.write(temp, entry.array());
+            try {
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, file);
+            }
+        } catch (FileAlreadyExistsException raced) {
+            // Another load wrote the same entry.
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /** The verified classes of the entry for {@code checksum}; {@code null} if none, or if it was bad (deleted). */
+    private byte[] readVerified(String checksum) throws IOException {
+        Path file = fileFor(checksum);
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        byte[] classes = verified(checksum, Files.readAllBytes(file));
+        if (classes == null) {
+            rejected.incrementAndGet();
+            LOG.warn("Discarded compile cache entry {}: it fails its integrity check (torn, edited or foreign)",
+                    file.getFileName());
+            Files.deleteIfExists(file);
+        }
+        return classes;
+    }
+
+    private Path fileFor(String checksum) {
+        return directory.resolve(sha256Hex((COMPILER + "/" + checksum).getBytes(StandardCharsets.UTF_8)) + ".classes");
+    }
+
+    private byte[] verified(String checksum, byte[] entry) {
+        if (entry.length < MAGIC.length + MAC_BYTES
+                || !Arrays.equals(entry, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+            return null;
+        }
+        byte[] classes = Arrays.copyOfRange(entry, MAGIC.length + MAC_BYTES, entry.length);
+        byte[] expected = mac(checksum, classes);
+        byte[] actual = Arrays.copyOfRange(entry, MAGIC.length, MAGIC.length + MAC_BYTES);
+        return MessageDigest.isEqual(expected, actual) ? classes : null;
+    }
+
+    private byte[] mac(String checksum, byte[] classes) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            byte[] d = (COMPILER + "/" + checksum).getBytes(StandardCharsets.UTF_8);
+            mac.update(ByteBuffer.allocate(4).putInt(d.length).array());
+            mac.update(d);
+            return mac.doFinal(classes);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every Java platform", e);
+        }
+    }
+
+    private static SecretKeySpec loadKey(Path directory) {
+        try {
+            Files.createDirectories(directory);
+            Path keyFile = directory.resolve("cache.key");
+            if (!Files.exists(keyFile)) {
+                byte[] secret = new byte[32];
+                new SecureRandom().nextBytes(secret);
+                Path temp = Files.createTempFile(directory, "key", ".tmp");
+                try {
+                    restrict(temp);
+                    Files.write(temp, secret);
+                    Files.move(temp, keyFile, StandardCopyOption.ATOMIC_MOVE);
+                } catch (FileAlreadyExistsException raced) {
+                    // Another process created it first; use theirs.
+                } finally {
+                    Files.deleteIfExists(temp);
+                }
+            }
+            byte[] secret = Files.readAllBytes(keyFile);
+            if (secret.length != 32) {
+                throw new IOException(keyFile + " is not a 32-byte key");
+            }
+            return new SecretKeySpec(secret, "HmacSHA256");
+        } catch (IOException e) {
+            LOG.warn("Compile cache on disk disabled: {}", e.toString());
+            return null;
+        }
+    }
+
+    private static void restrict(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException notPosix) {
+            // Non-POSIX file systems: the folder's own permissions protect it.
+        }
+    }
+
+    private static String compilerIdentity() {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (Class<?> c : new Class<?>[] {MachineFactoryCompiler.class, com.dylibso.chicory.compiler.internal.Compiler.class}) {
+                try (java.io.InputStream in = c.getResourceAsStream(c.getSimpleName() + ".class")) {
+                    if (in == null) {
+                        throw new IllegalStateException("cannot read " + c.getName() + ".class");
+                    }
+                    digest.update(in.readAllBytes());
+                }
+            }
+            return HexFormat.of().formatHex(digest.digest(), 0, 16);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot identify the compiler", e);
+        }
+    }
+
+    public static String sha256Hex(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,255 @@
+package dev.fluent.plugin.runtime.internal.execute;
+
+import dev.fluent.plugin.api.Capability;
+import dev.fluent.plugin.api.EngineRequest;
+import dev.fluent.plugin.api.EngineResponse;
+import dev.fluent.plugin.api.ErrorCode;
+import dev.fluent.plugin.api.Grant;
+import dev.fluent.plugin.api.PluginException;
+import dev.fluent.plugin.api.PluginInfo;
+import dev.fluent.plugin.runtime.internal.abi.Abi;
+import dev.fluent.plugin.runtime.internal.abi.Faults;
+import dev.fluent.plugin.runtime.internal.abi.GuestMemory;
+import dev.fluent.plugin.runtime.internal.audit.Auditor;
+import dev.fluent.plugin.runtime.internal.compile.CompiledPlugin;
+import dev.fluent.plugin.runtime.internal.host.HostImports;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A registered plugin: its compiled form plus what changes while it serves (counters, the gate on
+ * concurrent executions). Every execution of the plugin, through its Engine service or the registry,
+ * comes through {@link #execute}.
+ */
+public final class LoadedPlugin {
+
+    /** Instances (so concurrent executions) of one plugin; one more caller waits briefly, then gets BUSY. */
+    public static final int MAX_INSTANCES = 8;
+
+    private final CompiledPlugin compiled;
+    private final Instant loadedAt;
+    private final long loadMillis;
+    private final Watchdog watchdog;
+    private final PluginStatistics statistics;
+    private final InstancePool pool;
+    private final Auditor auditor;
+    private final Logger pluginLog;
+    private final LongAdder executionCount = new LongAdder();
+    private final LongAdder failureCount = new LongAdder();
+    private final ExecutionServices services;
+    /** The capabilities whose providers the module's imports need. */
+    private final Set<Capability> needed;
+    private final RateLimiter rateLimiter = new RateLimiter();
+    /** The grant under the policy last seen; computed again when the policy changes. */
+    private volatile GrantUnder grantUnder;
+
+    private record GrantUnder(dev.fluent.plugin.api.spi.PolicyService policy, Grant grant) {
+    }
+    private volatile boolean unloaded;
+    /** Whether an instance has answered fluent_abi_version yet (at load, unless loaded lazily). */
+    private volatile boolean abiChecked;
+    /** The version that replaced this one; executions that raced the swap run there. */
+    private volatile LoadedPlugin successor;
+
+    /**
+     * @param warm an instance already made (at load), handed to the pool, or {@code null}
+     * @param loadMillis how long its load took
+     * @param services the watchdog, audit, capability providers and policy, consulted per execution
+     */
+    public LoadedPlugin(CompiledPlugin compiled, PluginInstance warm, long loadMillis, Instant loadedAt,
+            ExecutionServices services, PluginStatistics statistics) {
+        this.loadMillis = loadMillis;
+        this.services = services;
+        this.watchdog = services.watchdog();
+        this.auditor = services.auditor();
+        this.needed = HostImports.needed(compiled.module());
+        this.compiled = compiled;
+        this.statistics = statistics;
+        this.loadedAt = loadedAt;
+        this.pool = new InstancePool(compiled.id(), MAX_INSTANCES);
+        if (warm != null) {
+            pool.offer(warm);
+            abiChecked = true;
+        }
+        // Guest stdout/stderr reach the log only with LoggingAccess: a plugin without it computes silently.
+        this.pluginLog = compiled.manifest().requests(dev.fluent.plugin.api.Capability.LOGGING_ACCESS)
+                ? LoggerFactory.getLogger("dev.fluent.plugin.guest." + compiled.id())
+                : null;
+    }
+
+    public String id() {
+        return compiled.id();
+    }
+
+    public CompiledPlugin compiled() {
+        return compiled;
+    }
+
+    /** Whether the module imports host functions of {@code capability}. */
+    public boolean needs(Capability capability) {
+        return needed.contains(capability);
+    }
+
+    /** New executions fail with UNLOADED; those in flight finish on their instances. */
+    public void markUnloaded() {
+        unloaded = true;
+        pool.close();
+    }
+
+    /**
+     * This version was replaced: executions in flight finish here, any that arrive late (they read the
+     * old version just before the swap) run on the successor, so a reload fails no request.
+     */
+    public void retire(LoadedPlugin next) {
+        successor = next;
+        markUnloaded();
+    }
+
+    public EngineResponse execute(EngineRequest request) throws PluginException {
+        LoadedPlugin next = successor;
+        if (next != null) {
+            return next.execute(request);
+        }
+        String id = id();
+        String requestId = RequestIds.next();
+        long started = System.nanoTime();
+        Execution ctx = new Execution(id, requestId, pluginLog);
+        executionCount.increment();
+        try {
+            EngineResponse response = run(request, ctx);
+            statistics.record(System.nanoTime() - started, null, ctx);
+            auditor.success(id, "execute", requestId, details(started, ctx));
+            return response;
+        } catch (PluginException e) {
+            LoadedPlugin replacement = successor;
+            if (e.code() == ErrorCode.UNLOADED && replacement != null) {
+                executionCount.decrement();
+                return replacement.execute(request);
+            }
+            failureCount.increment();
+            statistics.record(System.nanoTime() - started, e.code(), ctx);
+            auditor.failure(id, "execute", requestId, e, details(started, ctx));
+            throw e;
+        }
+    }
+
+    /** One execution on a pooled instance, on this thread, under the plugin's deadline. */
+    private EngineResponse run(EngineRequest request, Execution ctx) throws PluginException {
+        String id = id();
+        if (unloaded) {
+            throw new PluginException(ErrorCode.UNLOADED, id, "plugin " + id + " was unloaded");
+        }
+        Faults.checkCallerNotInterrupted(id);
+        Grant grant = grant();
+        long timeoutMillis = grant.permissions().maxExecutionTimeMs();
+        admit(grant, ctx, timeoutMillis);
+        Watchdog.Deadline deadline = watchdog.arm(timeoutMillis);
+        PluginInstance instance = null;
+        boolean slot = false;
+        boolean reusable = false;
+        EngineResponse response = null;
+        Throwable failure = null;
+        try {
+            instance = pool.borrow(deadline.remainingNanos());
+            slot = true;
+            if (instance == null) {
+                instance = PluginInstance.create(compiled, ctx);
+                if (!abiChecked) {
+                    // Loaded lazily: this first instance is the proof the module starts and speaks our ABI.
+                    Abi.checkVersion(id, instance.abiVersion());
+                    abiChecked = true;
+                }
+            }
+            response = instance.call(request, ctx);
+            reusable = true;
+        } catch (PluginException e) {
+            // The guest answered with an error of its own, through the ABI: it is in a sound state.
+            reusable = e.code() == ErrorCode.PLUGIN_ERROR;
+            failure = e;
+        } catch (Throwable t) {
+            failure = t;
+        }
+        boolean fired = watchdog.disarm(deadline);
+        if (instance != null) {
+            ctx.memoryUsed(GuestMemory.size(instance.memory()));
+        }
+        if (slot) {
+            if (reusable && !fired) {
+                pool.release(instance);
+            } else {
+                pool.discard();
+            }
+        }
+        if (failure == null) {
+            return response;
+        }
+        if (failure instanceof PluginException pe && !fired) {
+            throw pe;
+        }
+        throw Faults.failure(id, failure, fired, timeoutMillis, instance == null ? null : instance.memory(),
+                compiled.manifest().permissions().maxMemoryMb());
+    }
+
+    /** The plugin's grant: its manifest ∩ the operator's policy as it is now. */
+    private Grant grant() {
+        dev.fluent.plugin.api.spi.PolicyService policy = services.policy();
+        GrantUnder cached = grantUnder;
+        if (cached == null || cached.policy() != policy) {
+            cached = new GrantUnder(policy, policy.grant(compiled.manifest()));
+            grantUnder = cached;
+        }
+        return cached.grant();
+    }
+
+    /**
+     * The capability checks before guest code runs: every provider the plugin needs is running (else it is
+     * suspended), the rate limit has room; then the execution gets its host functions under {@code grant}.
+     */
+    private void admit(Grant grant, Execution ctx, long timeoutMillis) throws PluginException {
+        String id = id();
+        Capability missing = services.providers().unavailable(needed, grant);
+        if (missing != null) {
+            throw new PluginException(ErrorCode.CAPABILITY_UNAVAILABLE, id, "capability " + missing
+                    + " unavailable: no provider of it is running, so plugin " + id + " is suspended until one"
+                    + " starts (Karaf feature fluent-plugin-host-…, see docs/capabilities.md)");
+        }
+        int rate = grant.permissions().rateLimitRequestsPerMinute();
+        long waitMillis = services.rateLimits() ? rateLimiter.tryAcquire(rate, System.nanoTime()) : 0;
+        if (waitMillis > 0) {
+            throw new PluginException(ErrorCode.RATE_LIMITED, id, "rate limited: plugin " + id + " may run " + rate
+                    + " times per minute (rate_limit_requests_per_minute); retry in " + waitMillis + " ms");
+        }
+        ctx.admit(grant, services.providers().definitions(needed, grant), auditor,
+                System.nanoTime() + timeoutMillis * 1_000_000);
+    }
+
+    /** The execute audit entry's details: duration, and what the plugin did with its grant. */
+    private static Map<String, String> details(long startedNanos, Execution ctx) {
+        Map<String, String> summary = ctx.hostCallSummary();
+        if (summary.isEmpty()) {
+            return Map.of("duration_us", micros(startedNanos));
+        }
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("duration_us", micros(startedNanos));
+        details.putAll(summary);
+        return details;
+    }
+
+    public PluginStatistics statistics() {
+        return statistics;
+    }
+
+    public PluginInfo info() {
+        return new PluginInfo(compiled.manifest(), compiled.source(), loadedAt, compiled.moduleBytes(),
+                loadMillis, executionCount.sum(), failureCount.sum());
+    }
+
+    private static String micros(long startedNanos) {
+        return Long.toString((System.nanoTime() - startedNanos) / 1000);
+    }
+}

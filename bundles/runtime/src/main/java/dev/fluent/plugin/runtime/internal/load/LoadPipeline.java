@@ -1,0 +1,261 @@
+package dev.fluent.plugin.runtime.internal.load;
+
+import com.dylibso.chicory.wasm.WasmModule;
+import dev.fluent.plugin.api.ErrorCode;
+import dev.fluent.plugin.api.ManifestParser;
+import dev.fluent.plugin.api.PluginException;
+import dev.fluent.plugin.api.PluginManifest;
+import dev.fluent.plugin.api.spi.PolicyService;
+import dev.fluent.plugin.runtime.internal.abi.Abi;
+import dev.fluent.plugin.runtime.internal.compile.CompileCache;
+import dev.fluent.plugin.runtime.internal.compile.CompiledPlugin;
+import dev.fluent.plugin.runtime.internal.compile.ModuleReader;
+import dev.fluent.plugin.runtime.internal.execute.PluginInstance;
+import dev.fluent.plugin.runtime.internal.execute.Watchdog;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The load path (design §5), one ordered list of named steps:
+ *
+ * <ol>
+ * <li>{@code manifest}: read and parse {@code manifest.json} (strict);</li>
+ * <li>{@code validity}: {@code created_at} / {@code expires_at};</li>
+ * <li>{@code module file}: read {@code plugin.wasm};</li>
+ * <li>{@code checksum}: the module is the one the manifest names;</li>
+ * <li>{@code signature}: the manifest verifies against a trusted key ({@link TrustGate});</li>
+ * <li>{@code module}: parse and validate the module (skipped or shortened on a compile cache hit);</li>
+ * <li>{@code imports and exports}: what the module imports is offered and declared, it exports the ABI;</li>
+ * <li>{@code policy}: the operator's {@link PolicyService} allows the manifest, before anything costly;</li>
+ * <li>{@code compile}: the machine code, through the {@link CompileCache};</li>
+ * <li>{@code start}: a first instance starts and speaks the ABI ({@link StartProbe}).</li>
+ * </ol>
+ *
+ * {@link #load} stops at the first failure ({@code plugin:load}, reload, the self-test); {@link #inspect}
+ * runs every step it can and collects every problem ({@code validate}): there a failed signature, validity
+ * or policy step does not keep the module from being compiled and started, every other failure does.
+ */
+public final class LoadPipeline {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LoadPipeline.class);
+
+    /** A plugin that passed every check, with the instance that proved it starts (the pool's first). */
+    public record Loaded(CompiledPlugin compiled, PluginInstance warmInstance, long loadMillis) {
+    }
+
+    /** What the steps have learned about one plugin so far; each field is set by one step. */
+    public static final class State {
+        private final Path folder;
+        private final long startedNanos = System.nanoTime();
+        private byte[] manifestJson;
+        private PluginManifest manifest;
+        private byte[] wasm;
+        private WasmModule module;
+        private List<String> wasiImports;
+        private CompileCache.Compiled machine;
+        private CompiledPlugin compiled;
+        private PluginInstance warm;
+        private boolean startBlocked;
+
+        State(Path folder, byte[] manifestJson, byte[] wasm) {
+            this.folder = folder;
+            this.manifestJson = manifestJson;
+            this.wasm = wasm;
+        }
+
+        public PluginManifest manifest() {
+            return manifest;
+        }
+
+        /** The parsed module: validated, or compiled and so validated by this installation before. */
+        public WasmModule module() {
+            return module;
+        }
+
+        public byte[] wasm() {
+            return wasm;
+        }
+
+        private String id() {
+            return manifest == null ? null : manifest.name();
+        }
+    }
+
+    private interface Action {
+        void run(State state) throws PluginException;
+    }
+
+    /**
+     * @param blocksStart in {@link #inspect}: whether a failure keeps the later compile and start steps from
+     *        running (a module that is not the signed one, or not valid, must not run even in a check)
+     */
+    private record Step(String name, boolean blocksStart, Predicate<State> ready, Action action) {
+    }
+
+    private final ManifestParser parser;
+    private final TrustGate trust;
+    private final CompileCache compileCache;
+    private final Watchdog watchdog;
+    private final Supplier<PolicyService> policy;
+    private final Clock clock;
+    private final List<Step> steps;
+    /** Lazy mode: compile on first use instead of at load. */
+    private volatile boolean lazy;
+
+    /**
+     * @param trust the signature step, or {@code null} for a plugin that is part of the platform itself (the
+     *        self-test's), whose signature is not checked
+     * @param policy the operator's policy in force at the time of a load
+     */
+    public LoadPipeline(ManifestParser parser, TrustGate trust, CompileCache compileCache, Watchdog watchdog,
+            Supplier<PolicyService> policy, Clock clock) {
+        this.parser = parser;
+        this.trust = trust;
+        this.compileCache = compileCache;
+        this.watchdog = watchdog;
+        this.policy = policy;
+        this.clock = clock;
+        this.steps = List.of(
+                new Step("manifest", true, s -> true, this::readManifest),
+                new Step("validity", false, s -> s.manifest != null,
+                        s -> IntegrityChecks.checkValidity(s.manifest, clock.instant())),
+                new Step("module file", true, s -> s.wasm != null || Files.isDirectory(s.folder), this::readModule),
+                new Step("checksum", true, s -> s.manifest != null && s.wasm != null,
+                        s -> IntegrityChecks.checkChecksum(s.manifest, s.wasm)),
+                new Step("signature", false, s -> s.manifest != null && trust != null,
+                        s -> trust.check(s.manifest, s.manifestJson)),
+                new Step("module", true, s -> s.wasm != null, this::parseModule),
+                new Step("imports and exports", true, s -> s.module != null && s.manifest != null,
+                        s -> s.wasiImports = ModuleInspector.inspect(s.module, s.manifest)),
+                new Step("policy", false, s -> s.manifest != null, s -> policy.get().check(s.manifest)),
+                new Step("compile", true, s -> s.wasiImports != null && !s.startBlocked, this::compile),
+                new Step("start", true, s -> s.compiled != null && !s.startBlocked && !lazy, this::start));
+    }
+
+    public void setLazy(boolean lazy) {
+        this.lazy = lazy;
+    }
+
+    /** The names of the steps, in order. */
+    public List<String> stepNames() {
+        return steps.stream().map(Step::name).toList();
+    }
+
+    /** Every step on the plugin in {@code folder}; the first failure ends the load. */
+    public Loaded load(Path folder) throws PluginException {
+        return load(new State(folder, null, null));
+    }
+
+    /** Every step on a plugin given as bytes ({@code folder} only names it). */
+    public Loaded load(Path folder, byte[] manifestJson, byte[] wasm) throws PluginException {
+        return load(new State(folder, manifestJson, wasm));
+    }
+
+    private Loaded load(State state) throws PluginException {
+        for (Step step : steps) {
+            if (step.ready().test(state)) {
+                step.action().run(state);
+            }
+        }
+        return new Loaded(state.compiled, state.warm, (System.nanoTime() - state.startedNanos) / 1_000_000);
+    }
+
+    /** What {@link #inspect} found: the state the steps reached and every problem, in step order. */
+    public record Inspected(State state, List<PluginException> problems) {
+    }
+
+    /** Every step that can run on the plugin in {@code folder}, each problem collected. Registers nothing. */
+    public Inspected inspect(Path folder) {
+        State state = new State(folder, null, null);
+        List<PluginException> problems = new ArrayList<>();
+        for (Step step : steps) {
+            if (!step.ready().test(state)) {
+                continue;
+            }
+            try {
+                step.action().run(state);
+            } catch (PluginException e) {
+                problems.add(e);
+                state.startBlocked |= step.blocksStart();
+            }
+        }
+        return new Inspected(state, problems);
+    }
+
+    private void readManifest(State s) throws PluginException {
+        if (s.manifestJson == null) {
+            s.manifestJson = PluginFiles.manifest(s.folder);
+        }
+        s.manifest = parser.parse(s.manifestJson);
+    }
+
+    private void readModule(State s) throws PluginException {
+        if (s.wasm == null) {
+            s.wasm = PluginFiles.module(s.folder, s.id());
+        }
+    }
+
+    /**
+     * A module compiled in this run already is not parsed at all; one this installation compiled before (its
+     * classes are in the disk cache, so it was validated then; CompileCache says why that is sound) is parsed
+     * without its code section, which its compiled classes replace.
+     */
+    private void parseModule(State s) throws PluginException {
+        String checksum = s.manifest == null || s.startBlocked ? null : s.manifest.checksum();
+        CompileCache.Lookup cached = checksum == null ? null : compileCache.lookup(checksum);
+        if (cached != null && cached.memory() != null) {
+            s.module = cached.memory().module();
+            s.machine = lazy ? null : cached.memory();
+        } else if (cached != null && cached.diskClasses() != null && !lazy) {
+            s.module = ModuleReader.parseWithoutCode(s.id(), s.wasm, checksum);
+            s.machine = fromDisk(s.id(), checksum, s.module, cached.diskClasses());
+            if (s.machine == null) {
+                s.module = ModuleReader.parse(s.id(), s.wasm); // the entry was unusable: the whole module after all
+            }
+        } else {
+            s.module = ModuleReader.parse(s.id(), s.wasm);
+        }
+    }
+
+    private void compile(State s) throws PluginException {
+        String checksum = s.manifest.checksum();
+        try {
+            if (lazy) {
+                s.machine = compileCache.deferred(checksum, s.module);
+            } else if (s.machine == null) {
+                s.machine = compileCache.compile(checksum, s.module);
+            }
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            throw new PluginException(ErrorCode.COMPILE_FAILED, s.id(), "the module could not be compiled: "
+                    + ModuleReader.describe(e));
+        }
+        s.compiled = new CompiledPlugin(s.manifest, s.folder, s.machine.module(), s.machine.machineFactory(),
+                s.wasiImports, ModuleInspector.exports(s.module).containsKey(Abi.EXPORT_INITIALIZE), s.wasm.length);
+    }
+
+    /** In lazy mode nothing runs yet: the first execution instantiates, compiles and checks the ABI. */
+    private void start(State s) throws PluginException {
+        s.warm = StartProbe.start(watchdog, s.compiled);
+    }
+
+    /**
+     * The compiled classes of a disk entry, made usable; {@code null} if they cannot be (the entry is then
+     * dropped and the module compiled as if there had been none).
+     */
+    private CompileCache.Compiled fromDisk(String id, String checksum, WasmModule module, byte[] classes) {
+        try {
+            return compileCache.compile(checksum, module, classes);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("Plugin {}: its compile cache entry could not be used ({}); compiling it again", id, e.toString());
+            compileCache.discard(checksum);
+            return null;
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.fluent.plugin.runtime.internal.load;
+
+import dev.fluent.plugin.api.ErrorCode;
+import dev.fluent.plugin.api.PluginException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The two files of a plugin folder, read with their size bounds. */
+public final class PluginFiles {
+
+    public static final String MANIFEST_FILE = "manifest.json";
+    public static final String WASM_FILE = "plugin.wasm";
+    /** Largest manifest read; the parser enforces its own bound on what it reads. */
+    public static final long MAX_MANIFEST_BYTES = 64 * 1024;
+    /** Largest module accepted. */
+    public static final long MAX_WASM_BYTES = 32L * 1024 * 1024;
+
+    private PluginFiles() {
+    }
+
+    /** The bytes of {@code manifest.json}: PLUGIN_NOT_FOUND, MANIFEST_MISSING or MANIFEST_INVALID (too large). */
+    public static byte[] manifest(Path folder) throws PluginException {
+        if (!Files.isDirectory(folder)) {
+            throw new PluginException(ErrorCode.PLUGIN_NOT_FOUND, null,
+                    folder + " is not a plugin folder (expected a folder holding manifest.json and plugin.wasm)");
+        }
+        Path manifestFile = folder.resolve(MANIFEST_FILE);
+        if (!Files.isRegularFile(manifestFile)) {
+            throw new PluginException(ErrorCode.MANIFEST_MISSING, null, "no " + MANIFEST_FILE + " in " + folder);
+        }
+        return readBounded(manifestFile, MAX_MANIFEST_BYTES, ErrorCode.MANIFEST_INVALID, null);
+    }
+
+    /** The bytes of {@code plugin.wasm}: WASM_MISSING, or WASM_INVALID when it is too large. */
+    public static byte[] module(Path folder, String pluginId) throws PluginException {
+        Path wasmFile = folder.resolve(WASM_FILE);
+        if (!Files.isRegularFile(wasmFile)) {
+            throw new PluginException(ErrorCode.WASM_MISSING, pluginId, "no " + WASM_FILE + " in " + folder);
+        }
+        return readBounded(wasmFile, MAX_WASM_BYTES, ErrorCode.WASM_INVALID, pluginId);
+    }
+
+    private static byte[] readBounded(Path file, long max, ErrorCode tooLarge, String id) throws PluginException {
+        try {
+            long size = Files.size(file);
+            if (size > max) {
+                throw new PluginException(tooLarge, id, file.getFileName() + " is " + size
+                        + " bytes, above the platform's limit of " + max);
+            }
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new PluginException(ErrorCode.PLUGIN_NOT_FOUND, id, "cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

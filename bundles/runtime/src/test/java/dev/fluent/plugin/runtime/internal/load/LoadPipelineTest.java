@@ -1,0 +1,136 @@
+package dev.fluent.plugin.runtime.internal.load;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fluent.plugin.api.ErrorCode;
+import dev.fluent.plugin.api.PluginException;
+import dev.fluent.plugin.manifest.internal.JsonManifestParser;
+import dev.fluent.plugin.runtime.internal.compile.CompileCache;
+import dev.fluent.plugin.runtime.internal.execute.Watchdog;
+import dev.fluent.plugin.runtime.internal.policy.OperatorPolicy;
+import dev.fluent.plugin.runtime.internal.testing.Fixtures;
+import dev.fluent.plugin.runtime.internal.testing.Signing;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LoadPipelineTest {
+
+    @TempDir
+    Path temp;
+
+    private final JsonManifestParser parser = new JsonManifestParser();
+    private final Watchdog watchdog = new Watchdog();
+    private final CompileCache cache = new CompileCache(null);
+
+    @AfterEach
+    void closeWatchdog() {
+        watchdog.close();
+    }
+
+    private LoadPipeline pipeline(Map<String, String> policySettings) {
+        TrustGate trust = new TrustGate(parser);
+        trust.setDevelopmentMode(true);
+        trust.bind(Signing.developmentTrust());
+        OperatorPolicy policy = new OperatorPolicy(policySettings);
+        return new LoadPipeline(parser, trust, cache, watchdog, () -> policy, Clock.systemUTC());
+    }
+
+    @Test
+    void runsItsStepsInTheOrderOfTheLoadPathWithThePolicyBeforeTheCompiler() {
+        List<String> steps = pipeline(Map.of()).stepNames();
+        assertEquals(List.of("manifest", "validity", "module file", "checksum", "signature", "module",
+                "imports and exports", "policy", "compile", "start"), steps);
+    }
+
+    @Test
+    void aPluginThePolicyRefusesIsNeverCompiled() {
+        Path kv = Fixtures.copy(Fixtures.examples().resolve("kv-counter"), temp.resolve("kv-counter"));
+        PluginException e = assertThrows(PluginException.class,
+                () -> pipeline(Map.of("forbidden_capabilities", "CacheAccess")).load(kv));
+        assertEquals(ErrorCode.CAPABILITY_NOT_GRANTED, e.code(), e.getMessage());
+        assertEquals(0, cache.compilations(), "the compiler never ran");
+        assertNull(cache.lookup(parserChecksum(kv)).memory(), "nothing compiled is cached");
+
+        // The same plugin, allowed: compiled once, started.
+        LoadPipeline.Loaded loaded = assertDoesNotThrowLoad(pipeline(Map.of()), kv);
+        assertEquals(1, cache.compilations());
+        assertNotNull(loaded.warmInstance());
+    }
+
+    @Test
+    void aPluginOverThePolicysMemoryCapIsRefusedBeforeCompiling() {
+        Path echo = Fixtures.copy(Fixtures.echo(), temp.resolve("echo"));
+        PluginException e = assertThrows(PluginException.class,
+                () -> pipeline(Map.of("max_memory_mb", "1")).load(echo));
+        assertEquals(ErrorCode.LIMIT_EXCEEDED, e.code(), e.getMessage());
+        assertEquals(0, cache.compilations());
+    }
+
+    @Test
+    void inspectReportsEveryProblemOfOnePluginAtOnce() throws Exception {
+        Path echo = Fixtures.copy(Fixtures.echo(), temp.resolve("echo"));
+        Fixtures.editManifest(echo, m -> {
+            m.put("created_at", "2020-01-01T00:00:00Z");
+            m.put("expires_at", "2020-06-01T00:00:00Z");
+            m.put("checksum", "0".repeat(64));
+            ((ObjectNode) m.get("permissions")).put("max_memory_mb", 64);
+        });
+        TrustGate strict = new TrustGate(parser);
+        strict.bind(Signing.developmentTrust());
+        OperatorPolicy policy = new OperatorPolicy(Map.of("max_memory_mb", "32"));
+        LoadPipeline.Inspected inspected = new LoadPipeline(parser, strict, cache, watchdog, () -> policy,
+                Clock.systemUTC()).inspect(echo);
+        List<ErrorCode> codes = inspected.problems().stream().map(PluginException::code).toList();
+        assertEquals(List.of(ErrorCode.EXPIRED, ErrorCode.CHECKSUM_MISMATCH, ErrorCode.SIGNATURE_MISSING,
+                ErrorCode.LIMIT_EXCEEDED), codes, inspected.problems().toString());
+        assertNotNull(inspected.state().module(), "the module was still parsed, for its facts");
+        assertEquals(0, cache.compilations(), "a module that is not the one the manifest names is never compiled");
+    }
+
+    @Test
+    void inspectStillCompilesAndStartsAPluginWhoseOnlyProblemsAreTrustAndPolicy() {
+        Path echo = Fixtures.copy(Fixtures.echo(), temp.resolve("echo"));
+        Fixtures.editManifest(echo, m -> ((ObjectNode) m.get("permissions")).put("max_memory_mb", 64));
+        TrustGate strict = new TrustGate(parser);
+        OperatorPolicy policy = new OperatorPolicy(Map.of("max_memory_mb", "32"));
+        LoadPipeline.Inspected inspected = new LoadPipeline(parser, strict, cache, watchdog, () -> policy,
+                Clock.systemUTC()).inspect(echo);
+        assertEquals(List.of(ErrorCode.SIGNATURE_MISSING, ErrorCode.LIMIT_EXCEEDED),
+                inspected.problems().stream().map(PluginException::code).toList());
+        assertEquals(1, cache.compilations(), "compiled and started, so a start-up problem would show too");
+    }
+
+    @Test
+    void inspectOfAFolderWithoutAPluginSaysSoOnce() {
+        LoadPipeline.Inspected inspected = pipeline(Map.of()).inspect(temp.resolve("nothing-here"));
+        assertEquals(List.of(ErrorCode.PLUGIN_NOT_FOUND),
+                inspected.problems().stream().map(PluginException::code).toList());
+        assertTrue(inspected.problems().get(0).getMessage().contains("not a plugin folder"));
+    }
+
+    private String parserChecksum(Path folder) {
+        try {
+            return parser.parse(Files.readAllBytes(folder.resolve("manifest.json"))).checksum();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static LoadPipeline.Loaded assertDoesNotThrowLoad(LoadPipeline pipeline, Path folder) {
+        try {
+            return pipeline.load(folder);
+        } catch (PluginException e) {
+            throw new AssertionError("load failed: " + e, e);
+        }
+    }
+}
