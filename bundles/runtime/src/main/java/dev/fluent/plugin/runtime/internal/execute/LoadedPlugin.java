@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,8 @@ import org.slf4j.LoggerFactory;
  * comes through {@link #execute}.
  */
 public final class LoadedPlugin {
+
+    private static final BooleanSupplier NEVER_CANCELLED = () -> false;
 
     /** Instances (so concurrent executions) of one plugin; one more caller waits briefly, then gets BUSY. */
     public static final int MAX_INSTANCES = 8;
@@ -111,9 +114,17 @@ public final class LoadedPlugin {
     }
 
     public EngineResponse execute(EngineRequest request) throws PluginException {
+        return execute(request, NEVER_CANCELLED);
+    }
+
+    /**
+     * @param cancelled whether the caller gave up on this execution; once it has, an execution that ends in a
+     *        failure (its thread was interrupted to stop the guest) ends with {@code CANCELLED}
+     */
+    public EngineResponse execute(EngineRequest request, BooleanSupplier cancelled) throws PluginException {
         LoadedPlugin next = successor;
         if (next != null) {
-            return next.execute(request);
+            return next.execute(request, cancelled);
         }
         String id = id();
         String requestId = RequestIds.next();
@@ -121,7 +132,7 @@ public final class LoadedPlugin {
         Execution ctx = new Execution(id, requestId, pluginLog);
         executionCount.increment();
         try {
-            EngineResponse response = run(request, ctx);
+            EngineResponse response = run(request, ctx, cancelled);
             statistics.record(System.nanoTime() - started, null, ctx);
             auditor.success(id, "execute", requestId, details(started, ctx));
             return response;
@@ -129,7 +140,7 @@ public final class LoadedPlugin {
             LoadedPlugin replacement = successor;
             if (e.code() == ErrorCode.UNLOADED && replacement != null) {
                 executionCount.decrement();
-                return replacement.execute(request);
+                return replacement.execute(request, cancelled);
             }
             failureCount.increment();
             statistics.record(System.nanoTime() - started, e.code(), ctx);
@@ -138,8 +149,20 @@ public final class LoadedPlugin {
         }
     }
 
+    /**
+     * An execution that never ran (the asynchronous executor was full, or it was cancelled while it waited):
+     * counted and audited as failed.
+     */
+    void refused(PluginException reason) {
+        executionCount.increment();
+        failureCount.increment();
+        statistics.record(0, reason.code(), null);
+        auditor.failure(id(), "execute", RequestIds.next(), reason, Map.of());
+    }
+
     /** One execution on a pooled instance, on this thread, under the plugin's deadline. */
-    private EngineResponse run(EngineRequest request, Execution ctx) throws PluginException {
+    private EngineResponse run(EngineRequest request, Execution ctx, BooleanSupplier cancelled)
+            throws PluginException {
         String id = id();
         if (unloaded) {
             throw new PluginException(ErrorCode.UNLOADED, id, "plugin " + id + " was unloaded");
@@ -187,6 +210,10 @@ public final class LoadedPlugin {
         }
         if (failure == null) {
             return response;
+        }
+        if (cancelled.getAsBoolean()) {
+            throw new PluginException(ErrorCode.CANCELLED, id, "the execution was cancelled by its caller;"
+                    + " the plugin was stopped");
         }
         if (failure instanceof PluginException pe && !fired) {
             throw pe;

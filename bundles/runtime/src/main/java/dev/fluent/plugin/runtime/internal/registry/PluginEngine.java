@@ -4,7 +4,10 @@ import dev.fluent.plugin.api.Engine;
 import dev.fluent.plugin.api.EngineRequest;
 import dev.fluent.plugin.api.EngineResponse;
 import dev.fluent.plugin.api.PluginException;
+import dev.fluent.plugin.runtime.internal.execute.AsyncExecutor;
 import dev.fluent.plugin.runtime.internal.execute.LoadedPlugin;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 /**
@@ -14,9 +17,11 @@ import java.util.function.Supplier;
 public final class PluginEngine implements Engine {
 
     private final Supplier<LoadedPlugin> current;
+    private final AsyncExecutor async;
 
-    public PluginEngine(Supplier<LoadedPlugin> current) {
+    public PluginEngine(Supplier<LoadedPlugin> current, AsyncExecutor async) {
         this.current = current;
+        this.async = async;
     }
 
     @Override
@@ -32,6 +37,12 @@ public final class PluginEngine implements Engine {
     @Override
     public EngineResponse execute(EngineRequest request) throws PluginException {
         return current.get().execute(request);
+    }
+
+    @Override
+    public CompletionStage<EngineResponse> executeAsync(EngineRequest request) {
+        Objects.requireNonNull(request, "request");
+        return async.submit(current.get(), request);
     }
 
     @Override

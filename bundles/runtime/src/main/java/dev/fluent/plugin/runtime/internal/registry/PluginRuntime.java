@@ -18,6 +18,7 @@ import dev.fluent.plugin.api.spi.TrustStore;
 import dev.fluent.plugin.runtime.internal.audit.Auditor;
 import dev.fluent.plugin.runtime.internal.compile.CompileCache;
 import dev.fluent.plugin.runtime.internal.compile.CompiledPlugin;
+import dev.fluent.plugin.runtime.internal.execute.AsyncExecutor;
 import dev.fluent.plugin.runtime.internal.execute.ExecutionServices;
 import dev.fluent.plugin.runtime.internal.execute.LoadedPlugin;
 import dev.fluent.plugin.runtime.internal.execute.PluginStatistics;
@@ -37,8 +38,10 @@ import java.util.Comparator;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -78,6 +81,8 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
     private final Map<String, Registered> plugins = new ConcurrentHashMap<>();
     private final RememberedPlugins remembered;
     private final StatsMBeans statsMBeans = new StatsMBeans();
+    /** The threads of {@code executeAsync}, shared by every plugin. */
+    private final AsyncExecutor async;
     /** The capability providers present. */
     private final CapabilityProviders providers = new CapabilityProviders();
     /** What every execution consults: watchdog, audit, providers, the policy in force. */
@@ -131,6 +136,13 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
      *        or {@code null} to keep nothing on disk
      */
     public PluginRuntime(BundleContext bundleContext, ManifestParser manifestParser, Clock clock, Path dataDirectory) {
+        this(bundleContext, manifestParser, clock, dataDirectory, new AsyncExecutor());
+    }
+
+    /** @param async the threads of {@code executeAsync}, owned (and closed) by this registry from now on */
+    public PluginRuntime(BundleContext bundleContext, ManifestParser manifestParser, Clock clock, Path dataDirectory,
+            AsyncExecutor async) {
+        this.async = async;
         this.bundleContext = bundleContext;
         this.clock = clock;
         this.auditor = new Auditor(clock);
@@ -375,6 +387,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
             }
         }
         trust.close();
+        async.close();
         watchdog.close();
     }
 
@@ -409,7 +422,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
             Registered registered = new Registered(plugin);
             if (bundleContext != null) {
                 registered.registration = bundleContext.registerService(Engine.class,
-                        new PluginEngine(registered::plugin), serviceProperties(compiled));
+                        new PluginEngine(registered::plugin, async), serviceProperties(compiled));
                 statsMBeans.register(id, new PluginStatsView(() -> registered.plugin().statistics().snapshot(),
                         () -> registered.plugin().compiled().manifest().version()));
             }
@@ -544,6 +557,19 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
             throw e;
         }
         return r.plugin().execute(request);
+    }
+
+    @Override
+    public CompletionStage<EngineResponse> executeAsync(String pluginId, EngineRequest request) {
+        Objects.requireNonNull(pluginId, "pluginId");
+        Objects.requireNonNull(request, "request");
+        Registered r = plugins.get(pluginId);
+        if (r == null) {
+            PluginException e = notLoaded(pluginId);
+            auditor.failure(pluginId, "execute", null, e, Map.of());
+            return CompletableFuture.failedFuture(e);
+        }
+        return async.submit(r.plugin(), request);
     }
 
     public CompileCache compileCache() {
