@@ -10,7 +10,7 @@ import java.time.Instant;
  * }</pre>
  *
  * @param pluginId only this plugin's entries, or {@code null} for all
- * @param action only this action ({@code load}, {@code execute} …), or {@code null} for all
+ * @param action only this action ({@link AuditActions#LOAD}, {@link AuditActions#EXECUTE} …), or {@code null} for all
  * @param failedOnly only entries whose action failed
  * @param since only entries at or after this instant, or {@code null}
  * @param until only entries before this instant, or {@code null}

@@ -10,7 +10,7 @@ import java.util.Objects;
  * @param seq its position in the chain, from 1
  * @param timestamp when the action happened
  * @param pluginId the plugin, or {@code ""} when none was known
- * @param action what was attempted: {@code load}, {@code unload}, {@code execute} …
+ * @param action what was attempted: {@code load}, {@code unload}, {@code execute} … (see {@link AuditActions})
  * @param resource what it was attempted on, or {@code null}
  * @param success whether it succeeded
  * @param error the error code and message when it failed, else {@code null}

@@ -9,7 +9,8 @@ import java.util.Objects;
  *
  * @param timestamp when it happened
  * @param pluginId the plugin, or {@code ""} when no id is known (a manifest that did not parse)
- * @param action what was attempted: {@code load}, {@code unload}, {@code execute} …
+ * @param action what was attempted: {@code load}, {@code unload}, {@code execute} … (the platform's are
+ *        in {@link dev.fluent.plugin.api.AuditActions})
  * @param resource what it was attempted on (a folder, a request id, a host …), or {@code null}
  * @param success whether it succeeded
  * @param error the error code and message when it failed, else {@code null}

@@ -101,12 +101,15 @@ public interface HostCall {
      * Audits one use of the grant (a request sent, a file read): action, resource and details go to the
      * audit log with the plugin and the request id. Resources must not carry secrets (values, bodies).
      * The runtime bounds how many such entries one execution writes and counts the rest.
+     *
+     * @param action the host function used, one of the names in {@link dev.fluent.plugin.api.AuditActions}
+     *        ({@code AuditActions.HTTP_REQUEST} …)
      */
     void audit(String action, String resource, Map<String, String> details);
 
     /**
      * Audits a denial and returns the exception that ends the execution with it:
-     * {@code throw call.deny(ErrorCode.ACCESS_DENIED, "http_request", url, "host x is not allowed")}.
+     * {@code throw call.deny(ErrorCode.ACCESS_DENIED, AuditActions.HTTP_REQUEST, url, "host x is not allowed")}.
      * A provider that refuses only part of a call and lets the execution go on (a log line dropped by a
      * rate cap) audits through this method without throwing.
      *
