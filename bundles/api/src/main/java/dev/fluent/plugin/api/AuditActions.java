@@ -61,8 +61,10 @@ public final class AuditActions {
     public static final String UNLOAD = "unload";
 
     /**
-     * One execution of a request ({@link Engine#execute}, {@link PluginRegistry#execute}), successful or
-     * not, with its duration and figures in the details. Resource: the request id.
+     * One execution of a request ({@link Engine#execute}, {@link Engine#executeAsync}, {@link
+     * PluginRegistry#execute}, {@link PluginRegistry#executeAsync}), successful or not, with its duration
+     * and figures in the details; an asynchronous one the caller cancelled fails with {@link
+     * ErrorCode#CANCELLED}. Resource: the request id.
      */
     public static final String EXECUTE = "execute";
 

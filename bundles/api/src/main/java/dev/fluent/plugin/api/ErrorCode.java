@@ -76,10 +76,24 @@ public enum ErrorCode {
     BAD_RESPONSE,
     /** The plugin answered with an error of its own; {@link PluginException#pluginCode()} holds its code. */
     PLUGIN_ERROR,
-    /** The plugin's concurrent executions are all in use. */
+    /**
+     * The plugin's concurrent executions are all in use; or, for {@link Engine#executeAsync} and {@link
+     * PluginRegistry#executeAsync}, the platform's queue of asynchronous executions is full. Retry later.
+     */
     BUSY,
     /** The plugin was unloaded while the request waited. */
     UNLOADED,
+    /**
+     * The caller cancelled an asynchronous execution ({@link Engine#executeAsync}, {@link
+     * PluginRegistry#executeAsync}) through the returned stage's {@code CompletableFuture}: a guest that was
+     * running was interrupted as at its deadline, one still queued never ran. The audit log and the plugin's
+     * statistics record the execution as failed with this code, and a message saying that its caller
+     * cancelled it ({@code CANCELLED: the caller cancelled request … of plugin … after 120 ms}); the caller
+     * itself sees the future's {@code CancellationException}, not this code.
+     *
+     * @since 1.1
+     */
+    CANCELLED,
     /**
      * The operator's policy forbids a capability the manifest declares: the plugin is refused at load, or,
      * when the policy changed after it loaded, its call of that capability's host function fails.

@@ -3,6 +3,7 @@ package dev.fluent.plugin.api;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 /** Loads, lists, runs and unloads plugins. The shell and the deployer are thin front ends to it. */
 @org.osgi.annotation.versioning.ProviderType
@@ -46,4 +47,20 @@ public interface PluginRegistry {
 
     /** Runs one request through a loaded plugin; the same path its {@link Engine} service takes. */
     EngineResponse execute(String pluginId, EngineRequest request) throws PluginException;
+
+    /**
+     * Runs one request through a loaded plugin without blocking the caller; the same path, and the same
+     * contract, as its {@link Engine#executeAsync(EngineRequest)}: the same checks, limits, audit entry and
+     * statistics as {@link #execute(String, EngineRequest)}, on the platform's bounded executor ({@link
+     * ErrorCode#BUSY} when its queue is full), the stage completed exceptionally with a {@link PluginException},
+     * and cancelling the stage's {@code CompletableFuture} stops the execution, audited as {@link
+     * ErrorCode#CANCELLED}. When no plugin {@code pluginId} is loaded, the stage it returns has already
+     * completed exceptionally with {@link ErrorCode#NOT_LOADED}, audited as {@link #execute(String,
+     * EngineRequest)} does.
+     *
+     * @return a stage that completes with the plugin's response or with a {@link PluginException}
+     * @throws NullPointerException when {@code pluginId} or {@code request} is {@code null}
+     * @since 1.1
+     */
+    CompletionStage<EngineResponse> executeAsync(String pluginId, EngineRequest request);
 }
