@@ -1,5 +1,6 @@
 package dev.fluent.plugin.audit.internal;
 
+import dev.fluent.plugin.api.AuditActions;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
@@ -36,6 +37,7 @@ import org.osgi.service.metatype.annotations.Option;
     int blockTimeoutMs() default 1000;
 
     @AttributeDefinition(name = "Post to EventAdmin",
-            description = "Post every entry on topic dev/fluent/plugin/audit/<ACTION> when EventAdmin is present.")
+            description = "Post every entry on topic " + AuditActions.TOPIC_PREFIX
+                    + "<ACTION> when EventAdmin is present.")
     boolean eventAdmin() default true;
 }

@@ -1,32 +1,19 @@
 package dev.fluent.plugin.audit.internal;
 
+import dev.fluent.plugin.api.AuditActions;
 import dev.fluent.plugin.api.AuditRecord;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventConstants;
 
-/** The EventAdmin form of an audit entry. */
+/**
+ * The EventAdmin form of an audit entry, posted on the topic of its action ({@link AuditActions#topic}:
+ * {@code dev/fluent/plugin/audit/<ACTION>}, e.g. {@code …/audit/EXECUTE}).
+ */
 final class AuditEvents {
 
-    /** Topics are {@code dev/fluent/plugin/audit/<ACTION>}, e.g. {@code …/audit/EXECUTE}. */
-    static final String TOPIC_PREFIX = "dev/fluent/plugin/audit/";
-
     private AuditEvents() {
-    }
-
-    static String topic(String action) {
-        StringBuilder b = new StringBuilder(TOPIC_PREFIX);
-        String upper = action.toUpperCase(Locale.ROOT);
-        for (int i = 0; i < upper.length(); i++) {
-            char c = upper.charAt(i);
-            b.append(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' ? c : '_');
-        }
-        if (upper.isEmpty()) {
-            b.append("UNKNOWN");
-        }
-        return b.toString();
     }
 
     /**
@@ -53,6 +40,6 @@ final class AuditEvents {
         props.put("prev_hash", r.prevHash());
         props.put("hash", r.hash());
         props.put("file", r.file());
-        return new Event(topic(r.action()), props);
+        return new Event(AuditActions.topic(r.action()), props);
     }
 }

@@ -1,5 +1,6 @@
 package dev.fluent.plugin.audit.internal;
 
+import dev.fluent.plugin.api.AuditActions;
 import dev.fluent.plugin.api.AuditLog;
 import dev.fluent.plugin.api.AuditQuery;
 import dev.fluent.plugin.api.AuditRecord;
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The audit log: the {@link AuditSink} the runtime hands every action to, and the {@link AuditLog} the shell
  * queries and verifies. Entries are written by an {@link AuditWriter}; each written entry is also posted to
- * EventAdmin, when present, on {@code dev/fluent/plugin/audit/<ACTION>}.
+ * EventAdmin, when present, on {@code dev/fluent/plugin/audit/<ACTION>} ({@link AuditActions#topic}).
  */
 @Component(service = {AuditSink.class, AuditLog.class}, immediate = true, configurationPid = AuditService.PID)
 @Designate(ocd = AuditConfig.class)

@@ -1,5 +1,6 @@
 package dev.fluent.plugin.audit.internal;
 
+import dev.fluent.plugin.api.AuditActions;
 import dev.fluent.plugin.api.AuditRecord;
 import dev.fluent.plugin.api.AuditStatus;
 import dev.fluent.plugin.api.spi.AuditEvent;
@@ -35,8 +36,6 @@ import org.slf4j.LoggerFactory;
  * {@code audit_overflow} entry.
  */
 final class AuditWriter implements AutoCloseable {
-
-    static final String OVERFLOW_ACTION = "audit_overflow";
 
     private static final Logger LOG = LoggerFactory.getLogger(AuditWriter.class);
     /** Where entries go that cannot reach the file (writer stopped, disk failing): the container's log. */
@@ -155,7 +154,7 @@ final class AuditWriter implements AutoCloseable {
                     + "dropped so far. Each loss is recorded in the log as an {} entry. Raise queueCapacity or "
                     + "check the disk under {}.", settings.queueCapacity(), settings.backpressure().configName(),
                     event.action(), event.success() ? "succeeded" : "failed", event.pluginId(), dropped.sum(),
-                    OVERFLOW_ACTION, settings.directory());
+                    AuditActions.AUDIT_OVERFLOW, settings.directory());
         }
     }
 
@@ -309,8 +308,8 @@ final class AuditWriter implements AutoCloseable {
         if (total > droppedReported) {
             long n = total - droppedReported;
             droppedReported = total;
-            writeAll(new ArrayList<>(List.of(new AuditEvent(clock.instant(), "", OVERFLOW_ACTION, null, false,
-                    "AUDIT_OVERFLOW: " + n + " entries were dropped because the audit queue was full (capacity "
+            writeAll(new ArrayList<>(List.of(new AuditEvent(clock.instant(), "", AuditActions.AUDIT_OVERFLOW, null,
+                    false, "AUDIT_OVERFLOW: " + n + " entries were dropped because the audit queue was full (capacity "
                             + settings.queueCapacity() + ", backpressure " + settings.backpressure().configName() + ")",
                     Map.of("dropped", Long.toString(n), "dropped_total", Long.toString(total))))));
         }

@@ -1,5 +1,6 @@
 package dev.fluent.plugin.audit.internal;
 
+import dev.fluent.plugin.api.AuditActions;
 import dev.fluent.plugin.api.spi.AuditEvent;
 import dev.fluent.plugin.audit.internal.LogDirectory.Head;
 import dev.fluent.plugin.audit.internal.LogDirectory.LogFile;
@@ -33,7 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Recovery {
 
-    static final String ACTION = "audit_recovery";
     private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
 
     /**
@@ -206,7 +206,7 @@ final class Recovery {
     }
 
     private static AuditEvent note(Clock clock, String error, Map<String, String> details) {
-        return new AuditEvent(clock.instant(), "", ACTION, null, false, error, details);
+        return new AuditEvent(clock.instant(), "", AuditActions.AUDIT_RECOVERY, null, false, error, details);
     }
 
     private static byte byteAt(FileChannel ch, long position) throws IOException {

@@ -3,6 +3,7 @@ package dev.fluent.plugin.audit.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fluent.plugin.api.AuditActions;
 import dev.fluent.plugin.api.AuditQuery;
 import dev.fluent.plugin.api.AuditRecord;
 import dev.fluent.plugin.api.AuditVerification;
@@ -106,7 +107,17 @@ class AuditServiceTest {
 
     @Test
     void topicsAreSafeForAnyActionName() {
-        assertEquals("dev/fluent/plugin/audit/AUDIT_RECOVERY", AuditEvents.topic("audit_recovery"));
-        assertEquals("dev/fluent/plugin/audit/NET_REQUEST_", AuditEvents.topic("net.request/"));
+        assertEquals("dev/fluent/plugin/audit/AUDIT_RECOVERY", topicOf(AuditActions.AUDIT_RECOVERY));
+        assertEquals("dev/fluent/plugin/audit/SELF-TEST", topicOf(AuditActions.SELF_TEST));
+        assertEquals("dev/fluent/plugin/audit/HTTP_REQUEST", topicOf(AuditActions.HTTP_REQUEST));
+        assertEquals("dev/fluent/plugin/audit/NET_REQUEST_", topicOf("net.request/"));
+        assertEquals("dev/fluent/plugin/audit/UNKNOWN", topicOf(""));
+    }
+
+    private static String topicOf(String action) {
+        Event event = AuditEvents.toEvent(new AuditRecord(1, Instant.EPOCH, "p", action, null, true, null, Map.of(),
+                EntryCodec.GENESIS, EntryCodec.GENESIS, "audit-00000001.jsonl"));
+        assertEquals(action, event.getProperty("action"));
+        return event.getTopic();
     }
 }

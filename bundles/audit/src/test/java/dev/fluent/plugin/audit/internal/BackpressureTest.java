@@ -3,6 +3,7 @@ package dev.fluent.plugin.audit.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fluent.plugin.api.AuditActions;
 import dev.fluent.plugin.api.AuditQuery;
 import dev.fluent.plugin.api.AuditRecord;
 import dev.fluent.plugin.api.AuditStatus;
@@ -73,10 +74,10 @@ class BackpressureTest {
         List<AuditRecord> all = QueryRunner.query(new LogDirectory(dir), null, AuditQuery.latest(100));
         assertEquals(1 + CAPACITY + 1, all.size(), "written entries plus one overflow note");
         List<AuditRecord> notes = QueryRunner.query(new LogDirectory(dir), null,
-                AuditQuery.builder().action(AuditWriter.OVERFLOW_ACTION).build());
+                AuditQuery.builder().action(AuditActions.AUDIT_OVERFLOW).build());
         assertEquals(1, notes.size());
         AuditRecord note = notes.get(0);
-        assertEquals(AuditWriter.OVERFLOW_ACTION, note.action());
+        assertEquals(AuditActions.AUDIT_OVERFLOW, note.action());
         assertTrue(note.error().startsWith("AUDIT_OVERFLOW: 5 entries were dropped"), note.error());
         assertEquals("5", note.details().get("dropped"));
         assertTrue(ChainVerifier.verify(new LogDirectory(dir), null).ok());
@@ -109,7 +110,7 @@ class BackpressureTest {
         release.countDown();
         writer.close();
         List<AuditRecord> notes = QueryRunner.query(new LogDirectory(dir), null,
-                AuditQuery.builder().action(AuditWriter.OVERFLOW_ACTION).build());
+                AuditQuery.builder().action(AuditActions.AUDIT_OVERFLOW).build());
         assertEquals(1, notes.size());
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fluent.plugin.api.AuditActions;
 import dev.fluent.plugin.api.AuditQuery;
 import dev.fluent.plugin.api.AuditRecord;
 import dev.fluent.plugin.api.AuditVerification;
@@ -50,7 +51,7 @@ class RecoveryTest {
         List<AuditRecord> newest = QueryRunner.query(new LogDirectory(dir), null, AuditQuery.latest(2));
         AuditRecord note = newest.get(1);
         assertEquals(11, note.seq());
-        assertEquals(Recovery.ACTION, note.action());
+        assertEquals(AuditActions.AUDIT_RECOVERY, note.action());
         assertFalse(note.success());
         assertTrue(note.error().startsWith("TORN_LINE: " + LogDirectory.fileName(1) + " ended in " + fragment.length
                 + " bytes"), note.error());
@@ -72,7 +73,7 @@ class RecoveryTest {
 
         AuditRecord note = QueryRunner.query(new LogDirectory(dir), null, AuditQuery.latest(1)).get(0);
         assertEquals(8, note.seq());
-        assertEquals(Recovery.ACTION, note.action());
+        assertEquals(AuditActions.AUDIT_RECOVERY, note.action());
         assertTrue(note.error().startsWith("LOG_TRUNCATED: audit.head records seq 10"), note.error());
     }
 
@@ -85,7 +86,7 @@ class RecoveryTest {
         Logs.write(settings, 1);
 
         List<AuditRecord> newest = QueryRunner.query(new LogDirectory(dir), null, AuditQuery.latest(2));
-        assertEquals(Recovery.ACTION, newest.get(1).action());
+        assertEquals(AuditActions.AUDIT_RECOVERY, newest.get(1).action());
         assertTrue(newest.get(1).error().startsWith("CHAIN_TAIL_INVALID"), newest.get(1).error());
         AuditVerification v = ChainVerifier.verify(new LogDirectory(dir), null);
         assertFalse(v.ok(), "the edit stays visible");

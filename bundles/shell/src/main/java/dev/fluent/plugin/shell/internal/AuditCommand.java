@@ -1,5 +1,6 @@
 package dev.fluent.plugin.shell.internal;
 
+import dev.fluent.plugin.api.AuditActions;
 import dev.fluent.plugin.api.AuditLog;
 import dev.fluent.plugin.api.AuditQuery;
 import dev.fluent.plugin.api.AuditRecord;
@@ -21,6 +22,7 @@ import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.completers.StringsCompleter;
 import org.apache.karaf.shell.support.table.ShellTable;
 
 @Command(scope = "plugin", name = "audit",
@@ -34,7 +36,14 @@ public class AuditCommand implements Action {
     @Completion(PluginIdCompleter.class)
     String id;
 
-    @Option(name = "--action", description = "Only this action: load, unload, execute …")
+    @Option(name = "--action", description = "Only this action: " + AuditActions.LOAD + ", " + AuditActions.UNLOAD
+            + ", " + AuditActions.EXECUTE + ", " + AuditActions.HTTP_REQUEST + " … (Tab lists them; docs/audit.md)")
+    @Completion(value = StringsCompleter.class, values = {AuditActions.LOAD, AuditActions.RELOAD,
+            AuditActions.UNLOAD, AuditActions.EXECUTE, AuditActions.SUSPEND, AuditActions.RESUME,
+            AuditActions.SELF_TEST, AuditActions.TRUST, AuditActions.AUDIT_RECOVERY, AuditActions.AUDIT_OVERFLOW,
+            AuditActions.HTTP_REQUEST, AuditActions.FS_READ, AuditActions.FS_WRITE, AuditActions.ENV_GET,
+            AuditActions.CONFIG_GET, AuditActions.CACHE_GET, AuditActions.CACHE_PUT, AuditActions.LOG,
+            AuditActions.METRIC})
     String action;
 
     @Option(name = "--failed", description = "Only actions that failed")

@@ -1,5 +1,6 @@
 package dev.fluent.plugin.host.cache.internal;
 
+import dev.fluent.plugin.api.AuditActions;
 import dev.fluent.plugin.api.Capability;
 import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.spi.CapabilityProvider;
@@ -78,13 +79,13 @@ public final class CacheProvider implements CapabilityProvider {
         String key = key(call, "cache_put", args[0], args[1]);
         long length = args[3] & 0xFFFF_FFFFL;
         if (length > limits.maxValueBytes()) {
-            throw call.deny(ErrorCode.LIMIT_EXCEEDED, "cache_put", key, "a cache value is at most "
+            throw call.deny(ErrorCode.LIMIT_EXCEEDED, AuditActions.CACHE_PUT, key, "a cache value is at most "
                     + limits.maxValueBytes() + " bytes; this one is " + length + " (" + CacheSettings.MAX_VALUE
                     + " in etc/" + CacheSettings.PID + ".cfg)");
         }
         long written = call.count(WRITTEN, Namespace.cost(key, new byte[0]) + length);
         if (written > limits.maxBytesPerPlugin()) {
-            throw call.deny(ErrorCode.LIMIT_EXCEEDED, "cache_put", key, "cache flood: this execution wrote "
+            throw call.deny(ErrorCode.LIMIT_EXCEEDED, AuditActions.CACHE_PUT, key, "cache flood: this execution wrote "
                     + written + " bytes to the cache, more than the whole cache of " + limits.maxBytesPerPlugin()
                     + " bytes a plugin may hold (" + CacheSettings.MAX_BYTES + ")");
         }

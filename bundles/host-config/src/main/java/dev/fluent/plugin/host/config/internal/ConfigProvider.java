@@ -1,5 +1,6 @@
 package dev.fluent.plugin.host.config.internal;
 
+import dev.fluent.plugin.api.AuditActions;
 import dev.fluent.plugin.api.Capability;
 import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.spi.CapabilityProvider;
@@ -103,11 +104,11 @@ public final class ConfigProvider implements CapabilityProvider, ManagedServiceF
         }
         String key = call.readString(args[0], args[1]);
         if (key.isEmpty() || isReserved(key)) {
-            throw call.deny(ErrorCode.ACCESS_DENIED, "config_get", key, "configuration key '" + key
+            throw call.deny(ErrorCode.ACCESS_DENIED, AuditActions.CONFIG_GET, key, "configuration key '" + key
                     + "' is reserved to the platform; a plugin reads only its own settings");
         }
         String value = settings(call.pluginId()).get(key);
-        call.audit("config_get", key, Map.of("found", Boolean.toString(value != null)));
+        call.audit(AuditActions.CONFIG_GET, key, Map.of("found", Boolean.toString(value != null)));
         return value == null ? HostCall.NOT_FOUND : call.result(value.getBytes(StandardCharsets.UTF_8));
     }
 

@@ -1,5 +1,6 @@
 package dev.fluent.plugin.host.environment.internal;
 
+import dev.fluent.plugin.api.AuditActions;
 import dev.fluent.plugin.api.Capability;
 import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.spi.CapabilityProvider;
@@ -79,14 +80,14 @@ public final class EnvironmentProvider implements CapabilityProvider {
         }
         Set<String> allowed = exposed.getOrDefault(call.pluginId(), Set.of());
         if (!allowed.contains(name)) {
-            throw call.deny(ErrorCode.ACCESS_DENIED, "env_get", name, "environment variable " + name
+            throw call.deny(ErrorCode.ACCESS_DENIED, AuditActions.ENV_GET, name, "environment variable " + name
                     + " is not exposed to plugin " + call.pluginId() + (allowed.isEmpty()
                             ? "; the operator exposes none to it"
                             : "; it may read " + String.join(", ", allowed))
                     + " (set '" + call.pluginId() + "' in etc/" + PID + ".cfg)");
         }
         String value = environment.apply(name);
-        call.audit("env_get", name, Map.of("found", Boolean.toString(value != null)));
+        call.audit(AuditActions.ENV_GET, name, Map.of("found", Boolean.toString(value != null)));
         return value == null ? HostCall.NOT_FOUND : call.result(value.getBytes(StandardCharsets.UTF_8));
     }
 

@@ -1,5 +1,6 @@
 package dev.fluent.plugin.host.filesystem.internal;
 
+import dev.fluent.plugin.api.AuditActions;
 import dev.fluent.plugin.api.Capability;
 import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.spi.CapabilityProvider;
@@ -39,7 +40,7 @@ public final class FileReadProvider implements CapabilityProvider {
         String named = PathGuard.readPath(call, "fs_read", args[0], args[1]);
         PathGuard.Checked path;
         try {
-            path = PathGuard.check(call, "fs_read", named, false);
+            path = PathGuard.check(call, AuditActions.FS_READ, named, false);
         } catch (PathGuard.Missing e) {
             return HostCall.NOT_FOUND;
         }
@@ -67,12 +68,12 @@ public final class FileReadProvider implements CapabilityProvider {
             return call.failed("cannot read '" + named + "': " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : " " + e.getMessage()));
         }
-        call.audit("fs_read", named, Map.of("bytes", Integer.toString(bytes.length)));
+        call.audit(AuditActions.FS_READ, named, Map.of("bytes", Integer.toString(bytes.length)));
         return bytes.length == 0 ? 0 : call.result(bytes);
     }
 
     private static RuntimeException tooLarge(HostCall call, String named, long size, long max) {
-        return call.deny(ErrorCode.LIMIT_EXCEEDED, "fs_read", named, "file '" + named + "' is " + size
+        return call.deny(ErrorCode.LIMIT_EXCEEDED, AuditActions.FS_READ, named, "file '" + named + "' is " + size
                 + " bytes, above max_file_size_mb=" + call.grant().permissions().maxFileSizeMb()
                 + " (" + max + " bytes)");
     }

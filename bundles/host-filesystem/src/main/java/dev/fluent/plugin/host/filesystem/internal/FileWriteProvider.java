@@ -1,5 +1,6 @@
 package dev.fluent.plugin.host.filesystem.internal;
 
+import dev.fluent.plugin.api.AuditActions;
 import dev.fluent.plugin.api.Capability;
 import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.spi.CapabilityProvider;
@@ -57,12 +58,12 @@ public final class FileWriteProvider implements CapabilityProvider {
         createDataFolder(call);
         PathGuard.Checked path;
         try {
-            path = PathGuard.check(call, "fs_write", named, true);
+            path = PathGuard.check(call, AuditActions.FS_WRITE, named, true);
         } catch (PathGuard.Missing e) {
             return call.failed("cannot write '" + named + "': " + e.getMessage());
         }
         if (Files.isSymbolicLink(path.real())) {
-            throw call.deny(ErrorCode.ACCESS_DENIED, "fs_write", named, "'" + named
+            throw call.deny(ErrorCode.ACCESS_DENIED, AuditActions.FS_WRITE, named, "'" + named
                     + "' is a symbolic link; files are never written through links");
         }
         boolean append = (flags & APPEND) != 0;
@@ -79,7 +80,7 @@ public final class FileWriteProvider implements CapabilityProvider {
             }
         } catch (FileSystemException e) {
             if (Files.isSymbolicLink(path.real())) {
-                throw call.deny(ErrorCode.ACCESS_DENIED, "fs_write", named, "'" + named
+                throw call.deny(ErrorCode.ACCESS_DENIED, AuditActions.FS_WRITE, named, "'" + named
                         + "' is a symbolic link; files are never written through links");
             }
             return call.failed("cannot write '" + named + "': " + e.getClass().getSimpleName() + " " + e.getReason());
@@ -87,7 +88,7 @@ public final class FileWriteProvider implements CapabilityProvider {
             return call.failed("cannot write '" + named + "': " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : " " + e.getMessage()));
         }
-        call.audit("fs_write", named, Map.of("bytes", Long.toString(length), "append", Boolean.toString(append)));
+        call.audit(AuditActions.FS_WRITE, named, Map.of("bytes", Long.toString(length), "append", Boolean.toString(append)));
         return 0;
     }
 
@@ -101,7 +102,7 @@ public final class FileWriteProvider implements CapabilityProvider {
     }
 
     private static RuntimeException tooLarge(HostCall call, String named, long size, long max) {
-        return call.deny(ErrorCode.LIMIT_EXCEEDED, "fs_write", named, "writing '" + named + "' would make it "
+        return call.deny(ErrorCode.LIMIT_EXCEEDED, AuditActions.FS_WRITE, named, "writing '" + named + "' would make it "
                 + size + " bytes, above max_file_size_mb=" + call.grant().permissions().maxFileSizeMb()
                 + " (" + max + " bytes)");
     }

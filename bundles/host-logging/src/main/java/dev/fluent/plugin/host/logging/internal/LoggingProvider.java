@@ -1,5 +1,6 @@
 package dev.fluent.plugin.host.logging.internal;
 
+import dev.fluent.plugin.api.AuditActions;
 import dev.fluent.plugin.api.Capability;
 import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.spi.CapabilityProvider;
@@ -82,7 +83,7 @@ public final class LoggingProvider implements CapabilityProvider {
         call.check(args[1], length);
         long calls = call.count(CALLS, 1);
         if (calls > limits.maxCallsPerExecution()) {
-            throw call.deny(ErrorCode.LIMIT_EXCEEDED, "log", null, "log flood: more than "
+            throw call.deny(ErrorCode.LIMIT_EXCEEDED, AuditActions.LOG, null, "log flood: more than "
                     + limits.maxCallsPerExecution() + " log calls in one execution (" + LoggingSettings.MAX_CALLS
                     + " in etc/" + LoggingSettings.PID + ".cfg)");
         }
@@ -90,7 +91,7 @@ public final class LoggingProvider implements CapabilityProvider {
                 id -> new TokenBucket(limits.linesPerMinute(), nanoTime.getAsLong()));
         if (!bucket.tryTake(nanoTime.getAsLong())) {
             if (call.count(DROPPED, 1) == 1) {
-                call.deny(ErrorCode.RATE_LIMITED, "log", null, "log lines beyond " + bucket.perMinute()
+                call.deny(ErrorCode.RATE_LIMITED, AuditActions.LOG, null, "log lines beyond " + bucket.perMinute()
                         + " per minute are dropped (" + LoggingSettings.LINES_PER_MINUTE + ")");
                 sink.log(call.pluginId(), 3, call.requestId(), "log lines beyond " + bucket.perMinute()
                         + " per minute are dropped");

@@ -1,5 +1,6 @@
 package dev.fluent.plugin.host.metrics.internal;
 
+import dev.fluent.plugin.api.AuditActions;
 import dev.fluent.plugin.api.Capability;
 import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.MetricSnapshot;
@@ -96,7 +97,7 @@ public final class MetricsProvider implements CapabilityProvider, PluginMetrics 
                 metric = metrics.get(name);
                 if (metric == null) {
                     if (metrics.size() >= maxMetrics) {
-                        throw call.deny(ErrorCode.LIMIT_EXCEEDED, "metric", name, "plugin " + call.pluginId()
+                        throw call.deny(ErrorCode.LIMIT_EXCEEDED, AuditActions.METRIC, name, "plugin " + call.pluginId()
                                 + " already has " + metrics.size() + " metrics, the most one plugin may have ("
                                 + MAX_METRICS_KEY + ")");
                     }

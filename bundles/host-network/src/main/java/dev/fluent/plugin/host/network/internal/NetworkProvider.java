@@ -2,6 +2,7 @@ package dev.fluent.plugin.host.network.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fluent.plugin.api.AuditActions;
 import dev.fluent.plugin.api.Capability;
 import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.Grant;
@@ -115,7 +116,7 @@ public final class NetworkProvider implements CapabilityProvider {
         call.check(args[0], headLength);
         call.check(args[2], bodyLength);
         if (bodyLength > limits.maxRequestBodyBytes()) {
-            throw call.deny(ErrorCode.LIMIT_EXCEEDED, "http_request", null, "the request body is " + bodyLength
+            throw call.deny(ErrorCode.LIMIT_EXCEEDED, AuditActions.HTTP_REQUEST, null, "the request body is " + bodyLength
                     + " bytes, above the " + limits.maxRequestBodyBytes() + " bytes allowed ("
                     + NetworkSettings.MAX_REQUEST_BODY + " in etc/" + NetworkSettings.PID + ".cfg)");
         }
@@ -132,7 +133,7 @@ public final class NetworkProvider implements CapabilityProvider {
             int status = response.statusCode();
             String location = response.headers().firstValue("location").orElse(null);
             if (!REDIRECTS.contains(status) || location == null) {
-                call.audit("http_request", method + " " + resource(url), Map.of(
+                call.audit(AuditActions.HTTP_REQUEST, method + " " + resource(url), Map.of(
                         "status", Integer.toString(status),
                         "bytes_out", Integer.toString(body.length),
                         "bytes_in", Integer.toString(response.body().length)));
@@ -144,7 +145,7 @@ public final class NetworkProvider implements CapabilityProvider {
             } catch (IllegalArgumentException | HostCallException e) {
                 return call.failed("redirect from " + resource(url) + " to an unusable location: " + location);
             }
-            call.audit("http_request", method + " " + resource(url), Map.of(
+            call.audit(AuditActions.HTTP_REQUEST, method + " " + resource(url), Map.of(
                     "status", Integer.toString(status), "redirect", resource(next)));
             if (status == 303 || ((status == 301 || status == 302) && method.equals("POST"))) {
                 method = "GET";
@@ -169,7 +170,7 @@ public final class NetworkProvider implements CapabilityProvider {
         long sent = call.count(HostCall.NETWORK_REQUESTS, 1);
         int budget = grant.permissions().maxNetworkRequests();
         if (sent > budget) {
-            throw call.deny(ErrorCode.LIMIT_EXCEEDED, "http_request", resource(url), "request " + sent
+            throw call.deny(ErrorCode.LIMIT_EXCEEDED, AuditActions.HTTP_REQUEST, resource(url), "request " + sent
                     + " to " + resource(url) + via + " is more than max_network_requests=" + budget
                     + " allows in one execution");
         }
@@ -188,13 +189,13 @@ public final class NetworkProvider implements CapabilityProvider {
             }
         }
         if (!allowed) {
-            throw call.deny(ErrorCode.ACCESS_DENIED, "http_request", resource(url), scheme + "://" + host + ":"
+            throw call.deny(ErrorCode.ACCESS_DENIED, AuditActions.HTTP_REQUEST, resource(url), scheme + "://" + host + ":"
                     + port + via + " is not in plugin " + call.pluginId() + "'s allowed_hosts "
                     + grant.permissions().allowedHosts() + " (a bare host means https on port 443)");
         }
         boolean literal = isIpLiteral(host);
         if (!literal && !resolverCaches()) {
-            throw call.deny(ErrorCode.ACCESS_DENIED, "http_request", resource(url), "requests to host names"
+            throw call.deny(ErrorCode.ACCESS_DENIED, AuditActions.HTTP_REQUEST, resource(url), "requests to host names"
                     + " need the JVM's address cache (networkaddress.cache.ttl is 0), which keeps the address"
                     + " checked here the one connected to");
         }
@@ -222,7 +223,7 @@ public final class NetworkProvider implements CapabilityProvider {
                             + " (allow_private_addresses)";
                     default -> "";
                 };
-                throw call.deny(ErrorCode.ACCESS_DENIED, "http_request", resource(url), host
+                throw call.deny(ErrorCode.ACCESS_DENIED, AuditActions.HTTP_REQUEST, resource(url), host
                         + (literal ? " is " : " resolves to " + address.getHostAddress() + ", ")
                         + kind.description + via + why);
             }
@@ -264,7 +265,7 @@ public final class NetworkProvider implements CapabilityProvider {
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof CappedBody.TooLarge || cause != null && cause.getCause() instanceof CappedBody.TooLarge) {
-                throw call.deny(ErrorCode.LIMIT_EXCEEDED, "http_request", resource(url), "the response of "
+                throw call.deny(ErrorCode.LIMIT_EXCEEDED, AuditActions.HTTP_REQUEST, resource(url), "the response of "
                         + resource(url) + " is larger than max_response_bytes=" + limits.maxResponseBytes());
             }
             throw new Failed(describe(url, cause));
