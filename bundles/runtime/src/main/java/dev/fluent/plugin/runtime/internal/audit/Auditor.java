@@ -1,5 +1,6 @@
 package dev.fluent.plugin.runtime.internal.audit;
 
+import dev.fluent.plugin.api.AuditActions;
 import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.api.spi.AuditEvent;
 import dev.fluent.plugin.api.spi.AuditSink;
@@ -54,7 +55,7 @@ public final class Auditor {
             if (!event.success()) {
                 AUDIT_LOG.warn("{} {} {} failed: {} {}", event.pluginId(), event.action(), event.resource(),
                         event.error(), event.details());
-            } else if (!"execute".equals(event.action())) {
+            } else if (!AuditActions.EXECUTE.equals(event.action())) {
                 AUDIT_LOG.info("{} {} {} {}", event.pluginId(), event.action(), event.resource(), event.details());
             } else if (AUDIT_LOG.isDebugEnabled()) {
                 AUDIT_LOG.debug("{} {} {} {}", event.pluginId(), event.action(), event.resource(), event.details());

@@ -1,5 +1,6 @@
 package dev.fluent.plugin.runtime.internal.execute;
 
+import dev.fluent.plugin.api.AuditActions;
 import dev.fluent.plugin.api.Capability;
 import dev.fluent.plugin.api.EngineRequest;
 import dev.fluent.plugin.api.EngineResponse;
@@ -134,7 +135,7 @@ public final class LoadedPlugin {
         try {
             EngineResponse response = run(request, ctx, cancelled);
             statistics.record(System.nanoTime() - started, null, ctx);
-            auditor.success(id, "execute", requestId, details(started, ctx));
+            auditor.success(id, AuditActions.EXECUTE, requestId, details(started, ctx));
             return response;
         } catch (PluginException e) {
             LoadedPlugin replacement = successor;
@@ -144,7 +145,7 @@ public final class LoadedPlugin {
             }
             failureCount.increment();
             statistics.record(System.nanoTime() - started, e.code(), ctx);
-            auditor.failure(id, "execute", requestId, e, details(started, ctx));
+            auditor.failure(id, AuditActions.EXECUTE, requestId, e, details(started, ctx));
             throw e;
         }
     }
@@ -157,7 +158,7 @@ public final class LoadedPlugin {
         executionCount.increment();
         failureCount.increment();
         statistics.record(0, reason.code(), null);
-        auditor.failure(id(), "execute", RequestIds.next(), reason, Map.of());
+        auditor.failure(id(), AuditActions.EXECUTE, RequestIds.next(), reason, Map.of());
     }
 
     /** One execution on a pooled instance, on this thread, under the plugin's deadline. */

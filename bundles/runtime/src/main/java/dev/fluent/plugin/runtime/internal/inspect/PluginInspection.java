@@ -2,6 +2,7 @@ package dev.fluent.plugin.runtime.internal.inspect;
 
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.Import;
+import dev.fluent.plugin.api.AuditActions;
 import dev.fluent.plugin.api.EngineRequest;
 import dev.fluent.plugin.api.EngineResponse;
 import dev.fluent.plugin.api.ErrorCode;
@@ -206,7 +207,7 @@ public final class PluginInspection implements PluginInspector {
         List<String> refused = new CopyOnWriteArrayList<>();
         runtime.addAuditSink((AuditEvent e) -> {
             String code = e.details().get("code");
-            if (!e.success() && code != null && REFUSALS.contains(code) && !"execute".equals(e.action())) {
+            if (!e.success() && code != null && REFUSALS.contains(code) && !AuditActions.EXECUTE.equals(e.action())) {
                 refused.add(code + " " + e.action() + " " + e.resource());
             }
         });

@@ -1,5 +1,6 @@
 package dev.fluent.plugin.runtime.internal.registry;
 
+import dev.fluent.plugin.api.AuditActions;
 import dev.fluent.plugin.api.Capability;
 import dev.fluent.plugin.api.Engine;
 import dev.fluent.plugin.api.EngineRequest;
@@ -182,10 +183,10 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
             Map<String, String> details = Map.of("duration_ms", Long.toString(outcome.millis()));
             if (outcome.passed()) {
                 LOG.info("Self-test passed in {} ms: {}", outcome.millis(), outcome.detail());
-                auditor.success(null, "self-test", "runtime", details);
+                auditor.success(null, AuditActions.SELF_TEST, "runtime", details);
             } else {
                 LOG.error("Self-test FAILED: this JVM may not run plugins correctly: {}", outcome.detail());
-                auditor.failure(null, "self-test", "runtime", new PluginException(ErrorCode.INTERNAL, null,
+                auditor.failure(null, AuditActions.SELF_TEST, "runtime", new PluginException(ErrorCode.INTERNAL, null,
                         "the runtime's self-test failed: " + outcome.detail()), details);
             }
             started.complete(outcome);
@@ -285,7 +286,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         Object ranking = properties.get(org.osgi.framework.Constants.SERVICE_RANKING);
         Object serviceId = properties.get(org.osgi.framework.Constants.SERVICE_ID);
         if (providers.add(provider, ranking instanceof Integer r ? r : 0, serviceId instanceof Long l ? l : 0L) && !before) {
-            capabilityChanged(capability, "resume", "a provider of " + capability + " started");
+            capabilityChanged(capability, AuditActions.RESUME, "a provider of " + capability + " started");
         }
     }
 
@@ -294,7 +295,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         Capability capability = provider.capability();
         providers.remove(provider);
         if (providers.provider(capability) == null) {
-            capabilityChanged(capability, "suspend", "capability " + capability + " unavailable: its provider stopped");
+            capabilityChanged(capability, AuditActions.SUSPEND, "capability " + capability + " unavailable: its provider stopped");
         }
     }
 
@@ -335,7 +336,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
 
     @Override
     public void trustChanged(String keyId, Change change) {
-        auditor.success(null, "trust", keyId, Map.of("change", change.name()));
+        auditor.success(null, AuditActions.TRUST, keyId, Map.of("change", change.name()));
         revalidate();
     }
 
@@ -371,7 +372,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         r.plugin().markUnloaded();
         unregisterQuietly(r.registration());
         statsMBeans.unregister(r.plugin().id());
-        auditor.success(id, "unload", r.plugin().compiled().source().toString(),
+        auditor.success(id, AuditActions.UNLOAD, r.plugin().compiled().source().toString(),
                 Map.of("reason", reason.code().name(), "cause", reason.getMessage()));
     }
 
@@ -404,7 +405,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         try {
             loaded = pipeline.load(source);
         } catch (PluginException e) {
-            auditor.failure(e.pluginId(), "load", resource, e, Map.of());
+            auditor.failure(e.pluginId(), AuditActions.LOAD, resource, e, Map.of());
             throw e;
         }
         CompiledPlugin compiled = loaded.compiled();
@@ -416,7 +417,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
                 PluginException e = new PluginException(ErrorCode.ALREADY_LOADED, id, "plugin " + id
                         + " is loaded already (from " + plugins.get(id).plugin().compiled().source()
                         + "); unload it first");
-                auditor.failure(id, "load", resource, e, Map.of());
+                auditor.failure(id, AuditActions.LOAD, resource, e, Map.of());
                 throw e;
             }
             Registered registered = new Registered(plugin);
@@ -431,7 +432,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         if (remember) {
             remembered.remember(id, source);
         }
-        auditor.success(id, "load", resource, Map.of(
+        auditor.success(id, AuditActions.LOAD, resource, Map.of(
                 "version", compiled.manifest().version(),
                 "checksum", compiled.manifest().checksum(),
                 "signed_by", compiled.manifest().signature() == null ? "unsigned" : compiled.manifest().signatureKeyId(),
@@ -447,14 +448,14 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         }
         if (r == null) {
             PluginException e = notLoaded(pluginId);
-            auditor.failure(pluginId, "unload", null, e, Map.of());
+            auditor.failure(pluginId, AuditActions.UNLOAD, null, e, Map.of());
             throw e;
         }
         remembered.forget(pluginId);
         r.plugin().markUnloaded();
         unregisterQuietly(r.registration());
         statsMBeans.unregister(r.plugin().id());
-        auditor.success(pluginId, "unload", r.plugin().compiled().source().toString(), Map.of());
+        auditor.success(pluginId, AuditActions.UNLOAD, r.plugin().compiled().source().toString(), Map.of());
     }
 
     @Override
@@ -462,7 +463,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         Registered r = plugins.get(pluginId);
         if (r == null) {
             PluginException e = notLoaded(pluginId);
-            auditor.failure(pluginId, "reload", null, e, Map.of());
+            auditor.failure(pluginId, AuditActions.RELOAD, null, e, Map.of());
             throw e;
         }
         return reload(pluginId, r.plugin().compiled().source());
@@ -474,7 +475,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         String resource = source.toString();
         if (!plugins.containsKey(pluginId)) {
             PluginException e = notLoaded(pluginId);
-            auditor.failure(pluginId, "reload", resource, e, Map.of());
+            auditor.failure(pluginId, AuditActions.RELOAD, resource, e, Map.of());
             throw e;
         }
         // Every check and the compilation happen before anything changes: a new version that fails
@@ -487,7 +488,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
                         + loaded.compiled().id() + ", not " + pluginId + "; a reload keeps the plugin's name");
             }
         } catch (PluginException e) {
-            auditor.failure(pluginId, "reload", resource, e, Map.of());
+            auditor.failure(pluginId, AuditActions.RELOAD, resource, e, Map.of());
             throw e;
         }
         CompiledPlugin compiled = loaded.compiled();
@@ -499,7 +500,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
             Registered r = plugins.get(pluginId);
             if (r == null) {
                 PluginException e = notLoaded(pluginId);
-                auditor.failure(pluginId, "reload", resource, e, Map.of());
+                auditor.failure(pluginId, AuditActions.RELOAD, resource, e, Map.of());
                 throw e;
             }
             previous = r.plugin;
@@ -512,7 +513,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         if (remembered.all().containsKey(pluginId)) {
             remembered.remember(pluginId, source);
         }
-        auditor.success(pluginId, "reload", resource, Map.of(
+        auditor.success(pluginId, AuditActions.RELOAD, resource, Map.of(
                 "version", compiled.manifest().version(),
                 "previous_version", previous.compiled().manifest().version(),
                 "checksum", compiled.manifest().checksum(),
@@ -553,7 +554,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         Registered r = plugins.get(pluginId);
         if (r == null) {
             PluginException e = notLoaded(pluginId);
-            auditor.failure(pluginId, "execute", null, e, Map.of());
+            auditor.failure(pluginId, AuditActions.EXECUTE, null, e, Map.of());
             throw e;
         }
         return r.plugin().execute(request);
@@ -566,7 +567,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         Registered r = plugins.get(pluginId);
         if (r == null) {
             PluginException e = notLoaded(pluginId);
-            auditor.failure(pluginId, "execute", null, e, Map.of());
+            auditor.failure(pluginId, AuditActions.EXECUTE, null, e, Map.of());
             return CompletableFuture.failedFuture(e);
         }
         return async.submit(r.plugin(), request);
