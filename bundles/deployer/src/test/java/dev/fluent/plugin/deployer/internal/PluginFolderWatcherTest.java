@@ -94,6 +94,12 @@ class PluginFolderWatcherTest {
         public EngineResponse execute(String pluginId, EngineRequest request) {
             throw new UnsupportedOperationException();
         }
+
+        @Override
+        public java.util.concurrent.CompletionStage<EngineResponse> executeAsync(String pluginId,
+                EngineRequest request) {
+            throw new UnsupportedOperationException(); // the watcher loads, reloads and unloads only
+        }
     };
 
     private static String idOf(Path folder) throws PluginException {

@@ -31,7 +31,6 @@ import dev.fluent.plugin.runtime.internal.load.TrustGate;
 import dev.fluent.plugin.runtime.internal.management.PluginStatsView;
 import dev.fluent.plugin.runtime.internal.management.StatsMBeans;
 import dev.fluent.plugin.runtime.internal.policy.OperatorPolicy;
-import dev.fluent.plugin.runtime.internal.selftest.SelfTest;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -88,13 +87,6 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
     private final CapabilityProviders providers = new CapabilityProviders();
     /** What every execution consults: watchdog, audit, providers, the policy in force. */
     private final ExecutionServices services;
-    /** Karaf's marker service, registered once the boot features are installed and started. */
-    public static final String BOOT_FINISHED = "org.apache.karaf.features.BootFinished";
-    public static final long BOOT_WAIT_MILLIS = 120_000;
-    private volatile boolean stopped;
-    /** The start's self-test, once started. */
-    private final java.util.concurrent.atomic.AtomicReference<CompletableFuture<SelfTest.Outcome>> selfTest =
-            new java.util.concurrent.atomic.AtomicReference<>();
 
     /**
      * One plugin id's place in the registry: its Engine service, registered once, and the version that
@@ -126,7 +118,6 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         pipeline.setLazy(lazyCompile(configuration));
         trust.starting();
         trust.startSweep(this::revalidate);
-        startSelfTest(true);
         Thread restore = new Thread(this::restoreRemembered, "fluent-plugin-restore");
         restore.setDaemon(true);
         restore.start();
@@ -154,65 +145,6 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         this.remembered = new RememberedPlugins(dataDirectory);
         this.services = new ExecutionServices(watchdog, auditor, providers, new OperatorPolicy(Map.of()));
         this.pipeline = new LoadPipeline(manifestParser, trust, compileCache, watchdog, services::policy, clock);
-    }
-
-    /**
-     * Starts the {@link SelfTest} on a thread of its own, once; plugins load meanwhile. Its outcome is
-     * logged and audited (action {@code self-test}).
-     */
-    public CompletableFuture<SelfTest.Outcome> startSelfTest() {
-        return startSelfTest(false);
-    }
-
-    /**
-     * @param afterBoot wait first until Karaf has finished installing its boot features (at most
-     *        {@link #BOOT_WAIT_MILLIS}): the self-test takes a core for a second or so, which a container
-     *        still starting its bundles needs more
-     */
-    private CompletableFuture<SelfTest.Outcome> startSelfTest(boolean afterBoot) {
-        CompletableFuture<SelfTest.Outcome> started = new CompletableFuture<>();
-        if (!selfTest.compareAndSet(null, started)) {
-            return selfTest.get();
-        }
-        Thread t = new Thread(() -> {
-            if (afterBoot && !awaitBoot()) {
-                started.cancel(false);
-                return;
-            }
-            SelfTest.Outcome outcome = SelfTest.run(manifestParser, watchdog);
-            Map<String, String> details = Map.of("duration_ms", Long.toString(outcome.millis()));
-            if (outcome.passed()) {
-                LOG.info("Self-test passed in {} ms: {}", outcome.millis(), outcome.detail());
-                auditor.success(null, AuditActions.SELF_TEST, "runtime", details);
-            } else {
-                LOG.error("Self-test FAILED: this JVM may not run plugins correctly: {}", outcome.detail());
-                auditor.failure(null, AuditActions.SELF_TEST, "runtime", new PluginException(ErrorCode.INTERNAL, null,
-                        "the runtime's self-test failed: " + outcome.detail()), details);
-            }
-            started.complete(outcome);
-        }, "fluent-plugin-self-test");
-        t.setDaemon(true);
-        t.start();
-        return started;
-    }
-
-    /**
-     * Waits until Karaf's {@code BootFinished} service is registered, or {@link #BOOT_WAIT_MILLIS} passed
-     * (a framework without Karaf's features service never registers it).
-     *
-     * @return false if the runtime stopped meanwhile
-     */
-    private boolean awaitBoot() {
-        long deadline = System.nanoTime() + BOOT_WAIT_MILLIS * 1_000_000;
-        try {
-            while (bundleContext != null && bundleContext.getServiceReference(BOOT_FINISHED) == null
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-            }
-            return !stopped;
-        } catch (IllegalStateException | InterruptedException e) {
-            return false; // the bundle stopped, or the thread was asked to end
-        }
     }
 
     /**
@@ -378,7 +310,6 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
 
     @Deactivate
     public void deactivate() {
-        stopped = true;
         for (String id : List.copyOf(plugins.keySet())) {
             Registered r = plugins.remove(id);
             if (r != null) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fluent.plugin.api.spi.AuditEvent;
 import dev.fluent.plugin.manifest.internal.JsonManifestParser;
 import dev.fluent.plugin.runtime.internal.execute.Watchdog;
-import dev.fluent.plugin.runtime.internal.registry.PluginRuntime;
 import dev.fluent.plugin.runtime.internal.testing.Fixtures;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -48,17 +47,17 @@ class SelfTestTest {
     }
 
     @Test
-    void theRuntimeRunsItOnceAndAuditsTheOutcome() throws Exception {
-        PluginRuntime runtime = Fixtures.developmentRuntime(null);
+    void theServiceRunsItOnceAndAuditsTheOutcome() throws Exception {
+        SelfTestService service = new SelfTestService(null, new JsonManifestParser());
         List<AuditEvent> audit = new CopyOnWriteArrayList<>();
-        runtime.addAuditSink(audit::add);
+        service.addAuditSink(audit::add);
         try {
-            SelfTest.Outcome outcome = runtime.startSelfTest().get(60, TimeUnit.SECONDS);
+            SelfTest.Outcome outcome = service.start().get(60, TimeUnit.SECONDS);
             assertTrue(outcome.passed(), outcome::detail);
-            assertTrue(runtime.startSelfTest().isDone(), "a second start returns the first run");
+            assertTrue(service.start().isDone(), "a second start returns the first run");
             assertEquals(1, audit.stream().filter(e -> e.action().equals("self-test") && e.success()).count(), audit::toString);
         } finally {
-            runtime.deactivate();
+            service.deactivate();
         }
     }
 }

@@ -1,0 +1,112 @@
+package dev.fluent.plugin.runtime.internal.selftest;
+
+import dev.fluent.plugin.api.AuditActions;
+import dev.fluent.plugin.api.ErrorCode;
+import dev.fluent.plugin.api.ManifestParser;
+import dev.fluent.plugin.api.PluginException;
+import dev.fluent.plugin.api.spi.AuditSink;
+import dev.fluent.plugin.runtime.internal.audit.Auditor;
+import dev.fluent.plugin.runtime.internal.execute.Watchdog;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.util.tracker.ServiceTracker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the {@link SelfTest} once per start of the runtime bundle, on a thread of its own, when Karaf has
+ * finished installing its boot features (its {@code BootFinished} service appears): the test takes a core for
+ * a second or so, which a container still starting its bundles needs more. No waiting and no polling: the
+ * service's arrival starts it. The outcome is logged and audited ({@link AuditActions#SELF_TEST}).
+ */
+@Component(immediate = true)
+public final class SelfTestService {
+
+    /** Karaf's marker service, registered once the boot features are installed and started. */
+    public static final String BOOT_FINISHED = "org.apache.karaf.features.BootFinished";
+
+    private static final Logger LOG = LoggerFactory.getLogger(SelfTestService.class);
+
+    private final ManifestParser parser;
+    private final Auditor auditor = new Auditor(Clock.systemUTC());
+    private final Watchdog watchdog = new Watchdog();
+    private final AtomicReference<CompletableFuture<SelfTest.Outcome>> run = new AtomicReference<>();
+    private final ServiceTracker<Object, Object> bootFinished;
+    private volatile Thread thread;
+
+    @Activate
+    public SelfTestService(BundleContext context, @Reference ManifestParser parser) throws InvalidSyntaxException {
+        this.parser = parser;
+        if (context == null) {
+            bootFinished = null;
+            return;
+        }
+        bootFinished = new ServiceTracker<>(context, context.createFilter("(objectClass=" + BOOT_FINISHED + ")"), null) {
+            @Override
+            public Object addingService(ServiceReference<Object> reference) {
+                start();
+                return reference;
+            }
+        };
+        bootFinished.open(true);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    public void addAuditSink(AuditSink sink) {
+        auditor.addSink(sink);
+    }
+
+    public void removeAuditSink(AuditSink sink) {
+        auditor.removeSink(sink);
+    }
+
+    /** Starts the test once; later calls return the first run. */
+    public CompletableFuture<SelfTest.Outcome> start() {
+        CompletableFuture<SelfTest.Outcome> started = new CompletableFuture<>();
+        if (!run.compareAndSet(null, started)) {
+            return run.get();
+        }
+        Thread t = new Thread(() -> started.complete(runAndReport()), "fluent-plugin-self-test");
+        t.setDaemon(true);
+        thread = t;
+        t.start();
+        return started;
+    }
+
+    private SelfTest.Outcome runAndReport() {
+        SelfTest.Outcome outcome = SelfTest.run(parser, watchdog);
+        Map<String, String> details = Map.of("duration_ms", Long.toString(outcome.millis()));
+        if (outcome.passed()) {
+            LOG.info("Self-test passed in {} ms: {}", outcome.millis(), outcome.detail());
+            auditor.success(null, AuditActions.SELF_TEST, "runtime", details);
+        } else {
+            LOG.error("Self-test FAILED: this JVM may not run plugins correctly: {}", outcome.detail());
+            auditor.failure(null, AuditActions.SELF_TEST, "runtime", new PluginException(ErrorCode.INTERNAL, null,
+                    "the runtime's self-test failed: " + outcome.detail()), details);
+        }
+        return outcome;
+    }
+
+    @Deactivate
+    public void deactivate() {
+        if (bootFinished != null) {
+            bootFinished.close();
+        }
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+        }
+        watchdog.close();
+    }
+}
