@@ -17,6 +17,7 @@ import dev.fluent.plugin.runtime.internal.load.ModuleInspector;
 import dev.fluent.plugin.runtime.internal.load.PluginFiles;
 import dev.fluent.plugin.runtime.internal.registry.PluginRuntime;
 import dev.fluent.plugin.runtime.internal.selftest.SelfTest;
+import dev.fluent.plugin.runtime.internal.selftest.SelfTestService;
 import dev.fluent.plugin.trust.internal.FolderTrustStore;
 import dev.fluent.plugin.verifier.ed25519.internal.Ed25519Verifier;
 import java.lang.management.ManagementFactory;
@@ -90,7 +91,9 @@ public final class LoadTimer {
         PluginRuntime runtime = LifecycleFixtures.developmentRuntime(data);
         runtime.setTrustStore(trust);
         if (startPlatform) {
-            SelfTest.Outcome outcome = runtime.startSelfTest().join();
+            SelfTestService selfTest = new SelfTestService(null, new JsonManifestParser());
+            SelfTest.Outcome outcome = selfTest.start().join();
+            selfTest.deactivate();
             if (!outcome.passed()) {
                 throw new IllegalStateException("self-test failed: " + outcome.detail());
             }
