@@ -8,6 +8,8 @@ import dev.fluent.plugin.manifest.internal.JsonManifestParser;
 import dev.fluent.plugin.runtime.internal.PluginInspection;
 import dev.fluent.plugin.trust.internal.FileSigner;
 import dev.fluent.plugin.trust.internal.FolderTrustStore;
+import dev.fluent.plugin.trust.internal.PolicyConfig;
+import dev.fluent.plugin.trust.internal.TrustConfig;
 import dev.fluent.plugin.verifier.ed25519.internal.Ed25519Verifier;
 import dev.fluent.plugin.verifier.rsa.internal.RsaVerifier;
 import java.io.IOException;
@@ -21,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
+import org.osgi.util.converter.Converter;
+import org.osgi.util.converter.Converters;
 
 /**
  * The platform's components outside OSGi, built with {@code new} as Declarative Services would wire them:
@@ -71,7 +75,10 @@ final class Local implements AutoCloseable {
         trustConfig.put("trusted.keys.dir", trustFolder.resolve("trusted-keys").toString());
         trustConfig.put("development.keys.dir", trustFolder.resolve("development-keys").toString());
         trustConfig.put("scan.interval.seconds", "3600");
-        trust = new FolderTrustStore(trustConfig);
+        // Typed configurations built from maps as Declarative Services builds them: same keys, same defaults.
+        Converter configs = Converters.standardConverter();
+        trust = new FolderTrustStore(configs.convert(trustConfig).to(TrustConfig.class),
+                configs.convert(Map.of()).to(PolicyConfig.class));
         trust.addVerifier(new Ed25519Verifier());
         trust.addVerifier(new RsaVerifier());
         inspection = new PluginInspection(parser, config);
