@@ -2,7 +2,9 @@ package dev.fluent.plugin.cli;
 
 import dev.fluent.plugin.api.ManifestParser;
 import dev.fluent.plugin.devtools.internal.DevToolsService;
+import dev.fluent.plugin.host.logging.internal.LoggingConfig;
 import dev.fluent.plugin.host.logging.internal.LoggingProvider;
+import dev.fluent.plugin.host.metrics.internal.MetricsConfig;
 import dev.fluent.plugin.host.metrics.internal.MetricsProvider;
 import dev.fluent.plugin.manifest.internal.JsonManifestParser;
 import dev.fluent.plugin.runtime.internal.PluginInspection;
@@ -83,8 +85,8 @@ final class Local implements AutoCloseable {
         trust.addVerifier(new RsaVerifier());
         inspection = new PluginInspection(parser, config);
         inspection.setTrustStore(trust);
-        inspection.addCapabilityProvider(new LoggingProvider(Map.of()));
-        inspection.addCapabilityProvider(new MetricsProvider(Map.of()));
+        inspection.addCapabilityProvider(new LoggingProvider(configs.convert(Map.of()).to(LoggingConfig.class)));
+        inspection.addCapabilityProvider(new MetricsProvider(configs.convert(Map.of()).to(MetricsConfig.class)));
         devtools = new DevToolsService(inspection, parser);
     }
 
