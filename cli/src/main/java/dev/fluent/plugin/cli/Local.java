@@ -2,12 +2,16 @@ package dev.fluent.plugin.cli;
 
 import dev.fluent.plugin.api.ManifestParser;
 import dev.fluent.plugin.devtools.internal.DevToolsService;
+import dev.fluent.plugin.host.logging.internal.LoggingConfig;
 import dev.fluent.plugin.host.logging.internal.LoggingProvider;
+import dev.fluent.plugin.host.metrics.internal.MetricsConfig;
 import dev.fluent.plugin.host.metrics.internal.MetricsProvider;
 import dev.fluent.plugin.manifest.internal.JsonManifestParser;
 import dev.fluent.plugin.runtime.internal.inspect.PluginInspection;
 import dev.fluent.plugin.trust.internal.FileSigner;
 import dev.fluent.plugin.trust.internal.FolderTrustStore;
+import dev.fluent.plugin.trust.internal.PolicyConfig;
+import dev.fluent.plugin.trust.internal.TrustConfig;
 import dev.fluent.plugin.verifier.ed25519.internal.Ed25519Verifier;
 import dev.fluent.plugin.verifier.rsa.internal.RsaVerifier;
 import java.io.IOException;
@@ -21,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
+import org.osgi.util.converter.Converter;
+import org.osgi.util.converter.Converters;
 
 /**
  * The platform's components outside OSGi, built with {@code new} as Declarative Services would wire them:
@@ -71,13 +77,16 @@ final class Local implements AutoCloseable {
         trustConfig.put("trusted.keys.dir", trustFolder.resolve("trusted-keys").toString());
         trustConfig.put("development.keys.dir", trustFolder.resolve("development-keys").toString());
         trustConfig.put("scan.interval.seconds", "3600");
-        trust = new FolderTrustStore(trustConfig);
+        // Typed configurations built from maps as Declarative Services builds them: same keys, same defaults.
+        Converter configs = Converters.standardConverter();
+        trust = new FolderTrustStore(configs.convert(trustConfig).to(TrustConfig.class),
+                configs.convert(Map.of()).to(PolicyConfig.class));
         trust.addVerifier(new Ed25519Verifier());
         trust.addVerifier(new RsaVerifier());
         inspection = new PluginInspection(parser, config);
         inspection.setTrustStore(trust);
-        inspection.addCapabilityProvider(new LoggingProvider(Map.of()));
-        inspection.addCapabilityProvider(new MetricsProvider(Map.of()));
+        inspection.addCapabilityProvider(new LoggingProvider(configs.convert(Map.of()).to(LoggingConfig.class)));
+        inspection.addCapabilityProvider(new MetricsProvider(configs.convert(Map.of()).to(MetricsConfig.class)));
         devtools = new DevToolsService(inspection, parser);
     }
 

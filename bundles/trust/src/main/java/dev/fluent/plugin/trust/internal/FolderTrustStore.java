@@ -54,6 +54,7 @@ import org.slf4j.LoggerFactory;
  */
 @Component(service = TrustStore.class, immediate = true,
         configurationPid = {TrustSettings.POLICY_PID, TrustSettings.PID})
+// No @Designate: bnd designates only a component of one configuration PID; TrustConfig names its PID itself.
 public final class FolderTrustStore implements TrustStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(FolderTrustStore.class);
@@ -89,7 +90,16 @@ public final class FolderTrustStore implements TrustStore {
     }
 
     @Activate
-    public FolderTrustStore(Map<String, Object> properties) {
+    public FolderTrustStore(TrustConfig config, PolicyConfig policy) {
+        this(TrustSettings.from(config, policy), true);
+    }
+
+    /**
+     * A running store configured from a map holding the keys of both PIDs, converted as Declarative Services
+     * converts them: for callers outside OSGi that hold their configuration as a map (other bundles' tests,
+     * the benchmarks).
+     */
+    public FolderTrustStore(Map<String, ?> properties) {
         this(TrustSettings.from(properties), true);
     }
 
@@ -127,7 +137,17 @@ public final class FolderTrustStore implements TrustStore {
     // The lifecycle and binding methods are public for the tests of other bundles that wire a real store.
 
     @Modified
-    public void modified(Map<String, Object> properties) {
+    public void reconfigure(TrustConfig config, PolicyConfig policy) {
+        settings = TrustSettings.from(config, policy);
+        refresh();
+    }
+
+    /**
+     * {@link #reconfigure} from a map holding the keys of both PIDs, converted as Declarative Services converts
+     * them, for callers outside OSGi. Not the DS modified method: given a method of this name taking a map,
+     * DS would call it rather than the typed one.
+     */
+    public void modified(Map<String, ?> properties) {
         settings = TrustSettings.from(properties);
         refresh();
     }

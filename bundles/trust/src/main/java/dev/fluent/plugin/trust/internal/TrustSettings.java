@@ -4,16 +4,20 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.osgi.util.converter.Converter;
+import org.osgi.util.converter.Converters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The trust store's configuration, from two Config Admin PIDs: {@value #POLICY_PID} (the platform's policy,
- * which says whether development mode is on) and {@value #PID} (folders and revocations).
+ * which says whether development mode is on: {@link PolicyConfig}) and {@value #PID} (folders and
+ * revocations: {@link TrustConfig}).
  *
  * @param trustedKeysDir the operator's trusted public keys, one PEM file each ({@value #TRUSTED_KEYS_DIR})
  * @param developmentKeysDir keys trusted only in development mode ({@value #DEVELOPMENT_KEYS_DIR})
@@ -43,28 +47,42 @@ record TrustSettings(Path trustedKeysDir, Path developmentKeysDir, boolean devel
         revoked = Collections.unmodifiableSet(new TreeSet<>(revoked));
     }
 
-    static TrustSettings from(Map<String, ?> properties) {
+    static TrustSettings from(TrustConfig config, PolicyConfig policy) {
         Path etc = Path.of(System.getProperty("karaf.etc", "etc"));
-        Path trusted = path(properties.get(TRUSTED_KEYS_DIR), etc.resolve("fluent/trusted-keys"));
-        Path development = path(properties.get(DEVELOPMENT_KEYS_DIR), etc.resolve("fluent/development-keys"));
-        boolean developmentMode = Boolean.parseBoolean(String.valueOf(properties.get(DEVELOPMENT_MODE)).trim());
-        long interval = DEFAULT_SCAN_INTERVAL;
-        Object value = properties.get(SCAN_INTERVAL);
-        if (value != null) {
-            try {
-                interval = Math.max(1, Long.parseLong(String.valueOf(value).trim()));
-            } catch (NumberFormatException e) {
-                LOG.warn("{} = {} is not a number of seconds; using {}", SCAN_INTERVAL, value, DEFAULT_SCAN_INTERVAL);
-            }
+        Path trusted = path(config.trusted_keys_dir(), etc.resolve("fluent/trusted-keys"));
+        Path development = path(config.development_keys_dir(), etc.resolve("fluent/development-keys"));
+        long interval;
+        try {
+            interval = Math.max(1, config.scan_interval_seconds());
+        } catch (RuntimeException notANumber) {
+            // Declarative Services converts a value only when it is read.
+            LOG.warn("{} in etc/{}.cfg is not a number of seconds ({}); using {}", SCAN_INTERVAL, PID,
+                    notANumber.getMessage(), DEFAULT_SCAN_INTERVAL);
+            interval = DEFAULT_SCAN_INTERVAL;
         }
-        return new TrustSettings(trusted, development, developmentMode, keyIds(properties.get(REVOKED_KEYS)), interval);
+        return new TrustSettings(trusted, development, policy.development_mode(), keyIds(config.revoked_keys()),
+                interval);
+    }
+
+    /**
+     * Settings from the keys of both PIDs in one map, as Config Admin hands them to the component, converted
+     * to {@link TrustConfig} and {@link PolicyConfig} the way Declarative Services converts them.
+     */
+    static TrustSettings from(Map<String, ?> properties) {
+        Converter converter = Converters.standardConverter();
+        return from(converter.convert(properties).to(TrustConfig.class),
+                converter.convert(properties).to(PolicyConfig.class));
     }
 
     TrustSettings withRevoked(Set<String> ids) {
         return new TrustSettings(trustedKeysDir, developmentKeysDir, developmentMode, ids, scanIntervalSeconds);
     }
 
-    /** A comma- or space-separated string, or a list, of key ids; anything else in it is reported and skipped. */
+    /**
+     * Key ids from a comma- or space-separated string, or a list or array of such strings (the typed
+     * configuration holds {@code revoked.keys = a, b} as one element); anything else in it is reported and
+     * skipped.
+     */
     static Set<String> keyIds(Object value) {
         Collection<?> items;
         if (value == null) {
@@ -74,27 +92,29 @@ record TrustSettings(Path trustedKeysDir, Path developmentKeysDir, boolean devel
         } else if (value instanceof Object[] array) {
             items = Arrays.asList(array);
         } else {
-            items = Arrays.asList(String.valueOf(value).split("[,\\s]+"));
+            items = List.of(value);
         }
         Set<String> ids = new TreeSet<>();
         for (Object item : items) {
-            String id = String.valueOf(item).trim().toLowerCase(Locale.ROOT);
-            if (id.isEmpty()) {
-                continue;
-            }
-            if (KeyIds.isKeyId(id)) {
-                ids.add(id);
-            } else {
-                LOG.warn("Ignoring '{}' in {}: not a key id ({})", item, REVOKED_KEYS, KeyIds.RULE);
+            for (String part : String.valueOf(item).split("[,\\s]+")) {
+                String id = part.trim().toLowerCase(Locale.ROOT);
+                if (id.isEmpty()) {
+                    continue;
+                }
+                if (KeyIds.isKeyId(id)) {
+                    ids.add(id);
+                } else {
+                    LOG.warn("Ignoring '{}' in {}: not a key id ({})", part, REVOKED_KEYS, KeyIds.RULE);
+                }
             }
         }
         return ids;
     }
 
-    private static Path path(Object value, Path fallback) {
-        if (value == null || String.valueOf(value).isBlank()) {
+    private static Path path(String value, Path fallback) {
+        if (value == null || value.isBlank()) {
             return fallback;
         }
-        return Path.of(String.valueOf(value).trim());
+        return Path.of(value.trim());
     }
 }

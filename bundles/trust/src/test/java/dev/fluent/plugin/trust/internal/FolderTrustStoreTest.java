@@ -56,7 +56,8 @@ class FolderTrustStoreTest {
         development = temp.resolve("development");
         config.put(TrustSettings.TRUSTED_KEYS_DIR, trusted.toString());
         config.put(TrustSettings.DEVELOPMENT_KEYS_DIR, development.toString());
-        trust = new FolderTrustStore(TrustSettings.from(config), false);
+        trust = new FolderTrustStore(TrustSettings.from(TrustSettingsTest.config(config), TrustSettingsTest.policy(config)),
+                false);
         trust.addVerifier(ed25519);
         trust.addVerifier(new RsaVerifier());
         trust.addListener((keyId, change) -> changes.add(change + " " + keyId));
@@ -71,6 +72,11 @@ class FolderTrustStoreTest {
     @AfterEach
     void tearDown() {
         trust.deactivate();
+    }
+
+    /** Hands {@link #config} to the store as Declarative Services does on a configuration change. */
+    private void reconfigure() {
+        trust.reconfigure(TrustSettingsTest.config(config), TrustSettingsTest.policy(config));
     }
 
     private TrustedKey verify() throws Exception {
@@ -153,16 +159,26 @@ class FolderTrustStoreTest {
     void aRevokedKeyVerifiesNothingEvenWithItsFilePresent() throws Exception {
         trust.add(key.publicKeyFile());
         config.put(TrustSettings.REVOKED_KEYS, "0123456789abcdef0123456789abcdef, " + key.keyId().toUpperCase());
-        trust.modified(config);
+        reconfigure();
         PluginException e = failsWith(ErrorCode.KEY_REVOKED, this::verify);
         assertTrue(e.getMessage().contains("revoked"), e.getMessage());
         assertTrue(trust.keys().get(0).revoked());
         assertEquals(Set.of("0123456789abcdef0123456789abcdef", key.keyId()), trust.revokedKeyIds());
         assertTrue(changes.contains("REVOKED " + key.keyId()), changes::toString);
         config.remove(TrustSettings.REVOKED_KEYS);
-        trust.modified(config);
+        reconfigure();
         verify();
         assertTrue(changes.contains("REINSTATED " + key.keyId()), changes::toString);
+    }
+
+    @Test
+    void aMapOfBothPidsConfiguresTheStoreAsDeclarativeServicesWould() throws Exception {
+        trust.add(key.publicKeyFile());
+        config.put("revoked.keys", key.keyId());
+        config.put("development.mode", "true");
+        trust.modified(config);
+        assertEquals(Set.of(key.keyId()), trust.revokedKeyIds());
+        failsWith(ErrorCode.KEY_REVOKED, this::verify);
     }
 
     @Test
@@ -193,14 +209,14 @@ class FolderTrustStoreTest {
         assertTrue(e.getMessage().contains("development.mode=true"), e.getMessage());
 
         config.put(TrustSettings.DEVELOPMENT_MODE, "true");
-        trust.modified(config);
+        reconfigure();
         TrustedKey signer = verify();
         assertTrue(signer.development());
         PluginException notRemovable = failsWith(ErrorCode.KEY_UNTRUSTED, () -> trust.remove(key.keyId()));
         assertTrue(notRemovable.getMessage().contains("development mode"), notRemovable.getMessage());
 
         config.put(TrustSettings.DEVELOPMENT_MODE, "false");
-        trust.modified(config);
+        reconfigure();
         failsWith(ErrorCode.KEY_UNTRUSTED, this::verify);
         assertEquals(List.of("TRUSTED " + key.keyId(), "UNTRUSTED " + key.keyId()), changes);
     }

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.Designate;
 
 /**
  * CacheAccess: {@code cache_get} and {@code cache_put} on a namespace of the calling plugin's own, which no
@@ -23,6 +24,7 @@ import org.osgi.service.component.annotations.Modified;
  * that writes more in one go is flooding, and that execution fails with {@code LIMIT_EXCEEDED}.
  */
 @Component(service = CapabilityProvider.class, configurationPid = CacheSettings.PID)
+@Designate(ocd = CacheConfig.class, factory = false)
 public final class CacheProvider implements CapabilityProvider {
 
     /** Longest key accepted, in bytes. */
@@ -36,8 +38,8 @@ public final class CacheProvider implements CapabilityProvider {
     private volatile CacheSettings settings;
 
     @Activate
-    public CacheProvider(Map<String, Object> properties) {
-        this(CacheSettings.from(properties), Clock.systemUTC());
+    public CacheProvider(CacheConfig config) {
+        this(CacheSettings.from(config), Clock.systemUTC());
     }
 
     CacheProvider(CacheSettings settings, Clock clock) {
@@ -46,8 +48,8 @@ public final class CacheProvider implements CapabilityProvider {
     }
 
     @Modified
-    void modified(Map<String, Object> properties) {
-        settings = CacheSettings.from(properties);
+    void modified(CacheConfig config) {
+        settings = CacheSettings.from(config);
     }
 
     @Override

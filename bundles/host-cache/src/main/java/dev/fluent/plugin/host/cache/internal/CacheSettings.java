@@ -1,9 +1,11 @@
 package dev.fluent.plugin.host.cache.internal;
 
-import java.util.Map;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The cache's limits, from configuration PID {@value #PID}.
+ * The cache's limits, from configuration PID {@value #PID} ({@link CacheConfig}).
  *
  * @param maxBytesPerPlugin bytes of keys and values one plugin's namespace may hold ({@value #MAX_BYTES})
  * @param maxEntriesPerPlugin entries one namespace may hold ({@value #MAX_ENTRIES})
@@ -23,24 +25,34 @@ record CacheSettings(long maxBytesPerPlugin, int maxEntriesPerPlugin, int maxVal
 
     static final CacheSettings DEFAULTS = new CacheSettings(1024 * 1024, 10_000, 256 * 1024, 300, 86_400);
 
-    static CacheSettings from(Map<String, ?> properties) {
-        long maxBytes = number(properties, MAX_BYTES, DEFAULTS.maxBytesPerPlugin, 1024, 1L << 30);
+    private static final Logger LOG = LoggerFactory.getLogger(CacheSettings.class);
+
+    /** The configured limits, each brought within the bounds {@link CacheConfig} declares. */
+    static CacheSettings from(CacheConfig config) {
+        long maxBytes = orDefault(config::max__bytes__per__plugin, MAX_BYTES, DEFAULTS.maxBytesPerPlugin);
+        long entries = orDefault(config::max__entries__per__plugin, MAX_ENTRIES, DEFAULTS.maxEntriesPerPlugin);
+        long value = orDefault(config::max__value__bytes, MAX_VALUE, DEFAULTS.maxValueBytes);
+        long defaultTtl = orDefault(config::default__ttl__seconds, DEFAULT_TTL, DEFAULTS.defaultTtlSeconds);
+        long maxTtl = orDefault(config::max__ttl__seconds, MAX_TTL, DEFAULTS.maxTtlSeconds);
+        maxBytes = Math.max(1024, Math.min(1L << 30, maxBytes));
         return new CacheSettings(
                 maxBytes,
-                (int) number(properties, MAX_ENTRIES, DEFAULTS.maxEntriesPerPlugin, 1, 1_000_000),
-                (int) Math.min(maxBytes, number(properties, MAX_VALUE, DEFAULTS.maxValueBytes, 1, 16 * 1024 * 1024)),
-                number(properties, DEFAULT_TTL, DEFAULTS.defaultTtlSeconds, 1, 365L * 86_400),
-                number(properties, MAX_TTL, DEFAULTS.maxTtlSeconds, 1, 365L * 86_400));
+                (int) Math.max(1, Math.min(1_000_000, entries)),
+                (int) Math.min(maxBytes, Math.max(1, Math.min(16 * 1024 * 1024, value))),
+                Math.max(1, Math.min(365L * 86_400, defaultTtl)),
+                Math.max(1, Math.min(365L * 86_400, maxTtl)));
     }
 
-    private static long number(Map<String, ?> properties, String key, long fallback, long min, long max) {
-        Object value = properties.get(key);
-        if (value == null) {
-            return fallback;
-        }
+    /**
+     * A configured value, or the default when it is not a whole number: Declarative Services converts a value
+     * only when it is read, and a typo in the file must not take the capability away.
+     */
+    private static long orDefault(LongSupplier configured, String key, long fallback) {
         try {
-            return Math.max(min, Math.min(max, Long.parseLong(String.valueOf(value).trim())));
-        } catch (NumberFormatException e) {
+            return configured.getAsLong();
+        } catch (RuntimeException notANumber) {
+            LOG.warn("{} in etc/{}.cfg is not a whole number ({}); using {} until it is", key, PID,
+                    notANumber.getMessage(), fallback);
             return fallback;
         }
     }

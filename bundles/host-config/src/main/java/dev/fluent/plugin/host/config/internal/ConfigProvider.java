@@ -31,6 +31,10 @@ import org.osgi.service.component.annotations.Component;
  * plugin and whose other keys are the plugin's settings ({@code api_key = …}). Framework keys
  * ({@code service.*}, {@code felix.*}, {@code component.*}) are never visible. Values are not audited, only
  * the key names.
+ *
+ * <p>Unlike the other providers' settings, these configurations are not typed (no metatype): apart from
+ * {@value #PLUGIN_ID}, their keys are whatever the plugin reads, which no fixed attribute can name, so they
+ * are read from the raw properties.
  */
 @Component(service = {CapabilityProvider.class, ManagedServiceFactory.class},
         property = Constants.SERVICE_PID + "=" + ConfigProvider.FACTORY_PID)

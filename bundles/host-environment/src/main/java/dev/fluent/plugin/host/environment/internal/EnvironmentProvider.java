@@ -29,6 +29,9 @@ import org.osgi.service.component.annotations.Modified;
  * its value the comma-separated names of the variables that plugin may read, e.g.
  * {@code openai-engine = OPENAI_API_KEY}. Any other name is refused with {@code ACCESS_DENIED} and audited;
  * an exposed variable that is not set returns {@code NOT_FOUND}.
+ *
+ * <p>Unlike the other providers' settings, this configuration is not typed (no metatype): every key is a
+ * plugin id, which no fixed attribute can name, so it is read from the raw properties.
  */
 @Component(service = CapabilityProvider.class, configurationPid = EnvironmentProvider.PID)
 public final class EnvironmentProvider implements CapabilityProvider {

@@ -16,6 +16,7 @@ import java.util.function.LongSupplier;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,7 @@ import org.slf4j.LoggerFactory;
  * than {@code max_calls_per_execution} times is flooding and fails with {@code LIMIT_EXCEEDED}.
  */
 @Component(service = CapabilityProvider.class, configurationPid = LoggingSettings.PID)
+@Designate(ocd = LoggingConfig.class, factory = false)
 public final class LoggingProvider implements CapabilityProvider {
 
     /** Prefix of the loggers plugins write to; the runtime sends a plugin's stdout/stderr there too. */
@@ -46,8 +48,8 @@ public final class LoggingProvider implements CapabilityProvider {
     private volatile LoggingSettings settings;
 
     @Activate
-    public LoggingProvider(Map<String, Object> properties) {
-        this(LoggingSettings.from(properties), LoggingProvider::toSlf4j, System::nanoTime);
+    public LoggingProvider(LoggingConfig config) {
+        this(LoggingSettings.from(config), LoggingProvider::toSlf4j, System::nanoTime);
     }
 
     LoggingProvider(LoggingSettings settings, Sink sink, LongSupplier nanoTime) {
@@ -57,8 +59,8 @@ public final class LoggingProvider implements CapabilityProvider {
     }
 
     @Modified
-    void modified(Map<String, Object> properties) {
-        settings = LoggingSettings.from(properties);
+    void modified(LoggingConfig config) {
+        settings = LoggingSettings.from(config);
         buckets.clear();
     }
 

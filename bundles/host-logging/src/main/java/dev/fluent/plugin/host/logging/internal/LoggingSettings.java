@@ -1,9 +1,11 @@
 package dev.fluent.plugin.host.logging.internal;
 
-import java.util.Map;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The log's caps, from configuration PID {@value #PID}.
+ * The log's caps, from configuration PID {@value #PID} ({@link LoggingConfig}).
  *
  * @param linesPerMinute lines one plugin may log per minute, bursts included ({@value #LINES_PER_MINUTE});
  *        lines beyond are dropped, counted and audited
@@ -20,21 +22,29 @@ record LoggingSettings(int linesPerMinute, int maxCallsPerExecution, int maxLine
 
     static final LoggingSettings DEFAULTS = new LoggingSettings(600, 1000, 4096);
 
-    static LoggingSettings from(Map<String, ?> properties) {
+    private static final Logger LOG = LoggerFactory.getLogger(LoggingSettings.class);
+
+    /** The configured caps, each brought within the bounds {@link LoggingConfig} declares. */
+    static LoggingSettings from(LoggingConfig config) {
+        long lines = orDefault(config::lines__per__minute, LINES_PER_MINUTE, DEFAULTS.linesPerMinute);
+        long calls = orDefault(config::max__calls__per__execution, MAX_CALLS, DEFAULTS.maxCallsPerExecution);
+        long lineBytes = orDefault(config::max__line__bytes, MAX_LINE_BYTES, DEFAULTS.maxLineBytes);
         return new LoggingSettings(
-                number(properties, LINES_PER_MINUTE, DEFAULTS.linesPerMinute, 1, 1_000_000),
-                number(properties, MAX_CALLS, DEFAULTS.maxCallsPerExecution, 1, 1_000_000),
-                number(properties, MAX_LINE_BYTES, DEFAULTS.maxLineBytes, 80, 1024 * 1024));
+                (int) Math.max(1, Math.min(1_000_000, lines)),
+                (int) Math.max(1, Math.min(1_000_000, calls)),
+                (int) Math.max(80, Math.min(1024 * 1024, lineBytes)));
     }
 
-    private static int number(Map<String, ?> properties, String key, int fallback, int min, int max) {
-        Object value = properties.get(key);
-        if (value == null) {
-            return fallback;
-        }
+    /**
+     * A configured value, or the default when it is not a whole number: Declarative Services converts a value
+     * only when it is read, and a typo in the file must not take the capability away.
+     */
+    private static long orDefault(LongSupplier configured, String key, long fallback) {
         try {
-            return (int) Math.max(min, Math.min(max, Long.parseLong(String.valueOf(value).trim())));
-        } catch (NumberFormatException e) {
+            return configured.getAsLong();
+        } catch (RuntimeException notANumber) {
+            LOG.warn("{} in etc/{}.cfg is not a whole number ({}); using {} until it is", key, PID,
+                    notANumber.getMessage(), fallback);
             return fallback;
         }
     }

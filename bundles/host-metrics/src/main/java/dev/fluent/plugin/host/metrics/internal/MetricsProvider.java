@@ -18,6 +18,9 @@ import java.util.regex.Pattern;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * MetricsAccess: {@code metric(kind, name, value)} records a counter increment (kind 0), a gauge value
@@ -27,6 +30,7 @@ import org.osgi.service.component.annotations.Modified;
  * execution with {@code LIMIT_EXCEEDED}.
  */
 @Component(service = {CapabilityProvider.class, PluginMetrics.class}, configurationPid = MetricsProvider.PID)
+@Designate(ocd = MetricsConfig.class, factory = false)
 public final class MetricsProvider implements CapabilityProvider, PluginMetrics {
 
     static final String PID = "dev.fluent.plugin.host.metrics";
@@ -37,17 +41,19 @@ public final class MetricsProvider implements CapabilityProvider, PluginMetrics 
     private static final MetricSnapshot.Kind[] KINDS = {
         MetricSnapshot.Kind.COUNTER, MetricSnapshot.Kind.GAUGE, MetricSnapshot.Kind.TIMER};
 
+    private static final Logger LOG = LoggerFactory.getLogger(MetricsProvider.class);
+
     private final Map<String, Map<String, Metric>> plugins = new ConcurrentHashMap<>();
     private volatile int maxMetrics;
 
     @Activate
-    public MetricsProvider(Map<String, Object> properties) {
-        maxMetrics = limit(properties);
+    public MetricsProvider(MetricsConfig config) {
+        maxMetrics = limit(config);
     }
 
     @Modified
-    void modified(Map<String, Object> properties) {
-        maxMetrics = limit(properties);
+    void modified(MetricsConfig config) {
+        maxMetrics = limit(config);
     }
 
     @Override
@@ -114,15 +120,20 @@ public final class MetricsProvider implements CapabilityProvider, PluginMetrics 
         return 0;
     }
 
-    private static int limit(Map<String, ?> properties) {
-        Object value = properties.get(MAX_METRICS_KEY);
-        if (value == null) {
-            return MAX_METRICS;
-        }
+    /**
+     * The configured most names per plugin, within 1 to 10000; the default when it is not a whole number
+     * (Declarative Services converts a value only when it is read, and a typo in the file must not take the
+     * capability away).
+     */
+    static int limit(MetricsConfig config) {
+        long configured;
         try {
-            return (int) Math.max(1, Math.min(10_000, Long.parseLong(String.valueOf(value).trim())));
-        } catch (NumberFormatException e) {
-            return MAX_METRICS;
+            configured = config.max__metrics__per__plugin();
+        } catch (RuntimeException notANumber) {
+            LOG.warn("{} in etc/{}.cfg is not a whole number ({}); using {} until it is", MAX_METRICS_KEY, PID,
+                    notANumber.getMessage(), MAX_METRICS);
+            configured = MAX_METRICS;
         }
+        return (int) Math.max(1, Math.min(10_000, configured));
     }
 }

@@ -14,11 +14,17 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.osgi.util.converter.Converters;
 
 class MetricsProviderTest {
 
-    private final MetricsProvider provider = new MetricsProvider(Map.of(MetricsProvider.MAX_METRICS_KEY, "3"));
+    private final MetricsProvider provider = new MetricsProvider(config(Map.of("max_metrics_per_plugin", "3")));
     private final HostFunctionDefinition metric = provider.functions().get(0);
+
+    /** A configuration as Declarative Services hands it to the component: same key mapping, same defaults. */
+    static MetricsConfig config(Map<String, ?> properties) {
+        return Converters.standardConverter().convert(properties).to(MetricsConfig.class);
+    }
 
     private FakeHostCall call(String plugin) {
         return new FakeHostCall(FakeHostCall.grant(plugin, Permissions.DEFAULTS, Path.of("data"),
@@ -69,5 +75,16 @@ class MetricsProviderTest {
         assertEquals(ErrorCode.BAD_HOST_CALL, assertThrows(HostCallException.class, () -> record(a, 1, "c", 1)).code());
         assertEquals(ErrorCode.BAD_HOST_CALL, assertThrows(HostCallException.class,
                 () -> a.call(metric, 0, 4090, 60, 1)).code());
+    }
+
+    @Test
+    void readsTheDocumentedKeyWithinItsBounds() {
+        assertEquals(3, MetricsProvider.limit(config(Map.of("max_metrics_per_plugin", "3"))));
+        assertEquals(MetricsProvider.MAX_METRICS, MetricsProvider.limit(config(Map.of())), "the default");
+        assertEquals(64, MetricsProvider.MAX_METRICS);
+        assertEquals(1, MetricsProvider.limit(config(Map.of("max_metrics_per_plugin", "0"))));
+        assertEquals(10_000, MetricsProvider.limit(config(Map.of("max_metrics_per_plugin", 99_999_999_999L))));
+        assertEquals(MetricsProvider.MAX_METRICS, MetricsProvider.limit(config(Map.of("max_metrics_per_plugin", "many"))),
+                "a value that is not a number keeps the default");
     }
 }

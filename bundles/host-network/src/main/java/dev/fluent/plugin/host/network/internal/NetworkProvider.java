@@ -42,6 +42,7 @@ import javax.net.ssl.SSLException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.Designate;
 
 /**
  * NetworkAccess: {@code http_request(head, body)} sends one HTTP or HTTPS request with the JDK's
@@ -61,6 +62,7 @@ import org.osgi.service.component.annotations.Modified;
  * keeps open are reused only for the same scheme, host and port, whose address was checked when it opened.
  */
 @Component(service = CapabilityProvider.class, configurationPid = NetworkSettings.PID)
+@Designate(ocd = NetworkConfig.class, factory = false)
 public final class NetworkProvider implements CapabilityProvider {
 
 
@@ -72,8 +74,8 @@ public final class NetworkProvider implements CapabilityProvider {
     private volatile HttpClient client;
 
     @Activate
-    public NetworkProvider(Map<String, Object> properties) {
-        this(NetworkSettings.from(properties), NetworkProvider::resolve);
+    public NetworkProvider(NetworkConfig config) {
+        this(NetworkSettings.from(config), NetworkProvider::resolve);
     }
 
     NetworkProvider(NetworkSettings settings, Function<String, InetAddress[]> resolver) {
@@ -82,8 +84,8 @@ public final class NetworkProvider implements CapabilityProvider {
     }
 
     @Modified
-    void modified(Map<String, Object> properties) {
-        apply(NetworkSettings.from(properties));
+    void modified(NetworkConfig config) {
+        apply(NetworkSettings.from(config));
     }
 
     private void apply(NetworkSettings s) {

@@ -1,10 +1,12 @@
 package dev.fluent.plugin.host.network.internal;
 
-import java.util.Map;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP client's limits, from configuration PID {@value #PID}. Every wait is also cut to the time the
- * execution has left.
+ * The HTTP client's limits, from configuration PID {@value #PID} ({@link NetworkConfig}). Every wait is also
+ * cut to the time the execution has left.
  *
  * @param maxResponseBytes largest response body ({@value #MAX_RESPONSE}); a larger one fails the execution
  * @param maxRequestBodyBytes largest request body ({@value #MAX_REQUEST_BODY})
@@ -27,23 +29,34 @@ record NetworkSettings(int maxResponseBytes, int maxRequestBodyBytes, long conne
 
     static final NetworkSettings DEFAULTS = new NetworkSettings(4 * 1024 * 1024, 4 * 1024 * 1024, 10_000, 30_000, 5);
 
-    static NetworkSettings from(Map<String, ?> properties) {
+    private static final Logger LOG = LoggerFactory.getLogger(NetworkSettings.class);
+
+    /** The configured limits, each brought within the bounds {@link NetworkConfig} declares. */
+    static NetworkSettings from(NetworkConfig config) {
+        long response = orDefault(config::max__response__bytes, MAX_RESPONSE, DEFAULTS.maxResponseBytes);
+        long requestBody = orDefault(config::max__request__body__bytes, MAX_REQUEST_BODY,
+                DEFAULTS.maxRequestBodyBytes);
+        long connect = orDefault(config::connect__timeout__ms, CONNECT_TIMEOUT, DEFAULTS.connectTimeoutMs);
+        long request = orDefault(config::request__timeout__ms, REQUEST_TIMEOUT, DEFAULTS.requestTimeoutMs);
+        long redirects = orDefault(config::max__redirects, MAX_REDIRECTS, DEFAULTS.maxRedirects);
         return new NetworkSettings(
-                (int) number(properties, MAX_RESPONSE, DEFAULTS.maxResponseBytes, 1, MAX_BODY),
-                (int) number(properties, MAX_REQUEST_BODY, DEFAULTS.maxRequestBodyBytes, 0, MAX_BODY),
-                number(properties, CONNECT_TIMEOUT, DEFAULTS.connectTimeoutMs, 1, 600_000),
-                number(properties, REQUEST_TIMEOUT, DEFAULTS.requestTimeoutMs, 1, 3_600_000),
-                (int) number(properties, MAX_REDIRECTS, DEFAULTS.maxRedirects, 0, 20));
+                (int) Math.max(1, Math.min(MAX_BODY, response)),
+                (int) Math.max(0, Math.min(MAX_BODY, requestBody)),
+                Math.max(1, Math.min(600_000, connect)),
+                Math.max(1, Math.min(3_600_000, request)),
+                (int) Math.max(0, Math.min(20, redirects)));
     }
 
-    private static long number(Map<String, ?> properties, String key, long fallback, long min, long max) {
-        Object value = properties.get(key);
-        if (value == null) {
-            return fallback;
-        }
+    /**
+     * A configured value, or the default when it is not a whole number: Declarative Services converts a value
+     * only when it is read, and a typo in the file must not take the capability away.
+     */
+    private static long orDefault(LongSupplier configured, String key, long fallback) {
         try {
-            return Math.max(min, Math.min(max, Long.parseLong(String.valueOf(value).trim())));
-        } catch (NumberFormatException e) {
+            return configured.getAsLong();
+        } catch (RuntimeException notANumber) {
+            LOG.warn("{} in etc/{}.cfg is not a whole number ({}); using {} until it is", key, PID,
+                    notANumber.getMessage(), fallback);
             return fallback;
         }
     }
