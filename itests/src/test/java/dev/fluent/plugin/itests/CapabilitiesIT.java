@@ -2,6 +2,7 @@ package dev.fluent.plugin.itests;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
@@ -11,10 +12,13 @@ import dev.fluent.plugin.api.AuditRecord;
 import dev.fluent.plugin.api.EngineRequest;
 import dev.fluent.plugin.api.EngineResponse;
 import dev.fluent.plugin.api.ErrorCode;
+import dev.fluent.plugin.api.Grant;
 import dev.fluent.plugin.api.MetricSnapshot;
 import dev.fluent.plugin.api.PluginException;
+import dev.fluent.plugin.api.PluginManifest;
 import dev.fluent.plugin.api.PluginMetrics;
 import dev.fluent.plugin.api.PluginRegistry;
+import dev.fluent.plugin.api.spi.PolicyService;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,6 +39,7 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
@@ -418,6 +423,48 @@ public class CapabilitiesIT extends PlatformTestSupport {
      * A copy of an example under another name, with other {@code allowed_hosts} (when not {@code null}) and
      * no signature.
      */
+    // ------------------------------------------------------------------------------- the policy service
+
+    /**
+     * A governance policy from another bundle (this test's own bundle registers it) with a higher service
+     * ranking than the built-in one: the registry consults it at load while it is registered, and the
+     * built-in policy again once it is gone, with no restart.
+     */
+    @Test
+    public void aPolicyServiceOfHigherRankingFromAnotherBundleReplacesTheBuiltInOne() throws Exception {
+        PolicyService builtIn = bundleContext.getService(bundleContext.getServiceReference(PolicyService.class));
+        PolicyService refusing = new PolicyService() {
+            @Override
+            public Grant grant(PluginManifest manifest) {
+                return builtIn.grant(manifest);
+            }
+
+            @Override
+            public void check(PluginManifest manifest) throws PluginException {
+                throw new PluginException(ErrorCode.CAPABILITY_NOT_GRANTED, manifest.name(),
+                        "refused by the integration test's policy");
+            }
+        };
+        Path folder = copy("echo", "policy-probe", null);
+        Dictionary<String, Object> ranking = new Hashtable<>();
+        ranking.put(org.osgi.framework.Constants.SERVICE_RANKING, 100);
+        ServiceRegistration<PolicyService> registration =
+                bundleContext.registerService(PolicyService.class, refusing, ranking);
+        try {
+            PluginException e = assertThrows(PluginException.class, () -> registry.load(folder, false));
+            assertEquals(ErrorCode.CAPABILITY_NOT_GRANTED, e.code());
+            assertTrue(e.getMessage(), e.getMessage().contains("refused by the integration test's policy"));
+        } finally {
+            registration.unregister();
+        }
+        registry.load(folder, false);
+        try {
+            assertEquals("after", registry.execute("policy-probe", EngineRequest.of("after")).content());
+        } finally {
+            registry.unload("policy-probe");
+        }
+    }
+
     private Path copy(String example, String name, String allowedHosts) throws IOException {
         Path folder = Files.createTempDirectory("capabilities-it").resolve(name);
         Files.createDirectories(folder);

@@ -100,7 +100,7 @@ final class LifecycleFixtures {
     /** A registry outside OSGi, development mode on (unsigned plugins load), no audit sink. */
     static PluginRuntime developmentRuntime(Path dataDirectory) {
         PluginRuntime runtime = new PluginRuntime(null, new JsonManifestParser(), Clock.systemUTC(), dataDirectory);
-        runtime.modified(Map.of(TrustGate.DEVELOPMENT_MODE, "true"));
+        runtime.configure(true, false);
         // Tests and benchmarks run plugins faster than their manifests' rate limits allow.
         runtime.enforceRateLimits(false);
         return runtime;

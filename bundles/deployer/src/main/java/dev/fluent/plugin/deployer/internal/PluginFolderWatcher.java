@@ -21,6 +21,10 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.util.tracker.ServiceTracker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +48,14 @@ public final class PluginFolderWatcher {
     private final PluginRegistry registry;
     private final Path folder;
     private final Path unpacked;
-    private final ScheduledExecutorService scanner;
+    /** Karaf's marker service, registered once the boot features are installed and started. */
+    static final String BOOT_FINISHED = "org.apache.karaf.features.BootFinished";
+
+    private final Object lifecycle = new Object();
+    private ScheduledExecutorService scanner;
+    private boolean stopped;
+    /** Starts the scans once Karaf has started its boot features; {@code null} outside OSGi. */
+    private ServiceTracker<Object, Object> bootFinished;
 
     /** What was seen at the last scan, by path. */
     private final Map<Path, Entry> seen = new HashMap<>();
@@ -55,9 +66,28 @@ public final class PluginFolderWatcher {
     private record Deployed(Entry entry, String pluginId, Path unpackedFrom) {
     }
 
+    /**
+     * The first scan waits for Karaf's {@code BootFinished} service: by then the trust store, the verifiers
+     * and the capability providers of the boot features are bound, so a plugin in the folder is never refused
+     * for a service that was merely late (and no timed wait is needed anywhere).
+     */
     @Activate
-    public PluginFolderWatcher(@Reference PluginRegistry registry, DeployerConfig config) {
-        this(registry, resolveFolder(config.folder()), dataFolder(), config.enabled() ? config.scan_interval_ms() : 0);
+    public PluginFolderWatcher(BundleContext context, @Reference PluginRegistry registry, DeployerConfig config)
+            throws InvalidSyntaxException {
+        this(registry, resolveFolder(config.folder()), dataFolder(), 0);
+        long interval = config.enabled() ? config.scan_interval_ms() : 0;
+        if (interval > 0) {
+            bootFinished = new ServiceTracker<>(context,
+                    context.createFilter("(objectClass=" + BOOT_FINISHED + ")"), null) {
+                @Override
+                public Object addingService(ServiceReference<Object> reference) {
+                    startScanning(interval);
+                    return reference;
+                }
+            };
+            bootFinished.open(true);
+            LOG.info("Will watch {} for plugins once Karaf has started its boot features", folder);
+        }
     }
 
     /**
@@ -68,6 +98,15 @@ public final class PluginFolderWatcher {
         this.folder = folder;
         this.unpacked = unpacked;
         if (scanIntervalMillis > 0) {
+            startScanning(scanIntervalMillis);
+        }
+    }
+
+    private void startScanning(long scanIntervalMillis) {
+        synchronized (lifecycle) {
+            if (scanner != null || stopped) {
+                return;
+            }
             scanner = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "fluent-plugin-deployer");
                 t.setDaemon(true);
@@ -75,13 +114,19 @@ public final class PluginFolderWatcher {
             });
             scanner.scheduleWithFixedDelay(this::scanQuietly, 0, scanIntervalMillis, TimeUnit.MILLISECONDS);
             LOG.info("Watching {} for plugins every {} ms", folder, scanIntervalMillis);
-        } else {
-            scanner = null;
         }
     }
 
     @Deactivate
     void deactivate() {
+        if (bootFinished != null) {
+            bootFinished.close();
+        }
+        ScheduledExecutorService scanner;
+        synchronized (lifecycle) {
+            stopped = true;
+            scanner = this.scanner;
+        }
         if (scanner != null) {
             scanner.shutdownNow();
             try {

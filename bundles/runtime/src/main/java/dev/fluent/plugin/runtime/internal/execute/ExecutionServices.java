@@ -3,6 +3,8 @@ package dev.fluent.plugin.runtime.internal.execute;
 import dev.fluent.plugin.api.spi.PolicyService;
 import dev.fluent.plugin.runtime.internal.audit.Auditor;
 import dev.fluent.plugin.runtime.internal.host.CapabilityProviders;
+import dev.fluent.plugin.runtime.internal.policy.ConfiguredPolicy;
+import dev.fluent.plugin.runtime.internal.policy.OperatorPolicy;
 import java.util.Objects;
 
 /**
@@ -39,6 +41,19 @@ public final class ExecutionServices {
     /** The policy in force now; a grant is computed again when it changes. */
     public PolicyService policy() {
         return policy;
+    }
+
+    /**
+     * What a grant computed now depends on: an object that stays the same exactly as long as the policy's
+     * answers do (the configuration the built-in policy was made from), or {@code null} when that cannot be
+     * known (a policy of another bundle may answer differently at any moment): then it is asked every time.
+     */
+    public Object policyState() {
+        PolicyService p = policy;
+        if (p instanceof ConfiguredPolicy configured) {
+            return configured.current();
+        }
+        return p instanceof OperatorPolicy ? p : null;
     }
 
     public void policy(PolicyService value) {

@@ -52,7 +52,7 @@ public final class LoadedPlugin {
     /** The grant under the policy last seen; computed again when the policy changes. */
     private volatile GrantUnder grantUnder;
 
-    private record GrantUnder(dev.fluent.plugin.api.spi.PolicyService policy, Grant grant) {
+    private record GrantUnder(Object policyState, Grant grant) {
     }
     private volatile boolean unloaded;
     /** Whether an instance has answered fluent_abi_version yet (at load, unless loaded lazily). */
@@ -225,10 +225,13 @@ public final class LoadedPlugin {
 
     /** The plugin's grant: its manifest ∩ the operator's policy as it is now. */
     private Grant grant() {
-        dev.fluent.plugin.api.spi.PolicyService policy = services.policy();
+        Object state = services.policyState();
+        if (state == null) {
+            return services.policy().grant(compiled.manifest());
+        }
         GrantUnder cached = grantUnder;
-        if (cached == null || cached.policy() != policy) {
-            cached = new GrantUnder(policy, policy.grant(compiled.manifest()));
+        if (cached == null || cached.policyState() != state) {
+            cached = new GrantUnder(state, services.policy().grant(compiled.manifest()));
             grantUnder = cached;
         }
         return cached.grant();

@@ -18,6 +18,7 @@ import dev.fluent.plugin.api.inspect.Sandbox;
 import dev.fluent.plugin.api.inspect.Severity;
 import dev.fluent.plugin.api.spi.AuditEvent;
 import dev.fluent.plugin.api.spi.CapabilityProvider;
+import dev.fluent.plugin.api.spi.PolicyService;
 import dev.fluent.plugin.api.spi.TrustStore;
 import dev.fluent.plugin.runtime.internal.compile.CompileCache;
 import dev.fluent.plugin.runtime.internal.execute.Watchdog;
@@ -25,11 +26,11 @@ import dev.fluent.plugin.runtime.internal.load.LoadPipeline;
 import dev.fluent.plugin.runtime.internal.load.ModuleInspector;
 import dev.fluent.plugin.runtime.internal.load.TrustGate;
 import dev.fluent.plugin.runtime.internal.policy.OperatorPolicy;
+import dev.fluent.plugin.runtime.internal.policy.PlatformConfiguration;
 import dev.fluent.plugin.runtime.internal.registry.PluginRuntime;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -63,14 +64,28 @@ public final class PluginInspection implements PluginInspector {
 
     private final ManifestParser parser;
     private final Clock clock;
-    private volatile Map<String, Object> configuration;
+    /** Outside OSGi: development mode and the policy, from an operator's configuration file. */
+    private final Map<String, Object> configuration;
+    private volatile boolean developmentMode;
+    /** The policy service in force in the container; outside OSGi, {@link OperatorPolicy} over the configuration. */
+    private final AtomicReference<PolicyService> policy = new AtomicReference<>();
     private final AtomicReference<TrustStore> trustStore = new AtomicReference<>();
     private final List<CapabilityProvider> providers = new CopyOnWriteArrayList<>();
     private final Watchdog watchdog = new Watchdog();
     private final CompileCache compileCache = new CompileCache(null);
 
     @Activate
-    public PluginInspection(@Reference ManifestParser parser, Map<String, Object> configuration) {
+    public PluginInspection(@Reference ManifestParser parser, PlatformConfiguration configuration) {
+        this(parser, Map.of(), Clock.systemUTC());
+        this.developmentMode = configuration.development_mode();
+    }
+
+    /**
+     * Outside OSGi (the fluent-plugin command line).
+     *
+     * @param configuration the keys of {@code etc/dev.fluent.plugin.cfg}: development mode and the policy
+     */
+    public PluginInspection(ManifestParser parser, Map<String, Object> configuration) {
         this(parser, configuration, Clock.systemUTC());
     }
 
@@ -78,11 +93,28 @@ public final class PluginInspection implements PluginInspector {
         this.parser = parser;
         this.clock = clock;
         this.configuration = configuration == null ? Map.of() : Map.copyOf(configuration);
+        this.developmentMode = TrustGate.developmentMode(this.configuration);
     }
 
     @Modified
-    public void modified(Map<String, Object> configuration) {
-        this.configuration = configuration == null ? Map.of() : Map.copyOf(configuration);
+    void modified(PlatformConfiguration configuration) {
+        this.developmentMode = configuration.development_mode();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    public void setPolicy(PolicyService service) {
+        policy.set(service);
+    }
+
+    public void unsetPolicy(PolicyService service) {
+        policy.compareAndSet(service, null);
+    }
+
+    /** The policy in force: the service of highest ranking, or outside OSGi the configuration's. */
+    private PolicyService policy() {
+        PolicyService service = policy.get();
+        return service != null ? service : new OperatorPolicy(configuration);
     }
 
     @Deactivate
@@ -112,8 +144,8 @@ public final class PluginInspection implements PluginInspector {
     @Override
     public Inspection inspect(Path folder) {
         Path source = folder.toAbsolutePath().normalize();
-        TrustGate trust = trustGate(TrustGate.developmentMode(configuration));
-        OperatorPolicy policy = new OperatorPolicy(configuration);
+        TrustGate trust = trustGate(developmentMode);
+        PolicyService policy = policy();
         LoadPipeline.Inspected inspected = new LoadPipeline(parser, trust, compileCache, watchdog, () -> policy, clock)
                 .inspect(source);
         LoadPipeline.State state = inspected.state();
@@ -190,12 +222,9 @@ public final class PluginInspection implements PluginInspector {
 
     @Override
     public Sandbox sandbox(Path folder, boolean developmentMode) throws PluginException {
-        Map<String, Object> config = new HashMap<>(configuration);
-        if (developmentMode) {
-            config.put(TrustGate.DEVELOPMENT_MODE, "true");
-        }
         PluginRuntime runtime = new PluginRuntime(null, parser, clock, null);
-        runtime.modified(config);
+        runtime.configure(developmentMode || this.developmentMode, false);
+        runtime.setPolicy(policy());
         runtime.enforceRateLimits(false);
         TrustStore store = trustStore.get();
         if (store != null) {

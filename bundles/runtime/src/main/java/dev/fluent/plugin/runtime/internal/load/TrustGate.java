@@ -28,18 +28,10 @@ public final class TrustGate implements AutoCloseable {
     public static final String DEVELOPMENT_MODE = "development.mode";
     /** How often loaded plugins are checked for expiry while they run. */
     public static final Duration SWEEP_INTERVAL = Duration.ofSeconds(10);
-    /**
-     * While the platform starts, the trust store may bind a moment after the first loads (plugins restored
-     * after a restart, the watched folder): for this long after {@link #starting} a load waits for it, up
-     * to {@link #STARTUP_WAIT}, instead of failing at once.
-     */
-    public static final Duration STARTUP = Duration.ofSeconds(30);
-    public static final Duration STARTUP_WAIT = Duration.ofSeconds(10);
 
     private static final Logger LOG = LoggerFactory.getLogger(TrustGate.class);
 
     private final ManifestParser parser;
-    private volatile long startupEndsNanos = System.nanoTime();
     private final AtomicReference<TrustStore> trustStore = new AtomicReference<>();
     private volatile boolean developmentMode;
     private ScheduledExecutorService sweeper;
@@ -53,20 +45,12 @@ public final class TrustGate implements AutoCloseable {
                 && Boolean.parseBoolean(String.valueOf(configuration.get(DEVELOPMENT_MODE)).trim());
     }
 
-    /** The platform is starting: for the next {@link #STARTUP}, loads wait for the trust store to bind. */
-    public void starting() {
-        startupEndsNanos = System.nanoTime() + STARTUP.toNanos();
-    }
-
     public void setDevelopmentMode(boolean on) {
         developmentMode = on;
     }
 
     public void bind(TrustStore store) {
-        synchronized (trustStore) {
-            trustStore.set(store);
-            trustStore.notifyAll();
-        }
+        trustStore.set(store);
     }
 
     public void unbind(TrustStore store) {
@@ -90,30 +74,12 @@ public final class TrustGate implements AutoCloseable {
                     + " key you trust (plugin:sign --key <private.pem> <folder>). For development only, "
                     + DEVELOPMENT_MODE + "=true in etc/" + OperatorPolicy.PID + ".cfg lets unsigned plugins load");
         }
-        TrustStore store = awaitTrustStore();
+        TrustStore store = trustStore.get();
         if (store == null) {
             throw new PluginException(ErrorCode.KEY_UNTRUSTED, id, "plugin " + id + " is signed, but no trust store"
                     + " is running to check the signature: start the bundle dev.fluent.plugin.trust");
         }
         store.verify(manifest, parser.signedContent(manifestJson));
-    }
-
-    /** The trust store; while the platform starts, waits a little for one to bind. */
-    private TrustStore awaitTrustStore() {
-        synchronized (trustStore) {
-            long now = System.nanoTime();
-            long deadline = Math.min(now + STARTUP_WAIT.toNanos(), startupEndsNanos);
-            while (trustStore.get() == null && deadline - now > 0) {
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(trustStore, deadline - now);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-                now = System.nanoTime();
-            }
-            return trustStore.get();
-        }
     }
 
     /**

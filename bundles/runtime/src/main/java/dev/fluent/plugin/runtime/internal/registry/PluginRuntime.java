@@ -15,6 +15,7 @@ import dev.fluent.plugin.api.PluginStats;
 import dev.fluent.plugin.api.spi.AuditSink;
 import dev.fluent.plugin.api.spi.CapabilityProvider;
 import dev.fluent.plugin.api.spi.TrustListener;
+import dev.fluent.plugin.api.spi.PolicyService;
 import dev.fluent.plugin.api.spi.TrustStore;
 import dev.fluent.plugin.runtime.internal.audit.Auditor;
 import dev.fluent.plugin.runtime.internal.compile.CompileCache;
@@ -28,9 +29,9 @@ import dev.fluent.plugin.runtime.internal.host.CapabilityProviders;
 import dev.fluent.plugin.runtime.internal.load.IntegrityChecks;
 import dev.fluent.plugin.runtime.internal.load.LoadPipeline;
 import dev.fluent.plugin.runtime.internal.load.TrustGate;
-import dev.fluent.plugin.runtime.internal.management.PluginStatsView;
-import dev.fluent.plugin.runtime.internal.management.StatsMBeans;
+import dev.fluent.plugin.runtime.internal.policy.ConfiguredPolicy;
 import dev.fluent.plugin.runtime.internal.policy.OperatorPolicy;
+import dev.fluent.plugin.runtime.internal.policy.PlatformConfiguration;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -65,7 +66,8 @@ import org.slf4j.LoggerFactory;
  * it unloads the plugins whose signing key stops being trusted; {@link #revalidate} also unloads those
  * that expire while loaded.
  */
-@Component(service = {PluginRegistry.class, TrustListener.class}, immediate = true, configurationPid = OperatorPolicy.PID)
+@Component(service = {PluginRegistry.class, TrustListener.class, PluginRuntime.class}, immediate = true,
+        configurationPid = OperatorPolicy.PID)
 public final class PluginRuntime implements PluginRegistry, TrustListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(PluginRuntime.class);
@@ -80,7 +82,6 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
     private final Clock clock;
     private final Map<String, Registered> plugins = new ConcurrentHashMap<>();
     private final RememberedPlugins remembered;
-    private final StatsMBeans statsMBeans = new StatsMBeans();
     /** The threads of {@code executeAsync}, shared by every plugin. */
     private final AsyncExecutor async;
     /** The capability providers present. */
@@ -111,16 +112,11 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
 
     @Activate
     public PluginRuntime(BundleContext bundleContext, @Reference ManifestParser manifestParser,
-            Map<String, Object> configuration) {
+            PlatformConfiguration configuration) {
         this(bundleContext, manifestParser, Clock.systemUTC(), dataDirectory());
-        trust.setDevelopmentMode(TrustGate.developmentMode(configuration));
-        services.policy(new OperatorPolicy(configuration));
-        pipeline.setLazy(lazyCompile(configuration));
-        trust.starting();
+        trust.setDevelopmentMode(configuration.development_mode());
+        pipeline.setLazy(configuration.lazy_compile());
         trust.startSweep(this::revalidate);
-        Thread restore = new Thread(this::restoreRemembered, "fluent-plugin-restore");
-        restore.setDaemon(true);
-        restore.start();
     }
 
     /**
@@ -188,13 +184,6 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         LOG.info("Loaded {} remembered plugin(s) again in {} ms", all.size(), (System.nanoTime() - started) / 1_000_000);
     }
 
-    /** Configuration key: compile plugins on first use rather than at load (startup speed over first-call latency). */
-    public static final String LAZY_COMPILE = "lazy.compile";
-
-    private static boolean lazyCompile(Map<String, ?> configuration) {
-        return configuration != null && Boolean.parseBoolean(String.valueOf(configuration.get(LAZY_COMPILE)).trim());
-    }
-
     /** {@code ${karaf.data}/fluent-plugin}, or nothing outside Karaf. */
     private static Path dataDirectory() {
         String data = System.getProperty("karaf.data");
@@ -258,12 +247,34 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
     }
 
     /** {@value TrustGate#DEVELOPMENT_MODE} changed: turning it off unloads the plugins loaded unsigned. */
+    /** {@code development.mode} or {@code lazy.compile} changed: turning development mode off unloads unsigned plugins. */
     @Modified
-    public void modified(Map<String, Object> configuration) {
-        trust.setDevelopmentMode(TrustGate.developmentMode(configuration));
-        pipeline.setLazy(lazyCompile(configuration));
-        services.policy(new OperatorPolicy(configuration));
+    void modified(PlatformConfiguration configuration) {
+        configure(configuration.development_mode(), configuration.lazy_compile());
+    }
+
+    /**
+     * Development mode (unsigned plugins load) and lazy compilation; the plugins that may no longer run are
+     * unloaded at once.
+     */
+    public void configure(boolean developmentMode, boolean lazyCompile) {
+        trust.setDevelopmentMode(developmentMode);
+        pipeline.setLazy(lazyCompile);
         revalidate();
+    }
+
+    /**
+     * The policy in force: the one of highest ranking (the built-in {@code ConfiguredPolicy} unless another
+     * bundle registers one above it). Grants are computed again on the next execution of each plugin.
+     */
+    @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    public void setPolicy(PolicyService policy) {
+        services.policy(policy);
+    }
+
+    void unsetPolicy(PolicyService policy) {
+        // A dynamic greedy reference binds the replacement before it unbinds this one; with no replacement
+        // the registry itself is deactivated. Nothing to undo here.
     }
 
     @Override
@@ -303,7 +314,6 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         }
         r.plugin().markUnloaded();
         unregisterQuietly(r.registration());
-        statsMBeans.unregister(r.plugin().id());
         auditor.success(id, AuditActions.UNLOAD, r.plugin().compiled().source().toString(),
                 Map.of("reason", reason.code().name(), "cause", reason.getMessage()));
     }
@@ -315,7 +325,6 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
             if (r != null) {
                 r.plugin().markUnloaded();
                 unregisterQuietly(r.registration());
-                statsMBeans.unregister(r.plugin().id());
             }
         }
         trust.close();
@@ -355,8 +364,6 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
             if (bundleContext != null) {
                 registered.registration = bundleContext.registerService(Engine.class,
                         new PluginEngine(registered::plugin, async), serviceProperties(compiled));
-                statsMBeans.register(id, new PluginStatsView(() -> registered.plugin().statistics().snapshot(),
-                        () -> registered.plugin().compiled().manifest().version()));
             }
             plugins.put(id, registered);
         }
@@ -385,7 +392,6 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         remembered.forget(pluginId);
         r.plugin().markUnloaded();
         unregisterQuietly(r.registration());
-        statsMBeans.unregister(r.plugin().id());
         auditor.success(pluginId, AuditActions.UNLOAD, r.plugin().compiled().source().toString(), Map.of());
     }
 

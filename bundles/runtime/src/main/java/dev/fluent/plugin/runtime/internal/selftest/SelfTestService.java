@@ -7,34 +7,29 @@ import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.api.spi.AuditSink;
 import dev.fluent.plugin.runtime.internal.audit.Auditor;
 import dev.fluent.plugin.runtime.internal.execute.Watchdog;
+import dev.fluent.plugin.runtime.internal.lifecycle.AfterBoot;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.util.tracker.ServiceTracker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the {@link SelfTest} once per start of the runtime bundle, on a thread of its own, when Karaf has
- * finished installing its boot features (its {@code BootFinished} service appears): the test takes a core for
- * a second or so, which a container still starting its bundles needs more. No waiting and no polling: the
- * service's arrival starts it. The outcome is logged and audited ({@link AuditActions#SELF_TEST}).
+ * Runs the {@link SelfTest} once per start of the runtime bundle, on a thread of its own, {@link AfterBoot}
+ * Karaf has started its boot features: the test takes a core for a second or so, which a container still
+ * starting its bundles needs more. The outcome is logged and audited ({@link AuditActions#SELF_TEST}).
  */
 @Component(immediate = true)
 public final class SelfTestService {
-
-    /** Karaf's marker service, registered once the boot features are installed and started. */
-    public static final String BOOT_FINISHED = "org.apache.karaf.features.BootFinished";
 
     private static final Logger LOG = LoggerFactory.getLogger(SelfTestService.class);
 
@@ -42,24 +37,12 @@ public final class SelfTestService {
     private final Auditor auditor = new Auditor(Clock.systemUTC());
     private final Watchdog watchdog = new Watchdog();
     private final AtomicReference<CompletableFuture<SelfTest.Outcome>> run = new AtomicReference<>();
-    private final ServiceTracker<Object, Object> bootFinished;
-    private volatile Thread thread;
+    private final AfterBoot afterBoot;
 
     @Activate
     public SelfTestService(BundleContext context, @Reference ManifestParser parser) throws InvalidSyntaxException {
         this.parser = parser;
-        if (context == null) {
-            bootFinished = null;
-            return;
-        }
-        bootFinished = new ServiceTracker<>(context, context.createFilter("(objectClass=" + BOOT_FINISHED + ")"), null) {
-            @Override
-            public Object addingService(ServiceReference<Object> reference) {
-                start();
-                return reference;
-            }
-        };
-        bootFinished.open(true);
+        this.afterBoot = new AfterBoot(context, "fluent-plugin-self-test", this::start);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -79,7 +62,6 @@ public final class SelfTestService {
         }
         Thread t = new Thread(() -> started.complete(runAndReport()), "fluent-plugin-self-test");
         t.setDaemon(true);
-        thread = t;
         t.start();
         return started;
     }
@@ -100,13 +82,7 @@ public final class SelfTestService {
 
     @Deactivate
     public void deactivate() {
-        if (bootFinished != null) {
-            bootFinished.close();
-        }
-        Thread t = thread;
-        if (t != null) {
-            t.interrupt();
-        }
+        afterBoot.close();
         watchdog.close();
     }
 }

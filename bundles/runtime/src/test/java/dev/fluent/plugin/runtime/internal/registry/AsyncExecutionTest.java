@@ -12,13 +12,11 @@ import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.api.spi.AuditEvent;
 import dev.fluent.plugin.manifest.internal.JsonManifestParser;
 import dev.fluent.plugin.runtime.internal.execute.AsyncExecutor;
-import dev.fluent.plugin.runtime.internal.load.TrustGate;
 import dev.fluent.plugin.runtime.internal.testing.Fixtures;
 import dev.fluent.plugin.runtime.internal.testing.Signing;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -39,7 +37,7 @@ class AsyncExecutionTest {
     private PluginRuntime runtime(int threads, int queue) {
         runtime = new PluginRuntime(null, new JsonManifestParser(), Clock.systemUTC(), null,
                 new AsyncExecutor(threads, queue));
-        runtime.modified(Map.of(TrustGate.DEVELOPMENT_MODE, "true"));
+        runtime.configure(true, false);
         runtime.enforceRateLimits(false);
         runtime.setTrustStore(Signing.developmentTrust());
         runtime.addAuditSink(audit::add);

@@ -16,7 +16,7 @@ import dev.fluent.plugin.api.spi.HostFunctionHandler;
 import dev.fluent.plugin.api.spi.StandardHostFunction;
 import dev.fluent.plugin.api.spi.ValueType;
 import dev.fluent.plugin.runtime.internal.host.CapabilityProviders;
-import dev.fluent.plugin.runtime.internal.load.TrustGate;
+import dev.fluent.plugin.runtime.internal.policy.ConfiguredPolicy;
 import dev.fluent.plugin.runtime.internal.policy.OperatorPolicy;
 import dev.fluent.plugin.runtime.internal.testing.Fixtures;
 import java.nio.charset.StandardCharsets;
@@ -48,9 +48,13 @@ class CapabilityRuntimeTest {
     private final List<String> logLines = Collections.synchronizedList(new ArrayList<>());
     private CapabilityProvider cacheProvider;
 
+    /** The built-in policy component, configured by each test as etc/dev.fluent.plugin.cfg would. */
+    private final ConfiguredPolicy policy = new ConfiguredPolicy(Map.of());
+
     @BeforeEach
     void start() {
         runtime = Fixtures.developmentRuntime(null);
+        runtime.setPolicy(policy);
         runtime.addAuditSink(audit::add);
         cacheProvider = provider(Capability.CACHE_ACCESS,
                 StandardHostFunction.CACHE_GET.define((call, a) -> {
@@ -185,8 +189,7 @@ class CapabilityRuntimeTest {
 
     @Test
     void thePolicyForbidsACapabilityAtLoad() {
-        runtime.modified(Map.of(TrustGate.DEVELOPMENT_MODE, "true",
-                OperatorPolicy.FORBIDDEN_CAPABILITIES + ".kv-counter", "CacheAccess"));
+        policy.modified(Map.of(OperatorPolicy.FORBIDDEN_CAPABILITIES + ".kv-counter", "CacheAccess"));
         PluginException e = assertThrows(PluginException.class,
                 () -> runtime.load(Fixtures.examples().resolve("kv-counter")));
         assertEquals(ErrorCode.CAPABILITY_NOT_GRANTED, e.code());
@@ -197,8 +200,7 @@ class CapabilityRuntimeTest {
     @Test
     void aCapabilityForbiddenAfterLoadFailsItsCallsAndIsAudited() throws Exception {
         runtime.load(Fixtures.examples().resolve("kv-counter"));
-        runtime.modified(Map.of(TrustGate.DEVELOPMENT_MODE, "true",
-                OperatorPolicy.FORBIDDEN_CAPABILITIES, "CacheAccess"));
+        policy.modified(Map.of(OperatorPolicy.FORBIDDEN_CAPABILITIES, "CacheAccess"));
         PluginException e = failsWith(ErrorCode.CAPABILITY_NOT_GRANTED, "kv-counter", "n");
         assertTrue(e.getMessage().contains("no longer grants"), e.getMessage());
         AuditEvent denial = audited("cache_get").get(0);
@@ -220,7 +222,7 @@ class CapabilityRuntimeTest {
         assertEquals("RATE_LIMITED", audited("execute").get(2).details().get("code"));
 
         runtime.load(Fixtures.examples().resolve("kv-counter"));
-        runtime.modified(Map.of(TrustGate.DEVELOPMENT_MODE, "true", OperatorPolicy.MAX_RATE, "1"));
+        policy.modified(Map.of(OperatorPolicy.MAX_RATE, "1"));
         run("kv-counter", "x");
         failsWith(ErrorCode.RATE_LIMITED, "kv-counter", "x");
     }

@@ -16,7 +16,6 @@ import dev.fluent.plugin.api.spi.GeneratedKeyPair;
 import dev.fluent.plugin.api.spi.PluginSigner;
 import dev.fluent.plugin.manifest.internal.JsonManifestParser;
 import dev.fluent.plugin.runtime.internal.load.IntegrityChecks;
-import dev.fluent.plugin.runtime.internal.load.TrustGate;
 import dev.fluent.plugin.runtime.internal.testing.Fixtures;
 import dev.fluent.plugin.runtime.internal.testing.Signing;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +36,6 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -150,7 +148,7 @@ class PluginSignatureTest {
     void loadsAnUnsignedPluginOnlyInDevelopmentModeAndMarksIt() throws Exception {
         Path folder = Fixtures.copy(Fixtures.echo(), temp.resolve("unsigned"));
         Fixtures.editManifest(folder, m -> m.remove("signature"));
-        runtime.modified(Map.of(TrustGate.DEVELOPMENT_MODE, "true"));
+        runtime.configure(true, false);
         PluginInfo info = runtime.load(folder);
         assertFalse(info.signed());
         assertNull(info.manifest().signatureKeyId());
@@ -159,7 +157,7 @@ class PluginSignatureTest {
 
     @Test
     void verifiesSignedPluginsInDevelopmentModeToo() throws Exception {
-        runtime.modified(Map.of(TrustGate.DEVELOPMENT_MODE, "true"));
+        runtime.configure(true, false);
         Path folder = signedEcho("tampered");
         tamper(folder, m -> m.withArray("capabilities").add("NetworkAccess"));
         refused(ErrorCode.SIGNATURE_INVALID, folder);
@@ -488,13 +486,13 @@ class PluginSignatureTest {
 
     @Test
     void turningDevelopmentModeOffUnloadsUnsignedPlugins() throws Exception {
-        runtime.modified(Map.of(TrustGate.DEVELOPMENT_MODE, "true"));
+        runtime.configure(true, false);
         Path folder = Fixtures.copy(Fixtures.hostile("trap"), temp.resolve("unsigned"));
         Fixtures.editManifest(folder, m -> m.remove("signature"));
         runtime.load(folder);
         runtime.load(Fixtures.echo());
 
-        runtime.modified(Map.of());
+        runtime.configure(false, false);
 
         assertEquals(List.of("echo"), runtime.list().stream().map(PluginInfo::id).toList());
         assertEquals("SIGNATURE_MISSING", audit.get(audit.size() - 1).details().get("reason"));

@@ -7,7 +7,6 @@ import dev.fluent.plugin.api.EngineRequest;
 import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.runtime.internal.compile.CompileCache;
-import dev.fluent.plugin.runtime.internal.load.TrustGate;
 import dev.fluent.plugin.runtime.internal.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -181,7 +180,7 @@ class ReloadAndRestartTest {
     @Test
     void lazyModeCompilesOnFirstUse() throws Exception {
         PluginRuntime runtime = runtime(null);
-        runtime.modified(java.util.Map.of(TrustGate.DEVELOPMENT_MODE, "true", PluginRuntime.LAZY_COMPILE, "true"));
+        runtime.configure(true, true);
         runtime.load(Fixtures.echo());
         assertEquals(0, runtime.compileCache().compilations(), "nothing compiled at load");
         assertEquals("lazy", call(runtime, "lazy"));
@@ -193,7 +192,7 @@ class ReloadAndRestartTest {
     @Test
     void lazyModeStillRefusesAModuleWithoutTheAbiAtFirstUse() throws Exception {
         PluginRuntime runtime = runtime(null);
-        runtime.modified(java.util.Map.of(TrustGate.DEVELOPMENT_MODE, "true", PluginRuntime.LAZY_COMPILE, "true"));
+        runtime.configure(true, true);
         PluginException e = assertThrows(PluginException.class, () -> runtime.load(Fixtures.hostile("no-abi")));
         assertEquals(ErrorCode.ABI_MISMATCH, e.code(), "the export checks need no compilation and still run at load");
     }

@@ -35,7 +35,7 @@ public final class Fixtures {
      */
     public static PluginRuntime developmentRuntime(Path data) {
         PluginRuntime runtime = new PluginRuntime(null, new JsonManifestParser(), Clock.systemUTC(), data);
-        runtime.modified(Map.of(TrustGate.DEVELOPMENT_MODE, "true"));
+        runtime.configure(true, false);
         // Tests and benchmarks run plugins faster than their manifests' rate limits allow.
         runtime.enforceRateLimits(false);
         runtime.setTrustStore(Signing.developmentTrust());

@@ -1,0 +1,70 @@
+package dev.fluent.plugin.runtime.internal.policy;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * The platform's configuration, {@code etc/dev.fluent.plugin.cfg}: the runtime's own settings and the
+ * operator's policy ({@link OperatorPolicy}). Method names map to the file's keys by the Declarative Services
+ * rules ({@code development_mode} is {@code development.mode}, {@code max__memory__mb} is
+ * {@code max_memory_mb}). A policy key may also be set for one plugin by appending {@code .<plugin-id>}; those
+ * keys name plugins, so they are read from the configuration's properties, not declared here.
+ */
+@ObjectClassDefinition(name = "Fluent Plugin Platform",
+        description = "The runtime's settings and the operator's policy: what any plugin may get at most.")
+public @interface PlatformConfiguration {
+
+    @AttributeDefinition(name = "Development mode", description = "Unsigned plugins load, and the development"
+            + " keys are trusted. Never in production.")
+    boolean development_mode() default false;
+
+    @AttributeDefinition(name = "Compile lazily", description = "Compile plugins on first use instead of at"
+            + " load: faster starts, slower first executions.")
+    boolean lazy_compile() default false;
+
+    @AttributeDefinition(name = "Memory cap (MiB)", required = false, type = AttributeType.LONG, min = "1", description = "The most"
+            + " max_memory_mb a manifest may ask; a manifest asking more is refused at load. Unset: no cap.")
+    String max__memory__mb();
+
+    @AttributeDefinition(name = "Time cap (ms)", required = false, type = AttributeType.LONG, min = "1",
+            description = "The most max_execution_time_ms a plugin gets. Unset: no cap.")
+    String max__execution__time__ms();
+
+    @AttributeDefinition(name = "Network requests cap", required = false, type = AttributeType.LONG, min = "0",
+            description = "The most max_network_requests a plugin gets per execution. Unset: no cap.")
+    String max__network__requests();
+
+    @AttributeDefinition(name = "File size cap (MiB)", required = false, type = AttributeType.LONG, min = "0",
+            description = "The most max_file_size_mb a plugin gets. Unset: no cap.")
+    String max__file__size__mb();
+
+    @AttributeDefinition(name = "Rate cap (per minute)", required = false, type = AttributeType.LONG, min = "1",
+            description = "The most rate_limit_requests_per_minute a plugin gets. Unset: no cap.")
+    String rate__limit__requests__per__minute();
+
+    @AttributeDefinition(name = "Forbidden capabilities", required = false, description = "Capabilities no"
+            + " plugin may hold (comma-separated, e.g. NetworkAccess, EnvironmentAccess); a manifest declaring"
+            + " one is refused at load.")
+    String forbidden__capabilities();
+
+    @AttributeDefinition(name = "Allowed hosts", required = false, description = "The allowed_hosts entries"
+            + " that may ever be granted (comma-separated, manifest syntax). Unset: any host a manifest names.")
+    String allowed__hosts();
+
+    @AttributeDefinition(name = "Allowed roots", required = false, description = "Folders inside which absolute"
+            + " allowed_file_paths may lie (comma-separated). Unset: none, only the plugin's data folder.")
+    String allowed__roots();
+
+    @AttributeDefinition(name = "Allow loopback", type = AttributeType.BOOLEAN,
+            description = "Network requests may reach loopback addresses.")
+    boolean allow__loopback() default false;
+
+    @AttributeDefinition(name = "Allow private addresses", type = AttributeType.BOOLEAN,
+            description = "Network requests may reach private and link-local (cloud metadata) addresses.")
+    boolean allow__private__addresses() default false;
+
+    @AttributeDefinition(name = "Plugin data folder", required = false, description = "The folder holding each"
+            + " plugin's data folder. Unset: ${karaf.data}/fluent-plugin/plugin-data.")
+    String plugin__data__dir();
+}
