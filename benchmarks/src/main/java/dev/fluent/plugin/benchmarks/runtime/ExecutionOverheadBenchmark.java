@@ -13,7 +13,7 @@ import dev.fluent.plugin.runtime.internal.execute.Execution;
 import dev.fluent.plugin.runtime.internal.execute.InstancePool;
 import dev.fluent.plugin.runtime.internal.execute.LoadedPlugin;
 import dev.fluent.plugin.runtime.internal.execute.PluginInstance;
-import dev.fluent.plugin.runtime.internal.execute.PluginStatistics;
+import dev.fluent.plugin.runtime.internal.execute.StatisticsRecorder;
 import dev.fluent.plugin.runtime.internal.execute.Watchdog;
 import dev.fluent.plugin.runtime.internal.load.LoadPipeline;
 import dev.fluent.plugin.runtime.internal.load.TrustGate;
@@ -151,7 +151,7 @@ public class ExecutionOverheadBenchmark {
         Watchdog watchdog;
         Auditor auditorNoSink;
         Auditor auditorNoopSink;
-        PluginStatistics statistics;
+        StatisticsRecorder statistics;
         InstancePool pool;
         byte[] frame;
 
@@ -175,7 +175,7 @@ public class ExecutionOverheadBenchmark {
             auditorNoSink = new Auditor(Clock.systemUTC());
             auditorNoopSink = new Auditor(Clock.systemUTC());
             auditorNoopSink.addSink(event -> { });
-            statistics = new PluginStatistics(ID, Clock.systemUTC());
+            statistics = new StatisticsRecorder(ID, Clock.systemUTC());
             pool = new InstancePool(ID, LoadedPlugin.MAX_INSTANCES);
             pool.offer(PluginInstance.create(compiled, new Execution(ID, "load", null)));
             // echo's response frame, as the guest writes it (on the platform's memory, like everything here).

@@ -21,7 +21,6 @@ import dev.fluent.plugin.manifest.internal.JsonManifestParser;
 import dev.fluent.plugin.runtime.internal.abi.Abi;
 import dev.fluent.plugin.runtime.internal.abi.PluginMemory;
 import dev.fluent.plugin.runtime.internal.compile.CompileCache;
-import dev.fluent.plugin.runtime.internal.load.TrustGate;
 import dev.fluent.plugin.runtime.internal.registry.PluginRuntime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,7 +31,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fluent.plugin.runtime.internal.abi.Abi;
 import dev.fluent.plugin.runtime.internal.abi.PluginMemory;
 import dev.fluent.plugin.runtime.internal.execute.PluginInstance;
+import dev.fluent.plugin.runtime.internal.load.LoadPipeline;
 import dev.fluent.plugin.runtime.internal.registry.PluginRuntime;
 import java.io.IOException;
 import java.nio.file.Files;

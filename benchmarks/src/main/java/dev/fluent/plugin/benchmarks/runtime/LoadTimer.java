@@ -16,7 +16,7 @@ import dev.fluent.plugin.runtime.internal.load.LoadPipeline;
 import dev.fluent.plugin.runtime.internal.load.ModuleInspector;
 import dev.fluent.plugin.runtime.internal.load.PluginFiles;
 import dev.fluent.plugin.runtime.internal.registry.PluginRuntime;
-import dev.fluent.plugin.runtime.internal.selftest.SelfTest;
+import dev.fluent.plugin.runtime.internal.selftest.SelfTestRun;
 import dev.fluent.plugin.runtime.internal.selftest.SelfTestService;
 import dev.fluent.plugin.trust.internal.FolderTrustStore;
 import dev.fluent.plugin.verifier.ed25519.internal.Ed25519Verifier;
@@ -44,7 +44,7 @@ import java.util.Map;
  * development mode, as on a developer's machine.
  *
  * <p>With {@code --started}, the platform first starts as it does in the container: the Ed25519 verifier
- * passes its known-answer test and the runtime its {@link SelfTest} (waited for, and timed as
+ * passes its known-answer test and the runtime its {@link SelfTestRun} (waited for, and timed as
  * {@code start_ms}); the loads after it are what an operator sees on a running platform. Without it, the
  * load is the very first thing the fresh JVM does.
  *
@@ -92,7 +92,7 @@ public final class LoadTimer {
         runtime.setTrustStore(trust);
         if (startPlatform) {
             SelfTestService selfTest = new SelfTestService(null, new JsonManifestParser());
-            SelfTest.Outcome outcome = selfTest.start().join();
+            SelfTestRun.Outcome outcome = selfTest.start().join();
             selfTest.deactivate();
             if (!outcome.passed()) {
                 throw new IllegalStateException("self-test failed: " + outcome.detail());

@@ -6,7 +6,7 @@ import dev.fluent.plugin.runtime.internal.execute.Execution;
 import dev.fluent.plugin.runtime.internal.execute.InstancePool;
 import dev.fluent.plugin.runtime.internal.execute.LoadedPlugin;
 import dev.fluent.plugin.runtime.internal.execute.PluginInstance;
-import dev.fluent.plugin.runtime.internal.execute.PluginStatistics;
+import dev.fluent.plugin.runtime.internal.execute.StatisticsRecorder;
 import dev.fluent.plugin.runtime.internal.execute.Watchdog;
 import dev.fluent.plugin.runtime.internal.load.LoadPipeline;
 import dev.fluent.plugin.runtime.internal.load.TrustGate;
@@ -46,7 +46,7 @@ public class SharedStateBenchmark {
 
     private PluginRuntime runtime;
     private Watchdog watchdog;
-    private PluginStatistics statistics;
+    private StatisticsRecorder statistics;
     private Auditor auditor;
     private InstancePool pool;
     private Execution ctx;
@@ -57,7 +57,7 @@ public class SharedStateBenchmark {
         LifecycleFixtures.loadUnsigned(runtime, "echo", ID);
         runtime.execute(ID, EngineRequest.of("warm up"));
         watchdog = new Watchdog();
-        statistics = new PluginStatistics(ID, Clock.systemUTC());
+        statistics = new StatisticsRecorder(ID, Clock.systemUTC());
         auditor = new Auditor(Clock.systemUTC());
         auditor.addSink(event -> { });
         ctx = new Execution(ID, "bench-1", null);

@@ -30,16 +30,6 @@ public final class GuestMemory {
         }
     }
 
-    public static byte[] read(Memory memory, String call, long ptr, long len) {
-        check(memory, call, ptr, len);
-        return memory.readBytes((int) ptr, (int) len);
-    }
-
-    public static void write(Memory memory, String call, long ptr, byte[] bytes) {
-        check(memory, call, ptr, bytes.length);
-        memory.write((int) ptr, bytes);
-    }
-
     public static void writeI32(Memory memory, String call, long ptr, int value) {
         check(memory, call, ptr, 4);
         memory.writeI32((int) ptr, value);
@@ -48,10 +38,5 @@ public final class GuestMemory {
     public static void writeI64(Memory memory, String call, long ptr, long value) {
         check(memory, call, ptr, 8);
         memory.writeLong((int) ptr, value);
-    }
-
-    public static int readI32(Memory memory, String call, long ptr) {
-        check(memory, call, ptr, 4);
-        return memory.readInt((int) ptr);
     }
 }

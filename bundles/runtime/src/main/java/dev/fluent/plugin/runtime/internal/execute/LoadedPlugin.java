@@ -39,7 +39,7 @@ public final class LoadedPlugin {
     private final Instant loadedAt;
     private final long loadMillis;
     private final Watchdog watchdog;
-    private final PluginStatistics statistics;
+    private final StatisticsRecorder statistics;
     private final InstancePool pool;
     private final Auditor auditor;
     private final Logger pluginLog;
@@ -66,7 +66,7 @@ public final class LoadedPlugin {
      * @param services the watchdog, audit, capability providers and policy, consulted per execution
      */
     public LoadedPlugin(CompiledPlugin compiled, PluginInstance warm, long loadMillis, Instant loadedAt,
-            ExecutionServices services, PluginStatistics statistics) {
+            ExecutionServices services, StatisticsRecorder statistics) {
         this.loadMillis = loadMillis;
         this.services = services;
         this.watchdog = services.watchdog();
@@ -271,7 +271,7 @@ public final class LoadedPlugin {
         return details;
     }
 
-    public PluginStatistics statistics() {
+    public StatisticsRecorder statistics() {
         return statistics;
     }
 

@@ -14,8 +14,8 @@ import dev.fluent.plugin.api.PluginRegistry;
 import dev.fluent.plugin.api.PluginStats;
 import dev.fluent.plugin.api.spi.AuditSink;
 import dev.fluent.plugin.api.spi.CapabilityProvider;
-import dev.fluent.plugin.api.spi.TrustListener;
 import dev.fluent.plugin.api.spi.PolicyService;
+import dev.fluent.plugin.api.spi.TrustListener;
 import dev.fluent.plugin.api.spi.TrustStore;
 import dev.fluent.plugin.runtime.internal.audit.Auditor;
 import dev.fluent.plugin.runtime.internal.compile.CompileCache;
@@ -23,7 +23,7 @@ import dev.fluent.plugin.runtime.internal.compile.CompiledPlugin;
 import dev.fluent.plugin.runtime.internal.execute.AsyncExecutor;
 import dev.fluent.plugin.runtime.internal.execute.ExecutionServices;
 import dev.fluent.plugin.runtime.internal.execute.LoadedPlugin;
-import dev.fluent.plugin.runtime.internal.execute.PluginStatistics;
+import dev.fluent.plugin.runtime.internal.execute.StatisticsRecorder;
 import dev.fluent.plugin.runtime.internal.execute.Watchdog;
 import dev.fluent.plugin.runtime.internal.host.CapabilityProviders;
 import dev.fluent.plugin.runtime.internal.load.IntegrityChecks;
@@ -34,21 +34,13 @@ import dev.fluent.plugin.runtime.internal.policy.OperatorPolicy;
 import dev.fluent.plugin.runtime.internal.policy.PlatformConfiguration;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -57,8 +49,6 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The plugin registry: loads plugins through the {@link LoadPipeline}, registers each as an {@link Engine}
@@ -70,17 +60,13 @@ import org.slf4j.LoggerFactory;
         configurationPid = OperatorPolicy.PID)
 public final class PluginRuntime implements PluginRegistry, TrustListener {
 
-    private static final Logger LOG = LoggerFactory.getLogger(PluginRuntime.class);
-
-    private final BundleContext bundleContext;
     private final Auditor auditor;
     private final Watchdog watchdog;
     private final CompileCache compileCache;
-    private final ManifestParser manifestParser;
     private final LoadPipeline pipeline;
     private final TrustGate trust;
     private final Clock clock;
-    private final Map<String, Registered> plugins = new ConcurrentHashMap<>();
+    private final EngineRegistrations plugins;
     private final RememberedPlugins remembered;
     /** The threads of {@code executeAsync}, shared by every plugin. */
     private final AsyncExecutor async;
@@ -88,27 +74,6 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
     private final CapabilityProviders providers = new CapabilityProviders();
     /** What every execution consults: watchdog, audit, providers, the policy in force. */
     private final ExecutionServices services;
-
-    /**
-     * One plugin id's place in the registry: its Engine service, registered once, and the version that
-     * serves now, swapped by a reload.
-     */
-    private static final class Registered {
-        private volatile LoadedPlugin plugin;
-        private ServiceRegistration<Engine> registration;
-
-        Registered(LoadedPlugin plugin) {
-            this.plugin = plugin;
-        }
-
-        LoadedPlugin plugin() {
-            return plugin;
-        }
-
-        ServiceRegistration<Engine> registration() {
-            return registration;
-        }
-    }
 
     @Activate
     public PluginRuntime(BundleContext bundleContext, @Reference ManifestParser manifestParser,
@@ -131,14 +96,13 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
     public PluginRuntime(BundleContext bundleContext, ManifestParser manifestParser, Clock clock, Path dataDirectory,
             AsyncExecutor async) {
         this.async = async;
-        this.bundleContext = bundleContext;
         this.clock = clock;
         this.auditor = new Auditor(clock);
         this.watchdog = new Watchdog();
         this.compileCache = new CompileCache(dataDirectory == null ? null : dataDirectory.resolve("compile-cache"));
         this.trust = new TrustGate(manifestParser);
-        this.manifestParser = manifestParser;
         this.remembered = new RememberedPlugins(dataDirectory);
+        this.plugins = new EngineRegistrations(bundleContext, async);
         this.services = new ExecutionServices(watchdog, auditor, providers, new OperatorPolicy(Map.of()));
         this.pipeline = new LoadPipeline(manifestParser, trust, compileCache, watchdog, services::policy, clock);
     }
@@ -148,40 +112,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
      * passes its checks is reported (and audited) and forgotten only when its folder is gone.
      */
     public void restoreRemembered() {
-        Map<String, Path> all = remembered.all();
-        if (all.isEmpty()) {
-            return;
-        }
-        long started = System.nanoTime();
-        int threads = Math.max(1, Math.min(all.size(), Runtime.getRuntime().availableProcessors()));
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "fluent-plugin-restore");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<?>> tasks = new ArrayList<>();
-            all.forEach((id, source) -> tasks.add(pool.submit(() -> {
-                try {
-                    load(source, true);
-                } catch (PluginException e) {
-                    if (e.code() == ErrorCode.PLUGIN_NOT_FOUND) {
-                        remembered.forget(id);
-                    }
-                    LOG.warn("Plugin {} loaded before the restart could not be loaded again: {}", id, e.toString());
-                }
-            })));
-            for (Future<?> task : tasks) {
-                task.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException e) {
-            LOG.error("Restoring plugins failed", e.getCause());
-        } finally {
-            pool.shutdown();
-        }
-        LOG.info("Loaded {} remembered plugin(s) again in {} ms", all.size(), (System.nanoTime() - started) / 1_000_000);
+        Restorer.restore(remembered, folder -> load(folder, true));
     }
 
     /** {@code ${karaf.data}/fluent-plugin}, or nothing outside Karaf. */
@@ -229,7 +160,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
     }
 
     private void capabilityChanged(Capability capability, String action, String reason) {
-        for (Registered r : plugins.values()) {
+        for (EngineRegistrations.Registered r : plugins.all()) {
             if (r.plugin().needs(capability)) {
                 auditor.success(r.plugin().id(), action, capability.manifestName(), Map.of("reason", reason));
             }
@@ -246,7 +177,6 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         trust.unbind(store);
     }
 
-    /** {@value TrustGate#DEVELOPMENT_MODE} changed: turning it off unloads the plugins loaded unsigned. */
     /** {@code development.mode} or {@code lazy.compile} changed: turning development mode off unloads unsigned plugins. */
     @Modified
     void modified(PlatformConfiguration configuration) {
@@ -288,9 +218,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
      * revoked or is no longer trusted, or unsigned while development mode is off.
      */
     public void revalidate() {
-        List<Registered> loaded = plugins.values().stream()
-                .sorted(Comparator.comparing(r -> r.plugin().compiled().id())).toList();
-        for (Registered r : loaded) {
+        for (EngineRegistrations.Registered r : plugins.all()) {
             PluginManifest manifest = r.plugin().compiled().manifest();
             PluginException reason;
             try {
@@ -299,33 +227,18 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
             } catch (PluginException expired) {
                 reason = expired;
             }
-            if (reason != null) {
-                withdraw(r, reason);
+            LoadedPlugin withdrawn = reason == null ? null : plugins.remove(r.plugin().id(), r);
+            if (withdrawn != null) {
+                auditor.success(withdrawn.id(), AuditActions.UNLOAD, withdrawn.compiled().source().toString(),
+                        Map.of("reason", reason.code().name(), "cause", reason.getMessage()));
             }
         }
-    }
-
-    private void withdraw(Registered r, PluginException reason) {
-        String id = r.plugin().compiled().id();
-        synchronized (plugins) {
-            if (!plugins.remove(id, r)) {
-                return; // unloaded or replaced meanwhile
-            }
-        }
-        r.plugin().markUnloaded();
-        unregisterQuietly(r.registration());
-        auditor.success(id, AuditActions.UNLOAD, r.plugin().compiled().source().toString(),
-                Map.of("reason", reason.code().name(), "cause", reason.getMessage()));
     }
 
     @Deactivate
     public void deactivate() {
-        for (String id : List.copyOf(plugins.keySet())) {
-            Registered r = plugins.remove(id);
-            if (r != null) {
-                r.plugin().markUnloaded();
-                unregisterQuietly(r.registration());
-            }
+        for (String id : plugins.ids()) {
+            plugins.remove(id, null);
         }
         trust.close();
         async.close();
@@ -340,37 +253,22 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
     @Override
     public PluginInfo load(Path folder, boolean remember) throws PluginException {
         Path source = folder.toAbsolutePath().normalize();
-        String resource = source.toString();
-        LoadPipeline.Loaded loaded;
-        try {
-            loaded = pipeline.load(source);
-        } catch (PluginException e) {
-            auditor.failure(e.pluginId(), AuditActions.LOAD, resource, e, Map.of());
-            throw e;
-        }
+        LoadPipeline.Loaded loaded = checked(source, AuditActions.LOAD, null);
         CompiledPlugin compiled = loaded.compiled();
         String id = compiled.id();
-        LoadedPlugin plugin = new LoadedPlugin(compiled, loaded.warmInstance(), loaded.loadMillis(), clock.instant(), services,
-                new PluginStatistics(id, clock));
-        synchronized (plugins) {
-            if (plugins.containsKey(id)) {
-                PluginException e = new PluginException(ErrorCode.ALREADY_LOADED, id, "plugin " + id
-                        + " is loaded already (from " + plugins.get(id).plugin().compiled().source()
-                        + "); unload it first");
-                auditor.failure(id, AuditActions.LOAD, resource, e, Map.of());
-                throw e;
-            }
-            Registered registered = new Registered(plugin);
-            if (bundleContext != null) {
-                registered.registration = bundleContext.registerService(Engine.class,
-                        new PluginEngine(registered::plugin, async), serviceProperties(compiled));
-            }
-            plugins.put(id, registered);
+        LoadedPlugin plugin = new LoadedPlugin(compiled, loaded.warmInstance(), loaded.loadMillis(), clock.instant(),
+                services, new StatisticsRecorder(id, clock));
+        try {
+            plugins.add(plugin);
+        } catch (PluginException e) {
+            plugin.markUnloaded();
+            auditor.failure(id, AuditActions.LOAD, source.toString(), e, Map.of());
+            throw e;
         }
         if (remember) {
             remembered.remember(id, source);
         }
-        auditor.success(id, AuditActions.LOAD, resource, Map.of(
+        auditor.success(id, AuditActions.LOAD, source.toString(), Map.of(
                 "version", compiled.manifest().version(),
                 "checksum", compiled.manifest().checksum(),
                 "signed_by", compiled.manifest().signature() == null ? "unsigned" : compiled.manifest().signatureKeyId(),
@@ -380,77 +278,48 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
 
     @Override
     public void unload(String pluginId) throws PluginException {
-        Registered r;
-        synchronized (plugins) {
-            r = plugins.remove(pluginId);
-        }
-        if (r == null) {
-            PluginException e = notLoaded(pluginId);
-            auditor.failure(pluginId, AuditActions.UNLOAD, null, e, Map.of());
-            throw e;
+        LoadedPlugin removed = plugins.remove(pluginId, null);
+        if (removed == null) {
+            throw notLoaded(pluginId, AuditActions.UNLOAD, null);
         }
         remembered.forget(pluginId);
-        r.plugin().markUnloaded();
-        unregisterQuietly(r.registration());
-        auditor.success(pluginId, AuditActions.UNLOAD, r.plugin().compiled().source().toString(), Map.of());
+        auditor.success(pluginId, AuditActions.UNLOAD, removed.compiled().source().toString(), Map.of());
     }
 
     @Override
     public PluginInfo reload(String pluginId) throws PluginException {
-        Registered r = plugins.get(pluginId);
+        EngineRegistrations.Registered r = plugins.get(pluginId);
         if (r == null) {
-            PluginException e = notLoaded(pluginId);
-            auditor.failure(pluginId, AuditActions.RELOAD, null, e, Map.of());
-            throw e;
+            throw notLoaded(pluginId, AuditActions.RELOAD, null);
         }
         return reload(pluginId, r.plugin().compiled().source());
     }
 
+    /**
+     * Every check and the compilation happen before anything changes: a new version that fails leaves the
+     * old one serving. Executions that raced the swap run on the new version.
+     */
     @Override
     public PluginInfo reload(String pluginId, Path folder) throws PluginException {
         Path source = folder.toAbsolutePath().normalize();
-        String resource = source.toString();
-        if (!plugins.containsKey(pluginId)) {
-            PluginException e = notLoaded(pluginId);
-            auditor.failure(pluginId, AuditActions.RELOAD, resource, e, Map.of());
-            throw e;
+        EngineRegistrations.Registered current = plugins.get(pluginId);
+        if (current == null) {
+            throw notLoaded(pluginId, AuditActions.RELOAD, source.toString());
         }
-        // Every check and the compilation happen before anything changes: a new version that fails
-        // leaves the old one serving.
-        LoadPipeline.Loaded loaded;
-        try {
-            loaded = pipeline.load(source);
-            if (!loaded.compiled().id().equals(pluginId)) {
-                throw new PluginException(ErrorCode.MANIFEST_INVALID, pluginId, "the folder holds plugin "
-                        + loaded.compiled().id() + ", not " + pluginId + "; a reload keeps the plugin's name");
-            }
-        } catch (PluginException e) {
-            auditor.failure(pluginId, AuditActions.RELOAD, resource, e, Map.of());
-            throw e;
-        }
+        LoadPipeline.Loaded loaded = checked(source, AuditActions.RELOAD, pluginId);
         CompiledPlugin compiled = loaded.compiled();
-        Registered current = plugins.get(pluginId);
-        LoadedPlugin next = new LoadedPlugin(compiled, loaded.warmInstance(), loaded.loadMillis(), clock.instant(), services,
-                current != null ? current.plugin().statistics() : new PluginStatistics(pluginId, clock));
-        LoadedPlugin previous;
-        synchronized (plugins) {
-            Registered r = plugins.get(pluginId);
-            if (r == null) {
-                PluginException e = notLoaded(pluginId);
-                auditor.failure(pluginId, AuditActions.RELOAD, resource, e, Map.of());
-                throw e;
-            }
-            previous = r.plugin;
-            r.plugin = next;
-            if (r.registration != null) {
-                r.registration.setProperties(serviceProperties(compiled));
-            }
+        LoadedPlugin next = new LoadedPlugin(compiled, loaded.warmInstance(), loaded.loadMillis(), clock.instant(),
+                services, current.plugin().statistics());
+        LoadedPlugin previous = plugins.swap(next);
+        if (previous == null) {
+            next.markUnloaded();
+            throw notLoaded(pluginId, AuditActions.RELOAD, source.toString());
         }
         previous.retire(next);
         if (remembered.all().containsKey(pluginId)) {
             remembered.remember(pluginId, source);
         }
-        auditor.success(pluginId, AuditActions.RELOAD, resource, Map.of(
+        auditor.success(pluginId, AuditActions.RELOAD, source.toString(), Map.of(
                 "version", compiled.manifest().version(),
                 "previous_version", previous.compiled().manifest().version(),
                 "checksum", compiled.manifest().checksum(),
@@ -458,41 +327,47 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         return next.info();
     }
 
-    private static Hashtable<String, Object> serviceProperties(CompiledPlugin compiled) {
-        Hashtable<String, Object> props = new Hashtable<>();
-        props.put(Engine.PLUGIN_ID, compiled.id());
-        props.put(Engine.ENGINE_TYPE, compiled.manifest().engineType());
-        props.put(Engine.PLUGIN_VERSION, compiled.manifest().version());
-        return props;
+    /**
+     * The load pipeline on {@code source}, its failure audited under {@code action}.
+     *
+     * @param expectedId for a reload, the id the folder must hold
+     */
+    private LoadPipeline.Loaded checked(Path source, String action, String expectedId) throws PluginException {
+        try {
+            LoadPipeline.Loaded loaded = pipeline.load(source);
+            if (expectedId != null && !loaded.compiled().id().equals(expectedId)) {
+                throw new PluginException(ErrorCode.MANIFEST_INVALID, expectedId, "the folder holds plugin "
+                        + loaded.compiled().id() + ", not " + expectedId + "; a reload keeps the plugin's name");
+            }
+            return loaded;
+        } catch (PluginException e) {
+            auditor.failure(expectedId != null ? expectedId : e.pluginId(), action, source.toString(), e, Map.of());
+            throw e;
+        }
     }
 
     @Override
     public Optional<PluginStats> stats(String pluginId) {
-        Registered r = plugins.get(pluginId);
+        EngineRegistrations.Registered r = plugins.get(pluginId);
         return r == null ? Optional.empty() : Optional.of(r.plugin().statistics().snapshot());
     }
 
     @Override
     public List<PluginInfo> list() {
-        return plugins.values().stream()
-                .map(r -> r.plugin().info())
-                .sorted(Comparator.comparing(PluginInfo::id))
-                .toList();
+        return plugins.all().stream().map(r -> r.plugin().info()).toList();
     }
 
     @Override
     public Optional<PluginInfo> find(String pluginId) {
-        Registered r = plugins.get(pluginId);
+        EngineRegistrations.Registered r = plugins.get(pluginId);
         return r == null ? Optional.empty() : Optional.of(r.plugin().info());
     }
 
     @Override
     public EngineResponse execute(String pluginId, EngineRequest request) throws PluginException {
-        Registered r = plugins.get(pluginId);
+        EngineRegistrations.Registered r = plugins.get(pluginId);
         if (r == null) {
-            PluginException e = notLoaded(pluginId);
-            auditor.failure(pluginId, AuditActions.EXECUTE, null, e, Map.of());
-            throw e;
+            throw notLoaded(pluginId, AuditActions.EXECUTE, null);
         }
         return r.plugin().execute(request);
     }
@@ -501,11 +376,9 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
     public CompletionStage<EngineResponse> executeAsync(String pluginId, EngineRequest request) {
         Objects.requireNonNull(pluginId, "pluginId");
         Objects.requireNonNull(request, "request");
-        Registered r = plugins.get(pluginId);
+        EngineRegistrations.Registered r = plugins.get(pluginId);
         if (r == null) {
-            PluginException e = notLoaded(pluginId);
-            auditor.failure(pluginId, AuditActions.EXECUTE, null, e, Map.of());
-            return CompletableFuture.failedFuture(e);
+            return CompletableFuture.failedFuture(notLoaded(pluginId, AuditActions.EXECUTE, null));
         }
         return async.submit(r.plugin(), request);
     }
@@ -514,19 +387,11 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         return compileCache;
     }
 
-    private static PluginException notLoaded(String pluginId) {
-        return new PluginException(ErrorCode.NOT_LOADED, pluginId, "no plugin " + pluginId
+    /** NOT_LOADED, audited under {@code action}. */
+    private PluginException notLoaded(String pluginId, String action, String resource) {
+        PluginException e = new PluginException(ErrorCode.NOT_LOADED, pluginId, "no plugin " + pluginId
                 + " is loaded (plugin:list shows those that are)");
-    }
-
-    private static void unregisterQuietly(ServiceRegistration<?> registration) {
-        if (registration == null) {
-            return;
-        }
-        try {
-            registration.unregister();
-        } catch (IllegalStateException alreadyGone) {
-            // The framework unregistered it already (bundle stopping).
-        }
+        auditor.failure(pluginId, action, resource, e, Map.of());
+        return e;
     }
 }

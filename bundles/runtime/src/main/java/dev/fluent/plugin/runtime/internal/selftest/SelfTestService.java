@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the {@link SelfTest} once per start of the runtime bundle, on a thread of its own, {@link AfterBoot}
+ * Runs the {@link SelfTestRun} once per start of the runtime bundle, on a thread of its own, {@link AfterBoot}
  * Karaf has started its boot features: the test takes a core for a second or so, which a container still
  * starting its bundles needs more. The outcome is logged and audited ({@link AuditActions#SELF_TEST}).
  */
@@ -36,7 +36,7 @@ public final class SelfTestService {
     private final ManifestParser parser;
     private final Auditor auditor = new Auditor(Clock.systemUTC());
     private final Watchdog watchdog = new Watchdog();
-    private final AtomicReference<CompletableFuture<SelfTest.Outcome>> run = new AtomicReference<>();
+    private final AtomicReference<CompletableFuture<SelfTestRun.Outcome>> run = new AtomicReference<>();
     private final AfterBoot afterBoot;
 
     @Activate
@@ -55,8 +55,8 @@ public final class SelfTestService {
     }
 
     /** Starts the test once; later calls return the first run. */
-    public CompletableFuture<SelfTest.Outcome> start() {
-        CompletableFuture<SelfTest.Outcome> started = new CompletableFuture<>();
+    public CompletableFuture<SelfTestRun.Outcome> start() {
+        CompletableFuture<SelfTestRun.Outcome> started = new CompletableFuture<>();
         if (!run.compareAndSet(null, started)) {
             return run.get();
         }
@@ -66,8 +66,8 @@ public final class SelfTestService {
         return started;
     }
 
-    private SelfTest.Outcome runAndReport() {
-        SelfTest.Outcome outcome = SelfTest.run(parser, watchdog);
+    private SelfTestRun.Outcome runAndReport() {
+        SelfTestRun.Outcome outcome = SelfTestRun.run(parser, watchdog);
         Map<String, String> details = Map.of("duration_ms", Long.toString(outcome.millis()));
         if (outcome.passed()) {
             LOG.info("Self-test passed in {} ms: {}", outcome.millis(), outcome.detail());

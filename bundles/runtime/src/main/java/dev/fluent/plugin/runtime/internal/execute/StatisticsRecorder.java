@@ -23,7 +23,7 @@ import org.HdrHistogram.Histogram;
  * than everything else the registry does. So latencies go to one of a few histograms chosen per thread
  * (summed when read), and the last-use time is written only when it changed.
  */
-public final class PluginStatistics {
+public final class StatisticsRecorder {
 
     /** Latency histograms per plugin: twice the cores (a power of two), so concurrent callers rarely share one. */
     public static final int STRIPES = stripes(Runtime.getRuntime().availableProcessors());
@@ -42,7 +42,7 @@ public final class PluginStatistics {
     private final LongAdder bytesOut = new LongAdder();
     private volatile long lastUsedMillis;
 
-    public PluginStatistics(String pluginId, Clock clock) {
+    public StatisticsRecorder(String pluginId, Clock clock) {
         this.pluginId = pluginId;
         this.clock = clock;
         this.loadedAt = clock.instant();

@@ -5,7 +5,7 @@ package dev.fluent.plugin.runtime.internal.management;
  * A plugin's figures over JMX, as {@code dev.fluent.plugin:type=Plugin,name=<id>}. The same figures as
  * {@code plugin:stats}.
  */
-public interface PluginStatsMBean {
+public interface PluginMBean {
 
     public String getPluginId();
 

@@ -36,7 +36,7 @@ import java.util.stream.Stream;
  * and audited. Passing also means those code paths are loaded and warmed up, so the first plugin an
  * operator loads does not pay for them (docs/benchmarks.md, "Load").
  */
-public final class SelfTest {
+public final class SelfTestRun {
 
     public static final String RESOURCE_FOLDER = "plugin/";
     /** The name the embedded plugin goes by in the load steps' messages. */
@@ -49,7 +49,7 @@ public final class SelfTest {
     public record Outcome(boolean passed, long millis, String detail) {
     }
 
-    private SelfTest() {
+    private SelfTestRun() {
     }
 
     /** Runs the whole test on the embedded plugin; never throws. */
@@ -138,7 +138,7 @@ public final class SelfTest {
     }
 
     private static byte[] resource(String name) throws IOException {
-        try (InputStream in = SelfTest.class.getResourceAsStream(RESOURCE_FOLDER + name)) {
+        try (InputStream in = SelfTestRun.class.getResourceAsStream(RESOURCE_FOLDER + name)) {
             if (in == null) {
                 throw new IOException("the runtime bundle lacks its self-test plugin's " + name);
             }

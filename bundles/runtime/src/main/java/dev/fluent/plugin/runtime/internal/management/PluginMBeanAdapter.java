@@ -5,12 +5,12 @@ import dev.fluent.plugin.api.PluginStats;
 import java.util.function.Supplier;
 
 /** The JMX view of one plugin's statistics; every read takes a fresh snapshot. */
-public final class PluginStatsView implements PluginStatsMBean {
+public final class PluginMBeanAdapter implements PluginMBean {
 
     private final Supplier<PluginStats> stats;
     private final Supplier<String> version;
 
-    public PluginStatsView(Supplier<PluginStats> stats, Supplier<String> version) {
+    public PluginMBeanAdapter(Supplier<PluginStats> stats, Supplier<String> version) {
         this.stats = stats;
         this.version = version;
     }
