@@ -2,21 +2,15 @@ package dev.fluent.plugin.runtime.internal.inspect;
 
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.Import;
-import dev.fluent.plugin.api.AuditActions;
-import dev.fluent.plugin.api.EngineRequest;
-import dev.fluent.plugin.api.EngineResponse;
 import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.ManifestParser;
 import dev.fluent.plugin.api.PluginException;
-import dev.fluent.plugin.api.PluginInfo;
-import dev.fluent.plugin.api.PluginStats;
 import dev.fluent.plugin.api.inspect.Finding;
 import dev.fluent.plugin.api.inspect.Inspection;
 import dev.fluent.plugin.api.inspect.ModuleFacts;
 import dev.fluent.plugin.api.inspect.PluginInspector;
 import dev.fluent.plugin.api.inspect.Sandbox;
 import dev.fluent.plugin.api.inspect.Severity;
-import dev.fluent.plugin.api.spi.AuditEvent;
 import dev.fluent.plugin.api.spi.CapabilityProvider;
 import dev.fluent.plugin.api.spi.PolicyService;
 import dev.fluent.plugin.api.spi.TrustStore;
@@ -34,7 +28,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.osgi.service.component.annotations.Activate;
@@ -56,11 +49,6 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  */
 @Component(service = PluginInspector.class, configurationPid = OperatorPolicy.PID)
 public final class PluginInspection implements PluginInspector {
-
-    /** Refusals a sandbox reports as refused host calls. */
-    private static final Set<String> REFUSALS = Set.of(ErrorCode.ACCESS_DENIED.name(),
-            ErrorCode.CAPABILITY_NOT_GRANTED.name(), ErrorCode.CAPABILITY_UNAVAILABLE.name(),
-            ErrorCode.LIMIT_EXCEEDED.name());
 
     private final ManifestParser parser;
     private final Clock clock;
@@ -222,57 +210,7 @@ public final class PluginInspection implements PluginInspector {
 
     @Override
     public Sandbox sandbox(Path folder, boolean developmentMode) throws PluginException {
-        PluginRuntime runtime = new PluginRuntime(null, parser, clock, null);
-        runtime.configure(developmentMode || this.developmentMode, false);
-        runtime.setPolicy(policy());
-        runtime.enforceRateLimits(false);
-        TrustStore store = trustStore.get();
-        if (store != null) {
-            runtime.setTrustStore(store);
-        }
-        for (CapabilityProvider p : providers) {
-            runtime.addCapabilityProvider(p, Map.of());
-        }
-        List<String> refused = new CopyOnWriteArrayList<>();
-        runtime.addAuditSink((AuditEvent e) -> {
-            String code = e.details().get("code");
-            if (!e.success() && code != null && REFUSALS.contains(code) && !AuditActions.EXECUTE.equals(e.action())) {
-                refused.add(code + " " + e.action() + " " + e.resource());
-            }
-        });
-        PluginInfo info;
-        try {
-            info = runtime.load(folder, false);
-        } catch (PluginException e) {
-            runtime.deactivate();
-            throw e;
-        }
-        String id = info.id();
-        return new Sandbox() {
-            @Override
-            public PluginInfo info() {
-                return info;
-            }
-
-            @Override
-            public EngineResponse execute(EngineRequest request) throws PluginException {
-                return runtime.execute(id, request);
-            }
-
-            @Override
-            public PluginStats stats() {
-                return runtime.stats(id).orElseThrow();
-            }
-
-            @Override
-            public List<String> refusedHostCalls() {
-                return List.copyOf(refused);
-            }
-
-            @Override
-            public void close() {
-                runtime.deactivate();
-            }
-        };
+        return PluginSandbox.start(folder, parser, trustStore.get(), developmentMode || this.developmentMode, policy(),
+                List.copyOf(providers), compileCache, clock);
     }
 }

@@ -1,0 +1,115 @@
+package dev.fluent.plugin.runtime.internal.inspect;
+
+import dev.fluent.plugin.api.AuditActions;
+import dev.fluent.plugin.api.EngineRequest;
+import dev.fluent.plugin.api.EngineResponse;
+import dev.fluent.plugin.api.ErrorCode;
+import dev.fluent.plugin.api.ManifestParser;
+import dev.fluent.plugin.api.PluginException;
+import dev.fluent.plugin.api.PluginInfo;
+import dev.fluent.plugin.api.PluginStats;
+import dev.fluent.plugin.api.inspect.Sandbox;
+import dev.fluent.plugin.api.spi.AuditEvent;
+import dev.fluent.plugin.api.spi.CapabilityProvider;
+import dev.fluent.plugin.api.spi.PolicyService;
+import dev.fluent.plugin.api.spi.TrustStore;
+import dev.fluent.plugin.runtime.internal.audit.Auditor;
+import dev.fluent.plugin.runtime.internal.compile.CompileCache;
+import dev.fluent.plugin.runtime.internal.execute.ExecutionServices;
+import dev.fluent.plugin.runtime.internal.execute.LoadedPlugin;
+import dev.fluent.plugin.runtime.internal.execute.StatisticsRecorder;
+import dev.fluent.plugin.runtime.internal.execute.Watchdog;
+import dev.fluent.plugin.runtime.internal.host.CapabilityProviders;
+import dev.fluent.plugin.runtime.internal.load.LoadPipeline;
+import dev.fluent.plugin.runtime.internal.load.TrustGate;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A plugin loaded through the load pipeline and run outside the registry: no Engine service, nothing
+ * remembered, its audit kept to itself (the host calls it refused are what a security test wants to see),
+ * rate limits off so probes can run back to back.
+ */
+final class PluginSandbox implements Sandbox {
+
+    /** Refusals a sandbox reports as refused host calls. */
+    private static final Set<String> REFUSALS = Set.of(ErrorCode.ACCESS_DENIED.name(),
+            ErrorCode.CAPABILITY_NOT_GRANTED.name(), ErrorCode.CAPABILITY_UNAVAILABLE.name(),
+            ErrorCode.LIMIT_EXCEEDED.name());
+
+    private final LoadedPlugin plugin;
+    private final Watchdog watchdog;
+    private final List<String> refused;
+
+    private PluginSandbox(LoadedPlugin plugin, Watchdog watchdog, List<String> refused) {
+        this.plugin = plugin;
+        this.watchdog = watchdog;
+        this.refused = refused;
+    }
+
+    /**
+     * @param trustStore the trust store to check a signature against, or {@code null}
+     * @param compileCache where compiled modules are kept (the inspector's: a module it checked is not compiled again)
+     */
+    static PluginSandbox start(Path folder, ManifestParser parser, TrustStore trustStore, boolean developmentMode,
+            PolicyService policy, List<CapabilityProvider> providers, CompileCache compileCache, Clock clock)
+            throws PluginException {
+        List<String> refused = new CopyOnWriteArrayList<>();
+        Auditor auditor = new Auditor(clock);
+        auditor.addSink((AuditEvent e) -> {
+            String code = e.details().get("code");
+            if (!e.success() && code != null && REFUSALS.contains(code) && !AuditActions.EXECUTE.equals(e.action())) {
+                refused.add(code + " " + e.action() + " " + e.resource());
+            }
+        });
+        CapabilityProviders capabilities = new CapabilityProviders();
+        providers.forEach(p -> capabilities.add(p, 0, 0L));
+        Watchdog watchdog = new Watchdog();
+        ExecutionServices services = new ExecutionServices(watchdog, auditor, capabilities, policy);
+        services.rateLimits(false);
+        TrustGate trust = new TrustGate(parser);
+        trust.setDevelopmentMode(developmentMode);
+        if (trustStore != null) {
+            trust.bind(trustStore);
+        }
+        try {
+            LoadPipeline.Loaded loaded = new LoadPipeline(parser, trust, compileCache, watchdog, () -> policy, clock)
+                    .load(folder.toAbsolutePath().normalize());
+            String id = loaded.compiled().id();
+            return new PluginSandbox(new LoadedPlugin(loaded.compiled(), loaded.warmInstance(), loaded.loadMillis(),
+                    clock.instant(), services, new StatisticsRecorder(id, clock)), watchdog, refused);
+        } catch (PluginException | RuntimeException e) {
+            watchdog.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public PluginInfo info() {
+        return plugin.info();
+    }
+
+    @Override
+    public EngineResponse execute(EngineRequest request) throws PluginException {
+        return plugin.execute(request);
+    }
+
+    @Override
+    public PluginStats stats() {
+        return plugin.statistics().snapshot();
+    }
+
+    @Override
+    public List<String> refusedHostCalls() {
+        return List.copyOf(refused);
+    }
+
+    @Override
+    public void close() {
+        plugin.markUnloaded();
+        watchdog.close();
+    }
+}
