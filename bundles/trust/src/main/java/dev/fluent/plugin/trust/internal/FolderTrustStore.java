@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Dictionary;
@@ -50,7 +49,9 @@ import org.slf4j.LoggerFactory;
  * {@code etc/} (plus, in development mode only, those of the development keys folder), the revocation
  * list is Config Admin's. Every lookup and a background scan look at the folders, so a file added or
  * removed takes effect without a restart; each change reaches the {@link TrustListener} services.
- * Signatures are checked by the {@link SignatureVerifier} service of their algorithm, bound dynamically.
+ * Signatures are checked by the {@link SignatureVerifier} service of their algorithm, bound dynamically; a
+ * signature whose verifier is not bound fails at once ({@code ALGORITHM_UNAVAILABLE}). Nothing waits for a
+ * verifier: the platform loads plugins at start only once Karaf's boot features, the verifiers among them, are up.
  */
 @Component(service = TrustStore.class, immediate = true,
         configurationPid = {TrustSettings.POLICY_PID, TrustSettings.PID})
@@ -60,20 +61,12 @@ public final class FolderTrustStore implements TrustStore {
     private static final Logger LOG = LoggerFactory.getLogger(FolderTrustStore.class);
     private static final long MAX_KEY_FILE_BYTES = 64 * 1024;
     private static final String CONFIG_FILE = "etc/" + TrustSettings.PID + ".cfg";
-    /**
-     * While the platform starts, a verifier may register a moment after the first signatures arrive: for
-     * this long after activation, a signature whose verifier is missing waits up to {@link #STARTUP_WAIT}
-     * for it instead of failing at once.
-     */
-    private static final Duration STARTUP = Duration.ofSeconds(20);
-    private static final Duration STARTUP_WAIT = Duration.ofSeconds(5);
 
     private final Map<String, SignatureVerifier> verifiers = new ConcurrentHashMap<>();
     private final List<TrustListener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicReference<ConfigurationAdmin> configurationAdmin = new AtomicReference<>();
     private final ScheduledExecutorService scanner;
     private volatile TrustSettings settings;
-    private final long startupEndsNanos;
     /** Guarded by {@code this}. */
     private Snapshot snapshot;
 
@@ -103,10 +96,9 @@ public final class FolderTrustStore implements TrustStore {
         this(TrustSettings.from(properties), true);
     }
 
-    /** @param running {@code true} for the DS component (background scan, a start-up grace for verifiers) */
+    /** @param running {@code true} for the DS component: the folders are also scanned in the background */
     FolderTrustStore(TrustSettings settings, boolean running) {
         this.settings = settings;
-        this.startupEndsNanos = System.nanoTime() + (running ? STARTUP.toNanos() : 0);
         try {
             Files.createDirectories(settings.trustedKeysDir());
         } catch (IOException e) {
@@ -161,10 +153,7 @@ public final class FolderTrustStore implements TrustStore {
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     public void addVerifier(SignatureVerifier verifier) {
-        synchronized (verifiers) {
-            verifiers.put(verifier.algorithm(), verifier);
-            verifiers.notifyAll();
-        }
+        verifiers.put(verifier.algorithm(), verifier);
     }
 
     public void removeVerifier(SignatureVerifier verifier) {
@@ -207,7 +196,7 @@ public final class FolderTrustStore implements TrustStore {
             throw malformed(id, "has a base64 part that does not decode (" + e.getMessage() + ")");
         }
         String algorithm = parts[0];
-        SignatureVerifier verifier = verifier(algorithm);
+        SignatureVerifier verifier = verifiers.get(algorithm);
         if (verifier == null) {
             if (PublicKeys.ALGORITHMS.contains(algorithm)) {
                 throw new PluginException(ErrorCode.ALGORITHM_UNAVAILABLE, id, "plugin " + id + " is signed with "
@@ -242,24 +231,6 @@ public final class FolderTrustStore implements TrustStore {
                     + " again from its author, or re-sign it with plugin:sign if you are the author");
         }
         return key;
-    }
-
-    /** The verifier of an algorithm; while the platform starts, waits a little for a known one to register. */
-    private SignatureVerifier verifier(String algorithm) {
-        synchronized (verifiers) {
-            long now = System.nanoTime();
-            long deadline = Math.min(now + STARTUP_WAIT.toNanos(), startupEndsNanos);
-            while (!verifiers.containsKey(algorithm) && PublicKeys.ALGORITHMS.contains(algorithm) && deadline - now > 0) {
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(verifiers, deadline - now);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-                now = System.nanoTime();
-            }
-            return verifiers.get(algorithm);
-        }
     }
 
     private static PluginException malformed(String id, String problem) {

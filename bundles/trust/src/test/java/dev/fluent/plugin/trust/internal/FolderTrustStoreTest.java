@@ -19,6 +19,7 @@ import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.HashMap;
@@ -229,6 +230,31 @@ class FolderTrustStoreTest {
         assertTrue(e.getMessage().contains("no ed25519 verifier is running"), e.getMessage());
         trust.addVerifier(ed25519);
         verify();
+    }
+
+    @Test
+    void aVerifierNotYetBoundFailsTheVerifyAtOnceAndTheNextVerifyOnceItIsBoundSucceeds() throws Exception {
+        // As Declarative Services starts the store (running, scanning), before any verifier is bound.
+        FolderTrustStore starting = new FolderTrustStore(TrustSettingsTest.config(config), TrustSettingsTest.policy(config));
+        try {
+            starting.add(key.publicKeyFile());
+            byte[] json = Files.readAllBytes(plugin.resolve("manifest.json"));
+            PluginManifest manifest = parser.parse(json);
+            long begin = System.nanoTime();
+            PluginException e = failsWith(ErrorCode.ALGORITHM_UNAVAILABLE,
+                    () -> starting.verify(manifest, parser.signedContent(json)));
+            Duration took = Duration.ofNanos(System.nanoTime() - begin);
+            assertTrue(took.compareTo(Duration.ofSeconds(1)) < 0, "the verify took " + took + "; it must not wait for a verifier");
+            assertEquals("sample", e.pluginId());
+            assertTrue(e.getMessage().contains("no ed25519 verifier is running"), e.getMessage());
+            assertTrue(e.getMessage().contains("dev.fluent.plugin.verifier.ed25519"), e.getMessage());
+            assertTrue(e.getMessage().contains("feature fluent-plugin-verifier-ed25519"), e.getMessage());
+
+            starting.addVerifier(ed25519);
+            assertEquals(key.keyId(), starting.verify(manifest, parser.signedContent(json)).keyId());
+        } finally {
+            starting.deactivate();
+        }
     }
 
     @Test
