@@ -90,10 +90,14 @@ class FolderTrustStoreTest {
         return trust.verify(manifest, parser.signedContent(bytes));
     }
 
+    /** The plugin's signature as signed in {@link #setUp}. */
+    private String signature() throws Exception {
+        return parser.parse(Files.readAllBytes(plugin.resolve("manifest.json"))).signature();
+    }
+
+    /** The plugin's manifest with another signature. */
     private String withSignature(String signature) throws Exception {
-        String json = Files.readString(plugin.resolve("manifest.json"));
-        String current = parser.parse(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)).signature();
-        return json.replace(current, signature);
+        return Files.readString(plugin.resolve("manifest.json")).replace(signature(), signature);
     }
 
     private static PluginException failsWith(ErrorCode code, Executable action) {
@@ -257,40 +261,35 @@ class FolderTrustStoreTest {
         }
     }
 
+    /** With its key trusted, the plugin signed with {@code signature} fails with {@code code}, saying {@code says}. */
+    private void assertSignatureRefused(String signature, ErrorCode code, String says) throws Exception {
+        trust.add(key.publicKeyFile());
+        PluginException e = failsWith(code, () -> verify(withSignature(signature)));
+        assertTrue(e.getMessage().contains(says), e.getMessage());
+    }
+
     @Test
     void refusesAnUnknownAlgorithm() throws Exception {
-        trust.add(key.publicKeyFile());
-        String signature = parser.parse(Files.readAllBytes(plugin.resolve("manifest.json"))).signature();
-        PluginException e = failsWith(ErrorCode.ALGORITHM_UNKNOWN,
-                () -> verify(withSignature(signature.replace("ed25519:", "ed448:"))));
-        assertTrue(e.getMessage().contains("'ed448'"), e.getMessage());
+        assertSignatureRefused(signature().replace("ed25519:", "ed448:"), ErrorCode.ALGORITHM_UNKNOWN, "'ed448'");
     }
 
     @Test
     void refusesASignatureWhoseAlgorithmIsNotTheKeys() throws Exception {
-        trust.add(key.publicKeyFile());
-        String signature = parser.parse(Files.readAllBytes(plugin.resolve("manifest.json"))).signature();
-        PluginException e = failsWith(ErrorCode.SIGNATURE_INVALID,
-                () -> verify(withSignature(signature.replace("ed25519:", "rsa:"))));
-        assertTrue(e.getMessage().contains("is an ed25519 key"), e.getMessage());
+        assertSignatureRefused(signature().replace("ed25519:", "rsa:"), ErrorCode.SIGNATURE_INVALID, "is an ed25519 key");
     }
 
     @Test
     void callsATruncatedSignatureMalformed() throws Exception {
-        trust.add(key.publicKeyFile());
-        String signature = parser.parse(Files.readAllBytes(plugin.resolve("manifest.json"))).signature();
+        String signature = signature();
         String truncated = signature.substring(0, signature.length() - 24); // whole base64 quanta: still decodes
-        PluginException e = failsWith(ErrorCode.SIGNATURE_MALFORMED, () -> verify(withSignature(truncated)));
-        assertTrue(e.getMessage().contains("64 bytes"), e.getMessage());
+        assertSignatureRefused(truncated, ErrorCode.SIGNATURE_MALFORMED, "64 bytes");
     }
 
     @Test
     void refusesABadSignatureOfTheRightLength() throws Exception {
-        trust.add(key.publicKeyFile());
-        String signature = parser.parse(Files.readAllBytes(plugin.resolve("manifest.json"))).signature();
+        String signature = signature();
         String garbled = signature.substring(0, signature.lastIndexOf(':') + 1) + "A".repeat(86) + "==";
-        PluginException e = failsWith(ErrorCode.SIGNATURE_INVALID, () -> verify(withSignature(garbled)));
-        assertTrue(e.getMessage().contains("changed after signing"), e.getMessage());
+        assertSignatureRefused(garbled, ErrorCode.SIGNATURE_INVALID, "changed after signing");
     }
 
     @Test
