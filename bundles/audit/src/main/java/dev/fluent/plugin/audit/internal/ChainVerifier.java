@@ -5,7 +5,6 @@ import dev.fluent.plugin.api.AuditVerification.Break;
 import dev.fluent.plugin.audit.internal.LogDirectory.Head;
 import dev.fluent.plugin.audit.internal.LogDirectory.LogFile;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.List;
 
 /**
@@ -30,7 +29,7 @@ final class ChainVerifier {
      * @param extent how far the writer has written, or {@code null} when no writer is running; lines past it are
      *               not read (they may be half written)
      */
-    static AuditVerification verify(LogDirectory dir, AuditWriter.Extent extent) throws IOException {
+    static AuditVerification verify(LogDirectory dir, Extent extent) throws IOException {
         Head head = dir.readHead();
         List<LogFile> files = dir.list();
         Walk walk = new Walk();
@@ -47,9 +46,7 @@ final class ChainVerifier {
             }
             walk.fileIndex = file.index();
             filesRead++;
-            long limit = extent == null ? Files.size(file.path())
-                    : file.index() < extent.fileIndex() ? Files.size(file.path())
-                    : file.index() == extent.fileIndex() ? extent.length() : 0;
+            long limit = Extent.readable(extent, file);
             LineReader.read(file.path(), limit, (buf, off, len, number, offset, terminated) ->
                     walk.line(file.name(), buf, off, len, number, terminated, head));
             if (walk.firstBreak != null) {

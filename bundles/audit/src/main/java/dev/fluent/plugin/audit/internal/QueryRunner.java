@@ -5,7 +5,6 @@ import dev.fluent.plugin.api.AuditRecord;
 import dev.fluent.plugin.audit.internal.LogDirectory.LogFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -30,7 +29,7 @@ final class QueryRunner {
     private QueryRunner() {
     }
 
-    static List<AuditRecord> query(LogDirectory dir, AuditWriter.Extent extent, AuditQuery query) throws IOException {
+    static List<AuditRecord> query(LogDirectory dir, Extent extent, AuditQuery query) throws IOException {
         List<LogFile> files = dir.list();
         List<AuditRecord> results = new ArrayList<>();
         byte[] pluginNeedle = needle("plugin_id", query.pluginId());
@@ -38,8 +37,7 @@ final class QueryRunner {
         Instant stopBefore = query.since() == null ? null : query.since().minus(CLOCK_SLACK);
         for (int i = files.size() - 1; i >= 0 && results.size() < query.limit(); i--) {
             LogFile file = files.get(i);
-            long limit = extent == null || file.index() < extent.fileIndex() ? Files.size(file.path())
-                    : file.index() == extent.fileIndex() ? extent.length() : 0;
+            long limit = Extent.readable(extent, file);
             int wanted = query.limit() - results.size();
             ArrayDeque<AuditRecord> newest = new ArrayDeque<>();
             Instant[] oldest = {null};

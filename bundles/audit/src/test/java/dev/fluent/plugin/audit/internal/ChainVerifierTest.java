@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,14 +53,12 @@ class ChainVerifierTest {
     @Test
     void catchesAnEditedLineWhoseHashWasRecomputed() throws IOException {
         Logs.write(Logs.settings(dir), 20);
-        Path file = Logs.file(dir, 1);
-        List<String> lines = Logs.lines(file);
         // Rewrite entry 5 with another resource and a correct hash of its own.
-        EntryCodec codec = new EntryCodec();
-        String prev = lines.get(3).substring(lines.get(3).length() - 66, lines.get(3).length() - 2);
-        EntryCodec.Encoded forged = codec.encode(5, Logs.execute("p2", 5, true), prev);
-        lines.set(4, new String(forged.line(), StandardCharsets.UTF_8).strip());
-        Logs.writeLines(file, lines);
+        Logs.editLines(Logs.file(dir, 1), lines -> {
+            String prev = lines.get(3).substring(lines.get(3).length() - 66, lines.get(3).length() - 2);
+            EntryCodec.Encoded forged = new EntryCodec().encode(5, Logs.execute("p2", 5, true), prev);
+            lines.set(4, new String(forged.line(), StandardCharsets.UTF_8).strip());
+        });
         AuditVerification v = verify();
         assertBreak(v, 6, 6, "prev_hash does not match the hash of entry 5");
     }
@@ -69,10 +66,7 @@ class ChainVerifierTest {
     @Test
     void catchesADeletedLine() throws IOException {
         Logs.write(Logs.settings(dir), 20);
-        Path file = Logs.file(dir, 1);
-        List<String> lines = Logs.lines(file);
-        lines.remove(11);
-        Logs.writeLines(file, lines);
+        Logs.editLines(Logs.file(dir, 1), lines -> lines.remove(11));
         AuditVerification v = verify();
         assertBreak(v, 12, 13, "expected seq 12, found 13: entry 12 is missing");
     }
@@ -80,10 +74,7 @@ class ChainVerifierTest {
     @Test
     void catchesReorderedLines() throws IOException {
         Logs.write(Logs.settings(dir), 20);
-        Path file = Logs.file(dir, 1);
-        List<String> lines = Logs.lines(file);
-        Collections.swap(lines, 4, 5);
-        Logs.writeLines(file, lines);
+        Logs.editLines(Logs.file(dir, 1), lines -> Collections.swap(lines, 4, 5));
         AuditVerification v = verify();
         assertBreak(v, 5, 6, "expected seq 5, found 6");
     }
@@ -102,9 +93,7 @@ class ChainVerifierTest {
     @Test
     void catchesAFileTruncatedAtALineBoundary() throws IOException {
         Logs.write(Logs.settings(dir), 20);
-        Path file = Logs.file(dir, 1);
-        List<String> lines = Logs.lines(file);
-        Logs.writeLines(file, lines.subList(0, 15));
+        Logs.editLines(Logs.file(dir, 1), lines -> lines.subList(15, lines.size()).clear());
         AuditVerification v = verify();
         assertFalse(v.ok());
         assertEquals(20, v.firstBreak().seq());

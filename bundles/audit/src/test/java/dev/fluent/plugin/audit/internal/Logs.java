@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /** Audit logs written for real into a test's folder, and the edits a tamperer would make to them. */
@@ -74,8 +75,13 @@ final class Logs {
 
     /** Replaces line {@code index} (from 0) of a file. */
     static void editLine(Path file, int index, UnaryOperator<String> edit) {
+        editLines(file, lines -> lines.set(index, edit.apply(lines.get(index))));
+    }
+
+    /** Rewrites a file with its lines as {@code edit} leaves them (it may add, remove, move or change lines). */
+    static void editLines(Path file, Consumer<List<String>> edit) {
         List<String> lines = lines(file);
-        lines.set(index, edit.apply(lines.get(index)));
+        edit.accept(lines);
         writeLines(file, lines);
     }
 

@@ -19,6 +19,7 @@ import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.HashMap;
@@ -89,10 +90,14 @@ class FolderTrustStoreTest {
         return trust.verify(manifest, parser.signedContent(bytes));
     }
 
+    /** The plugin's signature as signed in {@link #setUp}. */
+    private String signature() throws Exception {
+        return parser.parse(Files.readAllBytes(plugin.resolve("manifest.json"))).signature();
+    }
+
+    /** The plugin's manifest with another signature. */
     private String withSignature(String signature) throws Exception {
-        String json = Files.readString(plugin.resolve("manifest.json"));
-        String current = parser.parse(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)).signature();
-        return json.replace(current, signature);
+        return Files.readString(plugin.resolve("manifest.json")).replace(signature(), signature);
     }
 
     private static PluginException failsWith(ErrorCode code, Executable action) {
@@ -232,39 +237,59 @@ class FolderTrustStoreTest {
     }
 
     @Test
-    void refusesAnUnknownAlgorithm() throws Exception {
+    void aVerifierNotYetBoundFailsTheVerifyAtOnceAndTheNextVerifyOnceItIsBoundSucceeds() throws Exception {
+        // As Declarative Services starts the store (running, scanning), before any verifier is bound.
+        FolderTrustStore starting = new FolderTrustStore(TrustSettingsTest.config(config), TrustSettingsTest.policy(config));
+        try {
+            starting.add(key.publicKeyFile());
+            byte[] json = Files.readAllBytes(plugin.resolve("manifest.json"));
+            PluginManifest manifest = parser.parse(json);
+            long begin = System.nanoTime();
+            PluginException e = failsWith(ErrorCode.ALGORITHM_UNAVAILABLE,
+                    () -> starting.verify(manifest, parser.signedContent(json)));
+            Duration took = Duration.ofNanos(System.nanoTime() - begin);
+            assertTrue(took.compareTo(Duration.ofSeconds(1)) < 0, "the verify took " + took + "; it must not wait for a verifier");
+            assertEquals("sample", e.pluginId());
+            assertTrue(e.getMessage().contains("no ed25519 verifier is running"), e.getMessage());
+            assertTrue(e.getMessage().contains("dev.fluent.plugin.verifier.ed25519"), e.getMessage());
+            assertTrue(e.getMessage().contains("feature fluent-plugin-verifier-ed25519"), e.getMessage());
+
+            starting.addVerifier(ed25519);
+            assertEquals(key.keyId(), starting.verify(manifest, parser.signedContent(json)).keyId());
+        } finally {
+            starting.deactivate();
+        }
+    }
+
+    /** With its key trusted, the plugin signed with {@code signature} fails with {@code code}, saying {@code says}. */
+    private void assertSignatureRefused(String signature, ErrorCode code, String says) throws Exception {
         trust.add(key.publicKeyFile());
-        String signature = parser.parse(Files.readAllBytes(plugin.resolve("manifest.json"))).signature();
-        PluginException e = failsWith(ErrorCode.ALGORITHM_UNKNOWN,
-                () -> verify(withSignature(signature.replace("ed25519:", "ed448:"))));
-        assertTrue(e.getMessage().contains("'ed448'"), e.getMessage());
+        PluginException e = failsWith(code, () -> verify(withSignature(signature)));
+        assertTrue(e.getMessage().contains(says), e.getMessage());
+    }
+
+    @Test
+    void refusesAnUnknownAlgorithm() throws Exception {
+        assertSignatureRefused(signature().replace("ed25519:", "ed448:"), ErrorCode.ALGORITHM_UNKNOWN, "'ed448'");
     }
 
     @Test
     void refusesASignatureWhoseAlgorithmIsNotTheKeys() throws Exception {
-        trust.add(key.publicKeyFile());
-        String signature = parser.parse(Files.readAllBytes(plugin.resolve("manifest.json"))).signature();
-        PluginException e = failsWith(ErrorCode.SIGNATURE_INVALID,
-                () -> verify(withSignature(signature.replace("ed25519:", "rsa:"))));
-        assertTrue(e.getMessage().contains("is an ed25519 key"), e.getMessage());
+        assertSignatureRefused(signature().replace("ed25519:", "rsa:"), ErrorCode.SIGNATURE_INVALID, "is an ed25519 key");
     }
 
     @Test
     void callsATruncatedSignatureMalformed() throws Exception {
-        trust.add(key.publicKeyFile());
-        String signature = parser.parse(Files.readAllBytes(plugin.resolve("manifest.json"))).signature();
+        String signature = signature();
         String truncated = signature.substring(0, signature.length() - 24); // whole base64 quanta: still decodes
-        PluginException e = failsWith(ErrorCode.SIGNATURE_MALFORMED, () -> verify(withSignature(truncated)));
-        assertTrue(e.getMessage().contains("64 bytes"), e.getMessage());
+        assertSignatureRefused(truncated, ErrorCode.SIGNATURE_MALFORMED, "64 bytes");
     }
 
     @Test
     void refusesABadSignatureOfTheRightLength() throws Exception {
-        trust.add(key.publicKeyFile());
-        String signature = parser.parse(Files.readAllBytes(plugin.resolve("manifest.json"))).signature();
+        String signature = signature();
         String garbled = signature.substring(0, signature.lastIndexOf(':') + 1) + "A".repeat(86) + "==";
-        PluginException e = failsWith(ErrorCode.SIGNATURE_INVALID, () -> verify(withSignature(garbled)));
-        assertTrue(e.getMessage().contains("changed after signing"), e.getMessage());
+        assertSignatureRefused(garbled, ErrorCode.SIGNATURE_INVALID, "changed after signing");
     }
 
     @Test

@@ -1,0 +1,323 @@
+package dev.fluent.plugin.trust.internal;
+
+import dev.fluent.plugin.api.ErrorCode;
+import dev.fluent.plugin.api.PluginException;
+import dev.fluent.plugin.api.spi.TrustListener;
+import dev.fluent.plugin.api.spi.TrustedKey;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The keys the trust store trusts: the {@code *.pem} files of the trusted keys folder and, in development mode
+ * only, of the development keys folder, read with the settings in force (which also hold the revocation list).
+ * Every lookup and a background scan look at the folders; a file added, changed or removed, or new settings,
+ * mean reading them again, and each key that became trusted, untrusted, revoked or reinstated is told to the
+ * listener once the change took effect.
+ */
+final class KeyFolders {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KeyFolders.class);
+
+    private final TrustListener listener;
+    private volatile TrustSettings settings;
+    /** Guarded by {@code this}. */
+    private Snapshot snapshot;
+    private volatile ScheduledExecutorService scanner;
+
+    /** A key file as last seen: a change of size or time means reading the folders again. */
+    private record Stamp(long size, FileTime modified, boolean development) {
+    }
+
+    /** A trusted key and the file it was read from. */
+    record Key(PublicKeys.Parsed key, Path file, boolean development) {
+
+        TrustedKey info(boolean revoked) {
+            return new TrustedKey(key.keyId(), key.algorithm(), key.description(), file, development, revoked);
+        }
+    }
+
+    /** What the folders held at one moment, and the settings they were read with. */
+    private record Snapshot(TrustSettings settings, Map<Path, Stamp> stamps, Map<String, Key> keys,
+            Map<String, List<Path>> files) {
+    }
+
+    /** Creates the trusted keys folder if it is missing, and reads the folders. */
+    KeyFolders(TrustSettings settings, TrustListener listener) {
+        this.settings = settings;
+        this.listener = listener;
+        try {
+            Files.createDirectories(settings.trustedKeysDir());
+        } catch (IOException e) {
+            LOG.warn("Cannot create the trusted keys folder {}: {}", settings.trustedKeysDir(), e.toString());
+        }
+        Map<Path, Stamp> stamps = stamps(settings);
+        synchronized (this) {
+            snapshot = read(settings, stamps);
+        }
+    }
+
+    TrustSettings settings() {
+        return settings;
+    }
+
+    /** Looks at the folders every {@link TrustSettings#scanIntervalSeconds()} on a thread of its own; call once. */
+    void watch() {
+        scanner = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "fluent-trust-scan");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long interval = settings.scanIntervalSeconds();
+        scanner.scheduleWithFixedDelay(this::scan, interval, interval, TimeUnit.SECONDS);
+    }
+
+    /** Stops the background scan. */
+    void close() {
+        ScheduledExecutorService running = scanner;
+        if (running != null) {
+            running.shutdownNow();
+        }
+    }
+
+    /** New settings (a configuration change): read again with them, and the changes told. */
+    void configure(TrustSettings next) {
+        settings = next;
+        refresh();
+    }
+
+    /** Puts a key id on the revocation list in force now, ahead of the configuration that will say so too. */
+    void revoke(String keyId) {
+        synchronized (this) {
+            Set<String> ids = new TreeSet<>(settings.revoked());
+            ids.add(keyId);
+            settings = settings.withRevoked(ids);
+        }
+        refresh();
+    }
+
+    /**
+     * The key with this id, if it is trusted and not revoked.
+     *
+     * @param pluginId the plugin it signed, for the message, or {@code null}
+     * @throws PluginException {@code KEY_REVOKED} or {@code KEY_UNTRUSTED}, saying what to do
+     */
+    Key trusted(String pluginId, String keyId) throws PluginException {
+        refresh();
+        TrustSettings current = settings;
+        String subject = pluginId == null
+                ? "key " + keyId + " is"
+                : "plugin " + pluginId + " is signed by key " + keyId + ", which is";
+        if (current.revoked().contains(keyId)) {
+            throw RevocationList.refusal(pluginId, subject);
+        }
+        Key key;
+        synchronized (this) {
+            key = snapshot.keys().get(keyId);
+        }
+        if (key != null) {
+            return key;
+        }
+        if (!current.developmentMode() && developmentKeyIds(current).contains(keyId)) {
+            throw new PluginException(ErrorCode.KEY_UNTRUSTED, pluginId, subject + " a development key (in "
+                    + current.developmentKeysDir() + "), trusted only in development mode ("
+                    + TrustSettings.DEVELOPMENT_MODE + "=true in etc/" + TrustSettings.POLICY_PID + ".cfg)");
+        }
+        throw new PluginException(ErrorCode.KEY_UNTRUSTED, pluginId, subject + " not trusted: no PEM file in "
+                + current.trustedKeysDir() + " holds it. If you trust the plugin's author, add their public key"
+                + " with plugin:trust add <public.pem>");
+    }
+
+    /** Every trusted key, revoked ones included (marked so). */
+    List<TrustedKey> keys() {
+        refresh();
+        Set<String> revoked = settings.revoked();
+        List<TrustedKey> keys = new ArrayList<>();
+        synchronized (this) {
+            for (Key key : snapshot.keys().values()) {
+                keys.add(key.info(revoked.contains(key.key().keyId())));
+            }
+        }
+        return keys;
+    }
+
+    /** Writes the key into the trusted keys folder as {@code <key-id>.pem}, unless that folder holds it already. */
+    TrustedKey add(PublicKeys.Parsed key) throws PluginException {
+        refresh();
+        Path folder = settings.trustedKeysDir();
+        synchronized (this) {
+            Key present = snapshot.keys().get(key.keyId());
+            if (present != null && !present.development()) {
+                return present.info(settings.revoked().contains(key.keyId()));
+            }
+        }
+        Path target = folder.resolve(key.keyId() + ".pem");
+        try {
+            Files.createDirectories(folder);
+            Path temp = Files.createTempFile(folder, "." + key.keyId(), ".tmp");
+            Files.writeString(temp, Pem.write(Pem.PUBLIC_KEY, key.encoded()), StandardCharsets.US_ASCII);
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new PluginException(ErrorCode.INTERNAL, null, "cannot write " + target + ": " + e, e);
+        }
+        refresh();
+        return new TrustedKey(key.keyId(), key.algorithm(), key.description(), target, false,
+                settings.revoked().contains(key.keyId()));
+    }
+
+    /** Deletes every file of the trusted keys folder that holds the key. */
+    TrustedKey remove(String keyId) throws PluginException {
+        refresh();
+        TrustSettings current = settings;
+        Key key;
+        List<Path> files = new ArrayList<>();
+        synchronized (this) {
+            key = snapshot.keys().get(keyId);
+            for (Path file : snapshot.files().getOrDefault(keyId, List.of())) {
+                if (file.startsWith(current.trustedKeysDir())) {
+                    files.add(file);
+                }
+            }
+        }
+        if (files.isEmpty()) {
+            String why = key != null && key.development()
+                    ? " is a development key, trusted because development mode is on; turn it off to stop trusting it"
+                    : " is not among the trusted keys (plugin:trust list shows them)";
+            throw new PluginException(ErrorCode.KEY_UNTRUSTED, null, "key " + keyId + why);
+        }
+        for (Path file : files) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                throw new PluginException(ErrorCode.INTERNAL, null, "cannot delete " + file + ": " + e, e);
+            }
+        }
+        refresh();
+        return key.info(current.revoked().contains(keyId));
+    }
+
+    /** Looks at the folders; when keys or revocations changed, tells the listener. */
+    void refresh() {
+        TrustSettings current = settings;
+        Map<Path, Stamp> stamps = stamps(current);
+        List<Map.Entry<String, TrustListener.Change>> changes;
+        synchronized (this) {
+            if (snapshot.settings().equals(current) && snapshot.stamps().equals(stamps)) {
+                return;
+            }
+            Snapshot fresh = read(current, stamps);
+            changes = changes(snapshot, fresh);
+            snapshot = fresh;
+        }
+        for (Map.Entry<String, TrustListener.Change> change : changes) {
+            listener.trustChanged(change.getKey(), change.getValue());
+        }
+    }
+
+    private void scan() {
+        try {
+            refresh();
+        } catch (RuntimeException e) {
+            LOG.error("Scanning the trusted keys failed", e);
+        }
+    }
+
+    private static List<Map.Entry<String, TrustListener.Change>> changes(Snapshot before, Snapshot after) {
+        List<Map.Entry<String, TrustListener.Change>> changes = new ArrayList<>();
+        appearing(before.keys().keySet(), after.keys().keySet(), TrustListener.Change.TRUSTED, changes);
+        appearing(after.keys().keySet(), before.keys().keySet(), TrustListener.Change.UNTRUSTED, changes);
+        appearing(before.settings().revoked(), after.settings().revoked(), TrustListener.Change.REVOKED, changes);
+        appearing(after.settings().revoked(), before.settings().revoked(), TrustListener.Change.REINSTATED, changes);
+        return changes;
+    }
+
+    /** Adds {@code change} for each id that is in {@code after} but not in {@code before}. */
+    private static void appearing(Set<String> before, Set<String> after, TrustListener.Change change,
+            List<Map.Entry<String, TrustListener.Change>> changes) {
+        for (String id : after) {
+            if (!before.contains(id)) {
+                changes.add(Map.entry(id, change));
+            }
+        }
+    }
+
+    private static Map<Path, Stamp> stamps(TrustSettings settings) {
+        Map<Path, Stamp> stamps = new TreeMap<>();
+        stamp(settings.trustedKeysDir(), false, stamps);
+        if (settings.developmentMode()) {
+            stamp(settings.developmentKeysDir(), true, stamps);
+        }
+        return stamps;
+    }
+
+    private static void stamp(Path folder, boolean development, Map<Path, Stamp> stamps) {
+        if (!Files.isDirectory(folder)) {
+            return;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*.pem")) {
+            for (Path file : files) {
+                try {
+                    BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+                    if (attributes.isRegularFile()) {
+                        stamps.putIfAbsent(file, new Stamp(attributes.size(), attributes.lastModifiedTime(), development));
+                    }
+                } catch (NoSuchFileException gone) {
+                    // removed while listing: the next look sees it gone
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot list {}: {}", folder, e.toString());
+        }
+    }
+
+    private static Snapshot read(TrustSettings settings, Map<Path, Stamp> stamps) {
+        Map<String, Key> keys = new TreeMap<>();
+        Map<String, List<Path>> files = new TreeMap<>();
+        for (Map.Entry<Path, Stamp> entry : stamps.entrySet()) {
+            Path file = entry.getKey();
+            boolean development = entry.getValue().development();
+            PublicKeys.Parsed key;
+            try {
+                key = KeyFiles.readTrusted(file);
+            } catch (PluginException e) {
+                LOG.warn("Ignoring {}: {}", file, e.getMessage());
+                continue;
+            }
+            // A key the operator trusts outright wins over the same key in the development folder.
+            keys.merge(key.keyId(), new Key(key, file, development), (a, b) -> a.development() ? b : a);
+            files.computeIfAbsent(key.keyId(), k -> new ArrayList<>()).add(file);
+        }
+        return new Snapshot(settings, Map.copyOf(stamps), keys, files);
+    }
+
+    private static Set<String> developmentKeyIds(TrustSettings settings) {
+        Map<Path, Stamp> stamps = new TreeMap<>();
+        stamp(settings.developmentKeysDir(), true, stamps);
+        Set<String> ids = new TreeSet<>();
+        for (Path file : stamps.keySet()) {
+            try {
+                ids.add(KeyFiles.readTrusted(file).keyId());
+            } catch (PluginException ignored) {
+                // reported when development mode reads the folder
+            }
+        }
+        return ids;
+    }
+}

@@ -1,0 +1,79 @@
+package dev.fluent.plugin.trust.internal;
+
+import dev.fluent.plugin.api.ErrorCode;
+import dev.fluent.plugin.api.PluginException;
+import java.io.IOException;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/**
+ * The revocation list, {@value TrustSettings#REVOKED_KEYS} of PID {@value TrustSettings#PID}: the ids it holds
+ * arrive with the configuration ({@link TrustSettings#revoked()}); this saves an added id through Config Admin,
+ * so that it outlives a restart, and says why a revoked key is refused.
+ */
+final class RevocationList {
+
+    /** Where an operator edits the list by hand. */
+    static final String CONFIG_FILE = "etc/" + TrustSettings.PID + ".cfg";
+
+    private final AtomicReference<ConfigurationAdmin> configurationAdmin = new AtomicReference<>();
+
+    void bind(ConfigurationAdmin admin) {
+        configurationAdmin.set(admin);
+    }
+
+    void unbind(ConfigurationAdmin admin) {
+        configurationAdmin.compareAndSet(admin, null);
+    }
+
+    /**
+     * Adds a key id to the saved list.
+     *
+     * @return the id as the list holds it (trimmed, lower case)
+     * @throws PluginException {@code KEY_INVALID} for what is not a key id; {@code INTERNAL} when the list cannot be
+     *         saved, naming the file to edit instead
+     */
+    String save(String keyId) throws PluginException {
+        String id = keyId == null ? "" : keyId.trim().toLowerCase(Locale.ROOT);
+        if (!KeyIds.isKeyId(id)) {
+            throw new PluginException(ErrorCode.KEY_INVALID, null, "'" + keyId + "' is not a key id (" + KeyIds.RULE + ")");
+        }
+        ConfigurationAdmin admin = configurationAdmin.get();
+        if (admin == null) {
+            throw new PluginException(ErrorCode.INTERNAL, null, "Config Admin is not running, so the revocation cannot"
+                    + " be saved; add " + id + " to " + TrustSettings.REVOKED_KEYS + " in " + CONFIG_FILE + " instead");
+        }
+        try {
+            Configuration configuration = admin.getConfiguration(TrustSettings.PID, null);
+            Dictionary<String, Object> properties = configuration.getProperties();
+            if (properties == null) {
+                properties = new Hashtable<>();
+            }
+            Set<String> ids = new TreeSet<>(TrustSettings.keyIds(properties.get(TrustSettings.REVOKED_KEYS)));
+            if (ids.add(id)) {
+                properties.put(TrustSettings.REVOKED_KEYS, String.join(",", ids));
+                configuration.update(properties);
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new PluginException(ErrorCode.INTERNAL, null, "cannot save the revocation of " + id + ": " + e, e);
+        }
+        return id;
+    }
+
+    /**
+     * The refusal of a revoked key.
+     *
+     * @param subject what the message is about, e.g. {@code "plugin echo is signed by key …, which is"}
+     */
+    static PluginException refusal(String pluginId, String subject) {
+        return new PluginException(ErrorCode.KEY_REVOKED, pluginId, subject + " revoked (" + TrustSettings.REVOKED_KEYS
+                + " in " + CONFIG_FILE + "): nothing it signed loads. Ask the plugin's author for a version signed with a"
+                + " current key");
+    }
+}
