@@ -29,5 +29,5 @@ if [ -n "${AUDIT_BENCH_DIR:-}" ]; then
   jvm_args=(-jvmArgsAppend "-Djava.io.tmpdir=$AUDIT_BENCH_DIR")
 fi
 
-exec java -jar "$jar" 'dev\.fluent\.plugin\.audit\.internal\.Audit.*Benchmark' \
+exec java -jar "$jar" 'dev\.fluent\.plugin\.benchmarks\.audit\.Audit.*Benchmark' \
   -rf json -rff "$here/target/audit-results.json" "${jvm_args[@]}" "$@"

@@ -51,7 +51,8 @@ public final class AuditService implements AuditSink, AuditLog {
         this(AuditSettings.from(config), Clock.systemUTC());
     }
 
-    AuditService(AuditSettings settings, Clock clock) throws IOException {
+    /** Outside OSGi (tests, benchmarks): the settings as they are, the clock given. */
+    public AuditService(AuditSettings settings, Clock clock) throws IOException {
         this.postEvents = settings.postEvents();
         this.writer = new AuditWriter(settings, clock, new AuditWriter.Listener() {
             @Override
@@ -71,7 +72,7 @@ public final class AuditService implements AuditSink, AuditLog {
     }
 
     @Deactivate
-    void deactivate() {
+    public void deactivate() {
         writer.close();
     }
 
@@ -106,7 +107,7 @@ public final class AuditService implements AuditSink, AuditLog {
     }
 
     /** Waits until everything recorded before the call is written and forced to disk; {@code false} on timeout. */
-    boolean sync(long timeoutMillis) {
+    public boolean sync(long timeoutMillis) {
         return writer.awaitWritten(timeoutMillis, true);
     }
 

@@ -13,7 +13,7 @@ import java.nio.file.Path;
  * @param blockTimeoutMillis with {@link Backpressure#BLOCK}: the longest a caller waits
  * @param postEvents whether entries go to EventAdmin
  */
-record AuditSettings(
+public record AuditSettings(
         Path directory,
         long maxFileBytes,
         long flushIntervalMillis,
@@ -24,7 +24,7 @@ record AuditSettings(
 
     static final long MIB = 1024 * 1024;
 
-    AuditSettings {
+    public AuditSettings {
         if (directory == null) {
             throw new IllegalArgumentException("directory must be set");
         }
@@ -37,7 +37,7 @@ record AuditSettings(
         }
     }
 
-    static AuditSettings defaults(Path directory) {
+    public static AuditSettings defaults(Path directory) {
         return new AuditSettings(directory, 16 * MIB, 100, 65536, Backpressure.BLOCK, 1000, true);
     }
 
@@ -59,7 +59,7 @@ record AuditSettings(
                 postEvents);
     }
 
-    AuditSettings withQueue(int capacity, Backpressure mode, long timeoutMillis) {
+    public AuditSettings withQueue(int capacity, Backpressure mode, long timeoutMillis) {
         return new AuditSettings(directory, maxFileBytes, flushIntervalMillis, capacity, mode, timeoutMillis, postEvents);
     }
 

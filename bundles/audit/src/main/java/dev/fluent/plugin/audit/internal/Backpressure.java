@@ -3,7 +3,7 @@ package dev.fluent.plugin.audit.internal;
 import java.util.Locale;
 
 /** What {@code record} does when the writer has fallen so far behind that the queue is full. */
-enum Backpressure {
+public enum Backpressure {
     /** The caller waits for room, up to the configured bound; past it the entry is dropped (and that is recorded). */
     BLOCK,
     /** The caller never waits: the entry is dropped at once (and that is recorded). */

@@ -1,4 +1,8 @@
-package dev.fluent.plugin.audit.internal;
+package dev.fluent.plugin.benchmarks.audit;
+
+import dev.fluent.plugin.audit.internal.AuditService;
+import dev.fluent.plugin.audit.internal.AuditSettings;
+import dev.fluent.plugin.audit.internal.Backpressure;
 
 import dev.fluent.plugin.api.spi.AuditEvent;
 import java.io.IOException;
