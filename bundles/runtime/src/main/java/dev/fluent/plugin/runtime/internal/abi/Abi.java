@@ -8,6 +8,7 @@ import dev.fluent.plugin.api.EngineRequest;
 import dev.fluent.plugin.api.EngineResponse;
 import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.PluginException;
+import dev.fluent.plugin.api.SafeText;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 
@@ -36,8 +37,7 @@ public final class Abi {
     public static final int MAX_REQUEST_BYTES = 16 * 1024 * 1024;
     /** Largest response frame the host reads back. */
     public static final int MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
-    /** Longest error code / message taken from a plugin's error frame; the rest is cut. */
-    private static final int MAX_ERROR_CODE_CHARS = 64;
+    /** Longest error message taken from a plugin's error frame; the rest is cut. */
     private static final int MAX_ERROR_MESSAGE_CHARS = 2048;
 
     /**
@@ -226,8 +226,10 @@ public final class Abi {
                 if (errorProblem != null) {
                     throw bad(pluginId, errorProblem);
                 }
-                String code = clip(errorCode, MAX_ERROR_CODE_CHARS);
-                String message = clip(errorMessage, MAX_ERROR_MESSAGE_CHARS);
+                // Both reach terminals, tables, logs and the audit log: a code of the documented form only,
+                // and a message whose control characters cannot forge lines or drive a terminal.
+                String code = SafeText.pluginCode(errorCode);
+                String message = SafeText.escape(clip(errorMessage, MAX_ERROR_MESSAGE_CHARS));
                 throw new PluginException(ErrorCode.PLUGIN_ERROR, pluginId,
                         "the plugin answered with error " + code + ": " + message, code, null);
             }

@@ -47,6 +47,16 @@ class AbiTest {
         assertEquals("NOPE", e.pluginCode());
     }
 
+    @Test
+    void aPluginCannotForgeOutputThroughItsErrorCodeOrMessage() {
+        PluginException e = assertThrows(PluginException.class, () -> decode(
+                "{\"error\":{\"code\":\"OK\\u001b[2J\",\"message\":\"done\\r\\nERROR forged \\u202eline\"}}"));
+        assertEquals(ErrorCode.PLUGIN_ERROR, e.code());
+        assertEquals("INVALID_CODE", e.pluginCode());
+        assertEquals("the plugin answered with error INVALID_CODE: done\\u000d\\u000aERROR forged \\u202eline",
+                e.getMessage());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
         "", "not json", "[]", "42", "{}", "{\"content\":5}", "{\"content\":\"x\",\"usage\":[]}",

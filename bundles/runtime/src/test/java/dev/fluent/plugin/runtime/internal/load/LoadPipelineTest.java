@@ -118,6 +118,32 @@ class LoadPipelineTest {
         assertTrue(inspected.problems().get(0).getMessage().contains("not a plugin folder"));
     }
 
+    @Test
+    void refusesPluginFilesThatAreSymbolicLinksOrNotRegularFiles() throws Exception {
+        Path linked = Files.createDirectories(temp.resolve("linked"));
+        Files.createSymbolicLink(linked.resolve("manifest.json"), Fixtures.echo().resolve("manifest.json"));
+        Files.copy(Fixtures.echo().resolve("plugin.wasm"), linked.resolve("plugin.wasm"));
+        PluginException e = assertThrows(PluginException.class, () -> pipeline(Map.of()).load(linked));
+        assertEquals(ErrorCode.MANIFEST_INVALID, e.code());
+        assertTrue(e.getMessage().contains("manifest.json in " + linked + " is a symbolic link"), e.getMessage());
+
+        Path wasmLinked = Fixtures.copy(Fixtures.echo(), temp.resolve("wasm-linked"));
+        Files.delete(wasmLinked.resolve("plugin.wasm"));
+        Files.createSymbolicLink(wasmLinked.resolve("plugin.wasm"), Fixtures.echo().resolve("plugin.wasm"));
+        e = assertThrows(PluginException.class, () -> pipeline(Map.of()).load(wasmLinked));
+        assertEquals(ErrorCode.WASM_INVALID, e.code());
+        assertTrue(e.getMessage().contains("is a symbolic link"), e.getMessage());
+
+        // A FIFO would block whoever opens it for reading: refused before it is opened.
+        Path fifo = Fixtures.copy(Fixtures.echo(), temp.resolve("fifo"));
+        Files.delete(fifo.resolve("plugin.wasm"));
+        org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("mkfifo", fifo.resolve("plugin.wasm").toString())
+                .start().waitFor() == 0, "mkfifo is not available");
+        e = assertThrows(PluginException.class, () -> pipeline(Map.of()).load(fifo));
+        assertEquals(ErrorCode.WASM_INVALID, e.code());
+        assertTrue(e.getMessage().contains("is not a regular file"), e.getMessage());
+    }
+
     private String parserChecksum(Path folder) {
         try {
             return parser.parse(Files.readAllBytes(folder.resolve("manifest.json"))).checksum();
