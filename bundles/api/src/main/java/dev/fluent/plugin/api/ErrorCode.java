@@ -100,6 +100,13 @@ public enum ErrorCode {
      */
     CAPABILITY_NOT_GRANTED,
     /**
+     * The operator's policy refuses the plugin for a reason other than a capability or a limit, e.g. it has
+     * no {@code expires_at} and the policy requires one; the message names the policy setting.
+     *
+     * @since 1.1
+     */
+    POLICY_REFUSED,
+    /**
      * The plugin needs a capability whose provider is not running (its bundle is stopped or not installed);
      * the plugin is suspended until the provider starts again.
      */

@@ -201,6 +201,7 @@ public final class PluginInspection implements PluginInspector {
             case ABI_MISMATCH -> "build on the PDK (fluent_plugin! exports the ABI); see docs/abi.md";
             case COMPILE_FAILED -> "simplify the module (very large functions); report it if it persists";
             case CAPABILITY_NOT_GRANTED -> "drop the capability, or ask the operator to allow it";
+            case POLICY_REFUSED -> "do what the message names (e.g. set expires_at and sign again), or ask the operator";
             case MEMORY_LIMIT -> "raise max_memory_mb, or start with less memory";
             case TIMEOUT -> "make start-up faster, or raise max_execution_time_ms";
             case TRAP, STACK_EXHAUSTED -> "fix the crash in the plugin's start-up code";

@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
  * <li>{@value #ALLOW_LOOPBACK}, {@value #ALLOW_PRIVATE}: whether network requests may reach loopback, or
  * private and link-local (cloud metadata) addresses. Default false.</li>
  * <li>{@value #DATA_DIR}: the folder holding each plugin's data folder ({@code <dir>/<plugin-id>}).</li>
+ * <li>{@value #REQUIRE_EXPIRY}: a plugin whose manifest has no {@code expires_at} (one that would never
+ * expire) is refused at load. Default false.</li>
  * </ul>
  */
 public final class OperatorPolicy implements PolicyService {
@@ -58,6 +60,7 @@ public final class OperatorPolicy implements PolicyService {
     public static final String ALLOW_LOOPBACK = "allow_loopback";
     public static final String ALLOW_PRIVATE = "allow_private_addresses";
     public static final String DATA_DIR = "plugin_data_dir";
+    public static final String REQUIRE_EXPIRY = "require_expires_at";
 
     private static final Logger LOG = LoggerFactory.getLogger(OperatorPolicy.class);
     private static final String WHERE = " in etc/" + PID + ".cfg";
@@ -84,6 +87,11 @@ public final class OperatorPolicy implements PolicyService {
     @Override
     public void check(PluginManifest manifest) throws PluginException {
         String id = manifest.name();
+        if (manifest.expiresAt() == null && flag(REQUIRE_EXPIRY, id)) {
+            throw new PluginException(ErrorCode.POLICY_REFUSED, id, "plugin " + id + " has no expires_at, and the"
+                    + " operator's policy requires one (" + REQUIRE_EXPIRY + WHERE + "): ask its author for a"
+                    + " version that expires");
+        }
         for (Capability c : manifest.capabilities()) {
             if (forbidden(id).contains(c)) {
                 throw new PluginException(ErrorCode.CAPABILITY_NOT_GRANTED, id, "plugin " + id + " declares "

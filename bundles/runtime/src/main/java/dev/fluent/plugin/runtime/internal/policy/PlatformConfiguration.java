@@ -64,6 +64,10 @@ public @interface PlatformConfiguration {
             description = "Network requests may reach private and link-local (cloud metadata) addresses.")
     boolean allow__private__addresses() default false;
 
+    @AttributeDefinition(name = "Require an expiry", type = AttributeType.BOOLEAN, description = "Refuse at load"
+            + " a plugin whose manifest has no expires_at (one that would never expire).")
+    boolean require__expires__at() default false;
+
     @AttributeDefinition(name = "Plugin data folder", required = false, description = "The folder holding each"
             + " plugin's data folder. Unset: ${karaf.data}/fluent-plugin/plugin-data.")
     String plugin__data__dir();

@@ -29,6 +29,20 @@ class OperatorPolicyTest {
                     List.of("docs", "/srv/shared/reports", "/etc"), 20, 600));
 
     @Test
+    void aPolicyRequiringAnExpiryRefusesAManifestWithoutOneForAllOrOnePlugin() throws Exception {
+        PluginException e = assertThrows(PluginException.class,
+                () -> new OperatorPolicy(Map.of("require_expires_at", "true")).check(asking));
+        assertEquals(ErrorCode.POLICY_REFUSED, e.code());
+        assertTrue(e.getMessage().contains("has no expires_at") && e.getMessage().contains("require_expires_at"),
+                e.getMessage());
+        new OperatorPolicy(Map.of("require_expires_at", "true", "require_expires_at.p", "false")).check(asking);
+        new OperatorPolicy(Map.of()).check(asking);
+        PluginManifest expiring = new PluginManifest("p", "1.0.0", "", "", "test", Set.of(), asking.permissions(),
+                null, null, java.time.Instant.parse("2026-01-01T00:00:00Z"), java.time.Instant.parse("2036-01-01T00:00:00Z"));
+        new OperatorPolicy(Map.of("require_expires_at", "true")).check(expiring);
+    }
+
+    @Test
     void withoutPolicyAPluginGetsWhatItsManifestAsksExceptAbsolutePaths() {
         Grant grant = new OperatorPolicy(Map.of(OperatorPolicy.DATA_DIR, "/var/data")).grant(asking);
         assertEquals(asking.capabilities(), grant.capabilities());
