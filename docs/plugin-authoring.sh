@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs docs/plugin-authoring.md end to end, as CI does: create a project,
-# build it, make a key, sign, validate, security-test and run a request.
+# build it, make a key, sign, validate, security-test, run a request and inspect.
 # Needs the reactor built (cli/target/fluent-plugin.jar) and Debian's rustc
 # with libstd-rust-dev-wasm32. Exits non-zero on the first failing step.
 # With FLUENT_TUTORIAL_OUT set, the built and signed plugin is left in
@@ -42,9 +42,11 @@ step "security-test"
 "$FLUENT_PLUGIN" security-test --trust "$work/keys/public.pem" .
 "$FLUENT_PLUGIN" security-test --json --trust "$work/keys/public.pem" . | grep -q '"passed":true'
 
-step "run"
+step "run and inspect"
 answer="$("$FLUENT_PLUGIN" run --trust "$work/keys/public.pem" . "hello tutorial")"
 [[ "$answer" == "hello tutorial" ]] || { echo "unexpected answer: $answer" >&2; exit 1; }
+"$FLUENT_PLUGIN" inspect --trust "$work/keys/public.pem" . | tee "$work/inspect.txt"
+grep -q '^plugin        hello-summary 0.1.0 (engine summarize)$' "$work/inspect.txt"
 
 if [[ -n "$OUT" ]]; then
   step "keep the signed plugin in $OUT"
@@ -55,9 +57,10 @@ fi
 
 step "a tampered manifest is refused"
 sed -i 's/"max_memory_mb": 16/"max_memory_mb": 17/' manifest.json
-if "$FLUENT_PLUGIN" validate --trust "$work/keys/public.pem" . >"$work/tampered.txt"; then
+if "$FLUENT_PLUGIN" validate --trust "$work/keys/public.pem" . >"$work/tampered.txt" 2>"$work/verdict.txt"; then
   echo "validate accepted a manifest changed after signing" >&2; exit 1
 fi
 grep -q SIGNATURE_INVALID "$work/tampered.txt"
+grep -q '^validate hello-summary: 1 error(s), the plugin does not load$' "$work/verdict.txt"
 
 echo "tutorial: all steps passed"

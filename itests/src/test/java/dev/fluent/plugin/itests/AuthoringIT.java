@@ -26,7 +26,8 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 /**
  * The plugin author's shell commands in the real distribution: plugin:create writes a complete project,
  * plugin:validate and plugin:security-test pass the examples and fail tampered or hostile ones naming the
- * problem and its fix, and their --json output is JSON. Last, the plugin that docs/plugin-authoring.sh builds
+ * problem and its fix, and their --json output is JSON; plugin:inspect and plugin:run show and run a plugin
+ * folder without loading it. Last, the plugin that docs/plugin-authoring.sh builds
  * from the tutorial is loaded and executed here (when test.sh ran the tutorial before the build).
  */
 @RunWith(PaxExam.class)
@@ -134,6 +135,23 @@ public class AuthoringIT extends PlatformTestSupport {
         JsonNode report = JSON.readTree(trap.substring(trap.indexOf("{\"plugin\""), trap.lastIndexOf('}') + 1));
         assertFalse(report.toString(), report.path("passed").asBoolean());
         assertTrue(report.toString(), report.path("findings").toString().contains("\"code\":\"TRAP\""));
+    }
+
+    @Test
+    public void inspectAndRunAPluginFolderWithoutLoadingIt() throws IOException {
+        String inspected = executeCommand("plugin:inspect " + pluginFolder("echo"));
+        assertTrue(inspected, inspected.startsWith("plugin        echo 1.0.0 (engine echo)"));
+        assertTrue(inspected, inspected.contains("signed        by key 15c39e68cc27569911bc92aee39f03df"));
+        assertTrue(inspected, inspected.contains("execute_request"));
+        assertTrue(inspected, inspected.contains("validate echo: OK, passes every load check"));
+
+        String echo = pluginFolder("echo").toString();
+        assertEquals("hello sandbox", executeCommand("plugin:run " + echo + " \"hello sandbox\"").trim());
+        JsonNode response = JSON.readTree(executeCommand("plugin:run --json --flow it " + echo + " hi"));
+        assertEquals("hi", response.path("content").asText());
+
+        String trapped = failure("plugin:run " + pluginFolder("hostile/trap") + " x");
+        assertTrue(trapped, trapped.contains("TRAP: "));
     }
 
     /**

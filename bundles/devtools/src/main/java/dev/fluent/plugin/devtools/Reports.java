@@ -1,18 +1,23 @@
 package dev.fluent.plugin.devtools;
 
-import dev.fluent.plugin.api.inspect.Finding;
-import dev.fluent.plugin.api.inspect.Inspection;
-import dev.fluent.plugin.api.inspect.Severity;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.fluent.plugin.api.EngineResponse;
+import dev.fluent.plugin.api.PluginManifest;
+import dev.fluent.plugin.api.inspect.Finding;
+import dev.fluent.plugin.api.inspect.Inspection;
+import dev.fluent.plugin.api.inspect.ModuleFacts;
+import dev.fluent.plugin.api.inspect.Severity;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The text and JSON forms of the reports, the same in the shell and the command line. */
+/**
+ * The text and JSON forms of the reports, the same in the shell and the command line: {@link AuthoringCommands}
+ * writes them.
+ */
 public final class Reports {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -28,6 +33,33 @@ public final class Reports {
         return inspection.loads()
                 ? "validate " + id + ": OK, passes every load check"
                 : "validate " + id + ": " + errors + " error(s), the plugin does not load";
+    }
+
+    /**
+     * What {@code inspect} shows above the problems, one line each: the manifest (name, version, engine,
+     * capabilities, limits, signer, validity) when it parses, the module (size, memory, imports, exports) when
+     * it is valid.
+     */
+    public static List<String> facts(Inspection inspection) {
+        List<String> lines = new ArrayList<>();
+        PluginManifest m = inspection.manifest();
+        if (m != null) {
+            lines.add(String.format("plugin        %s %s (engine %s)", m.name(), m.version(), m.engineType()));
+            lines.add(String.format("capabilities  %s", m.capabilities().isEmpty() ? "none" : m.capabilities()));
+            lines.add(String.format("limits        %s", m.permissions()));
+            lines.add(String.format("signed        %s", m.signature() == null ? "no" : "by key " + m.signatureKeyId()));
+            lines.add(String.format("valid         %s .. %s", m.createdAt(),
+                    m.expiresAt() == null ? "never expires" : m.expiresAt()));
+        }
+        ModuleFacts f = inspection.module();
+        if (f != null) {
+            lines.add(String.format("module        %d bytes, memory %d pages initial, %s maximum", f.sizeBytes(),
+                    f.initialMemoryPages(), f.maximumMemoryPages() < 0 ? "no" : f.maximumMemoryPages() + " pages"));
+            lines.add(String.format("imports       %s",
+                    f.imports().isEmpty() ? "none" : String.join(", ", f.imports())));
+            lines.add(String.format("exports       %s", String.join(", ", f.exports())));
+        }
+        return lines;
     }
 
     /** Each finding on two lines (what, then {@code fix:}), for people. */
@@ -64,7 +96,7 @@ public final class Reports {
         return write(out);
     }
 
-    /** An engine's response with every field, on one line, as {@code fluent-plugin run --json} prints it. */
+    /** An engine's response with every field, on one line, as {@code run --json} prints it. */
     public static String json(EngineResponse r) {
         return write(JSON, fields(r));
     }

@@ -28,10 +28,10 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * The {@link PluginSigner} service: {@code plugin:keygen}, {@code plugin:sign} and the standalone
- * {@link SignTool} all come here. Signing sets the checksum, canonicalizes the manifest without its
- * signature through the platform's own {@link ManifestParser#signedContent}, signs that and writes the
- * manifest back.
+ * The {@link PluginSigner} service: {@code plugin:keygen}, {@code plugin:sign}, {@code fluent-plugin} and the
+ * standalone {@link SignTool} all come here, through {@link dev.fluent.plugin.trust.signing.SigningCommands}.
+ * Signing sets the checksum, canonicalizes the manifest without its signature through the platform's own
+ * {@link ManifestParser#signedContent}, signs that and writes the manifest back.
  */
 @Component(service = PluginSigner.class)
 public final class FileSigner implements PluginSigner {

@@ -2,9 +2,8 @@ package dev.fluent.plugin.trust.internal;
 
 import dev.fluent.plugin.api.ManifestParser;
 import dev.fluent.plugin.api.PluginException;
-import dev.fluent.plugin.api.PluginManifest;
-import dev.fluent.plugin.api.spi.GeneratedKeyPair;
 import dev.fluent.plugin.api.spi.PluginSigner;
+import dev.fluent.plugin.trust.signing.SigningCommands;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,8 +11,10 @@ import java.util.List;
 import java.util.ServiceLoader;
 
 /**
- * The signer outside Karaf, for build scripts: the same {@link FileSigner}, with the manifest bundle's
- * parser found through {@link ServiceLoader} on the class path.
+ * {@code keygen} and {@code sign} for build scripts, on the class path of this bundle's jar and its runtime
+ * dependencies alone: the same {@link SigningCommands} as {@code plugin:keygen}/{@code plugin:sign} and
+ * {@code fluent-plugin keygen}/{@code sign}, over a {@link FileSigner} with the manifest bundle's parser found
+ * through {@link ServiceLoader}. Only the argument parsing is its own.
  *
  * <pre>
  * java -cp &lt;trust, api, manifest, bcprov and jackson jars&gt; dev.fluent.plugin.trust.internal.SignTool \
@@ -45,7 +46,7 @@ public final class SignTool {
         String key = null;
         String algorithm = PluginSigner.ED25519;
         String outDir = null;
-        List<String> folders = new ArrayList<>();
+        List<Path> folders = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {
             String arg = args[i];
             if ((arg.equals("--key") || arg.equals("--algorithm") || arg.equals("--out")) && i + 1 >= args.length) {
@@ -61,9 +62,15 @@ public final class SignTool {
                         err.println("unknown option " + arg + "\n" + USAGE);
                         return 2;
                     }
-                    folders.add(arg);
+                    folders.add(Path.of(arg));
                 }
             }
+        }
+        boolean sign = command.equals("sign") && key != null && !folders.isEmpty();
+        boolean keygen = command.equals("keygen") && outDir != null && folders.isEmpty();
+        if (!sign && !keygen) {
+            err.println(USAGE);
+            return 2;
         }
         ManifestParser parser = ServiceLoader.load(ManifestParser.class, SignTool.class.getClassLoader())
                 .findFirst().orElse(null);
@@ -71,27 +78,17 @@ public final class SignTool {
             err.println("no ManifestParser on the class path: add the dev.fluent.plugin.manifest jar");
             return 2;
         }
-        FileSigner signer = new FileSigner(parser);
+        SigningCommands commands = new SigningCommands(new FileSigner(parser));
         try {
-            if (command.equals("sign") && key != null && !folders.isEmpty()) {
-                for (String folder : folders) {
-                    PluginManifest manifest = signer.sign(Path.of(key), Path.of(folder));
-                    out.println("signed " + folder + " (" + manifest.name() + " " + manifest.version() + ") with "
-                            + manifest.signature().substring(0, manifest.signature().lastIndexOf(':')));
-                }
-                return 0;
+            if (sign) {
+                commands.sign(Path.of(key), folders, out::println);
+            } else {
+                commands.keygen(algorithm, Path.of(outDir), out::println);
             }
-            if (command.equals("keygen") && outDir != null && folders.isEmpty()) {
-                GeneratedKeyPair pair = signer.generateKeyPair(algorithm, Path.of(outDir));
-                out.println(pair.algorithm() + " key " + pair.keyId() + ": " + pair.privateKeyFile() + " (private), "
-                        + pair.publicKeyFile() + " (public)");
-                return 0;
-            }
+            return 0;
         } catch (PluginException e) {
             err.println(e);
             return 1;
         }
-        err.println(USAGE);
-        return 2;
     }
 }

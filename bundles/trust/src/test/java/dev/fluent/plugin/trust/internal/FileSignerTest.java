@@ -219,7 +219,8 @@ class FileSignerTest {
         trust.add(temp.resolve("keys/public.pem"));
         assertEquals(0, SignTool.run(new String[] {"sign", "--key", temp.resolve("keys/private.pem").toString(),
                 plugin.toString()}, o, e), err::toString);
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("(sample 1.2.3) with ed25519:"), out::toString);
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("Signed sample 1.2.3 with ed25519 key "),
+                out::toString);
         verify();
         assertEquals(1, SignTool.run(new String[] {"sign", "--key", temp.resolve("missing.pem").toString(),
                 plugin.toString()}, o, e));

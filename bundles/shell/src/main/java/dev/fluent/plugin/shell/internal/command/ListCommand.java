@@ -1,4 +1,4 @@
-package dev.fluent.plugin.shell.internal;
+package dev.fluent.plugin.shell.internal.command;
 
 import dev.fluent.plugin.api.Capability;
 import dev.fluent.plugin.api.PluginInfo;

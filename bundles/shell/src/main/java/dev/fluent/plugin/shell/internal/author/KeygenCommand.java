@@ -1,8 +1,8 @@
-package dev.fluent.plugin.shell.internal;
+package dev.fluent.plugin.shell.internal.author;
 
-import dev.fluent.plugin.api.PluginException;
-import dev.fluent.plugin.api.spi.GeneratedKeyPair;
 import dev.fluent.plugin.api.spi.PluginSigner;
+import dev.fluent.plugin.devtools.AuthoringCommands;
+import dev.fluent.plugin.devtools.CommandFailure;
 import java.nio.file.Path;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
@@ -27,19 +27,11 @@ public class KeygenCommand implements Action {
     String out;
 
     @Reference
-    PluginSigner signer;
+    AuthoringCommands commands;
 
     @Override
-    public Object execute() throws Exception {
-        GeneratedKeyPair pair;
-        try {
-            pair = signer.generateKeyPair(algorithm, Path.of(out));
-        } catch (PluginException e) {
-            throw new CommandFailure(e);
-        }
-        System.out.printf("Generated %s key %s%n  private key: %s (keep it secret)%n  public key:  %s"
-                + " (trust it with plugin:trust add %s)%n", pair.algorithm(), pair.keyId(), pair.privateKeyFile(),
-                pair.publicKeyFile(), pair.publicKeyFile());
+    public Object execute() throws CommandFailure {
+        commands.keygen(algorithm, Path.of(out), System.out::println);
         return null;
     }
 }

@@ -1,8 +1,9 @@
-package dev.fluent.plugin.shell.internal;
+package dev.fluent.plugin.shell.internal.command;
 
 import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.api.spi.TrustStore;
 import dev.fluent.plugin.api.spi.TrustedKey;
+import dev.fluent.plugin.devtools.CommandFailure;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.TreeSet;

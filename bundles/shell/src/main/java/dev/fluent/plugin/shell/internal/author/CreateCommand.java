@@ -1,14 +1,10 @@
-package dev.fluent.plugin.shell.internal;
+package dev.fluent.plugin.shell.internal.author;
 
-import dev.fluent.plugin.api.Capability;
-import dev.fluent.plugin.api.PluginException;
-import dev.fluent.plugin.devtools.NewProject;
-import dev.fluent.plugin.devtools.PluginDevTools;
+import dev.fluent.plugin.devtools.AuthoringCommands;
+import dev.fluent.plugin.devtools.CommandFailure;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -35,33 +31,18 @@ public class CreateCommand implements Action {
 
     @Option(name = "--capabilities", multiValued = true, description = "Capabilities to declare (NetworkAccess,"
             + " LoggingAccess …), repeated or comma-separated")
+    @Completion(CapabilityCompleter.class)
     List<String> capabilities = new ArrayList<>();
 
     @Option(name = "--author", description = "The manifest's author")
     String author = "";
 
     @Reference
-    PluginDevTools devtools;
+    AuthoringCommands commands;
 
     @Override
-    public Object execute() throws Exception {
-        Set<Capability> caps = EnumSet.noneOf(Capability.class);
-        for (String value : capabilities) {
-            for (String c : value.split(",")) {
-                if (!c.isBlank()) {
-                    caps.add(Capability.fromManifestName(c.trim()).orElseThrow(() -> new CommandFailure(
-                            "MANIFEST_INVALID: unknown capability " + c.trim() + "; known: "
-                                    + List.of(Capability.values()))));
-                }
-            }
-        }
-        Path folder;
-        try {
-            folder = devtools.create(new NewProject(name, engineType, caps, Path.of(output), author));
-        } catch (PluginException e) {
-            throw new CommandFailure(e);
-        }
-        System.out.println("Created " + folder + "; build it with " + folder.resolve("build.sh"));
+    public Object execute() throws CommandFailure {
+        commands.create(name, engineType, capabilities, Path.of(output), author, System.out::println);
         return null;
     }
 }

@@ -1,4 +1,4 @@
-package dev.fluent.plugin.shell.internal;
+package dev.fluent.plugin.shell.internal.command;
 
 import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.PluginException;
@@ -7,6 +7,7 @@ import dev.fluent.plugin.api.PluginInfo;
 import dev.fluent.plugin.api.PluginMetrics;
 import dev.fluent.plugin.api.PluginRegistry;
 import dev.fluent.plugin.api.PluginStats;
+import dev.fluent.plugin.devtools.CommandFailure;
 import java.util.stream.Collectors;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;

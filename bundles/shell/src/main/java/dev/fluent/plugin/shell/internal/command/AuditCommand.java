@@ -1,4 +1,4 @@
-package dev.fluent.plugin.shell.internal;
+package dev.fluent.plugin.shell.internal.command;
 
 import dev.fluent.plugin.api.AuditActions;
 import dev.fluent.plugin.api.AuditLog;
@@ -6,6 +6,7 @@ import dev.fluent.plugin.api.AuditQuery;
 import dev.fluent.plugin.api.AuditRecord;
 import dev.fluent.plugin.api.AuditStatus;
 import dev.fluent.plugin.api.AuditVerification;
+import dev.fluent.plugin.devtools.CommandFailure;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;

@@ -1,8 +1,7 @@
-package dev.fluent.plugin.shell.internal;
+package dev.fluent.plugin.shell.internal.author;
 
-import dev.fluent.plugin.api.inspect.Inspection;
-import dev.fluent.plugin.devtools.PluginDevTools;
-import dev.fluent.plugin.devtools.Reports;
+import dev.fluent.plugin.devtools.AuthoringCommands;
+import dev.fluent.plugin.devtools.CommandFailure;
 import java.nio.file.Path;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
@@ -26,22 +25,11 @@ public class ValidateCommand implements Action {
     boolean json;
 
     @Reference
-    PluginDevTools devtools;
+    AuthoringCommands commands;
 
     @Override
-    public Object execute() throws Exception {
-        Inspection inspection = devtools.validate(Path.of(folder));
-        if (json) {
-            System.out.println(Reports.json(inspection));
-        } else {
-            System.out.print(Reports.text(inspection.problems()));
-        }
-        if (!inspection.loads()) {
-            throw new CommandFailure(Reports.summary(inspection));
-        }
-        if (!json) {
-            System.out.println(Reports.summary(inspection));
-        }
+    public Object execute() throws CommandFailure {
+        commands.validate(Path.of(folder), json, System.out::println);
         return null;
     }
 }

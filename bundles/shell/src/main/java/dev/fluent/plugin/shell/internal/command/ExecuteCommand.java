@@ -1,9 +1,10 @@
-package dev.fluent.plugin.shell.internal;
+package dev.fluent.plugin.shell.internal.command;
 
 import dev.fluent.plugin.api.EngineRequest;
 import dev.fluent.plugin.api.EngineResponse;
 import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.api.PluginRegistry;
+import dev.fluent.plugin.devtools.CommandFailure;
 import dev.fluent.plugin.devtools.Reports;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;

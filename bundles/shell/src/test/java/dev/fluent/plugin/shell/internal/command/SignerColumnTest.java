@@ -1,4 +1,4 @@
-package dev.fluent.plugin.shell.internal;
+package dev.fluent.plugin.shell.internal.command;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

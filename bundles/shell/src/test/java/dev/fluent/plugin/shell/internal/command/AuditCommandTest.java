@@ -1,9 +1,10 @@
-package dev.fluent.plugin.shell.internal;
+package dev.fluent.plugin.shell.internal.command;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fluent.plugin.devtools.CommandFailure;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 

@@ -1,0 +1,136 @@
+package dev.fluent.plugin.devtools.internal;
+
+import dev.fluent.plugin.api.Capability;
+import dev.fluent.plugin.api.EngineRequest;
+import dev.fluent.plugin.api.EngineResponse;
+import dev.fluent.plugin.api.PluginException;
+import dev.fluent.plugin.api.inspect.Inspection;
+import dev.fluent.plugin.api.inspect.PluginInspector;
+import dev.fluent.plugin.api.inspect.Sandbox;
+import dev.fluent.plugin.api.spi.PluginSigner;
+import dev.fluent.plugin.devtools.AuthoringCommands;
+import dev.fluent.plugin.devtools.CommandFailure;
+import dev.fluent.plugin.devtools.Console;
+import dev.fluent.plugin.devtools.NewProject;
+import dev.fluent.plugin.devtools.PluginDevTools;
+import dev.fluent.plugin.devtools.Reports;
+import dev.fluent.plugin.devtools.SecurityReport;
+import dev.fluent.plugin.trust.signing.SigningCommands;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * {@link AuthoringCommands} on the platform's services: the devtools for create, validate and security-test,
+ * the inspector for inspect and run, the signer (through the trust bundle's {@link SigningCommands}, which the
+ * build scripts' signer shares) for keygen and sign. Reports are rendered by {@link Reports} only.
+ */
+@Component(service = AuthoringCommands.class)
+public final class AuthoringCommandsService implements AuthoringCommands {
+
+    private final PluginDevTools devtools;
+    private final PluginInspector inspector;
+    private final SigningCommands signing;
+
+    @Activate
+    public AuthoringCommandsService(@Reference PluginDevTools devtools, @Reference PluginInspector inspector,
+            @Reference PluginSigner signer) {
+        this.devtools = devtools;
+        this.inspector = inspector;
+        this.signing = new SigningCommands(signer);
+    }
+
+    @Override
+    public void create(String name, String engineType, List<String> capabilities, Path output, String author,
+            Console console) throws CommandFailure {
+        try {
+            Path folder = devtools.create(new NewProject(name, engineType, capabilities(capabilities), output, author));
+            console.println("Created " + folder + "; build it with " + folder.resolve("build.sh"));
+        } catch (PluginException e) {
+            throw new CommandFailure(e);
+        }
+    }
+
+    /** Names as the manifest spells them, repeated or comma-separated. */
+    private static Set<Capability> capabilities(List<String> names) throws CommandFailure {
+        Set<Capability> caps = EnumSet.noneOf(Capability.class);
+        for (String value : names == null ? List.<String>of() : names) {
+            for (String name : value.split(",")) {
+                if (!name.isBlank()) {
+                    caps.add(Capability.fromManifestName(name.trim()).orElseThrow(() -> new CommandFailure(
+                            "MANIFEST_INVALID: unknown capability " + name.trim() + "; known: "
+                                    + List.of(Capability.values()))));
+                }
+            }
+        }
+        return caps;
+    }
+
+    @Override
+    public void validate(Path folder, boolean json, Console console) throws CommandFailure {
+        Inspection inspection = devtools.validate(folder);
+        report(json ? Reports.json(inspection) : Reports.text(inspection.problems()), inspection.loads(),
+                Reports.summary(inspection), json, console);
+    }
+
+    @Override
+    public void securityTest(Path folder, boolean json, Console console) throws CommandFailure {
+        SecurityReport report = devtools.securityTest(folder);
+        report(json ? Reports.json(report) : Reports.text(report.findings()), !report.failed(), report.summary(),
+                json, console);
+    }
+
+    @Override
+    public void inspect(Path folder, Console console) throws CommandFailure {
+        Inspection inspection = inspector.inspect(folder);
+        Reports.facts(inspection).forEach(console::println);
+        report(Reports.text(inspection.problems()), inspection.loads(), Reports.summary(inspection), false, console);
+    }
+
+    @Override
+    public void run(Path folder, String payload, String flow, boolean json, Console console) throws CommandFailure {
+        try (Sandbox sandbox = inspector.sandbox(folder, false)) {
+            EngineResponse response = sandbox.execute(new EngineRequest(flow == null ? DEFAULT_FLOW : flow, payload));
+            console.println(json ? Reports.json(response) : response.content());
+        } catch (PluginException e) {
+            throw new CommandFailure(e);
+        }
+    }
+
+    @Override
+    public void keygen(String algorithm, Path directory, Console console) throws CommandFailure {
+        try {
+            signing.keygen(algorithm, directory, console::println);
+        } catch (PluginException e) {
+            throw new CommandFailure(e);
+        }
+    }
+
+    @Override
+    public void sign(Path privateKey, List<Path> folders, Console console) throws CommandFailure {
+        try {
+            signing.sign(privateKey, folders, console::println);
+        } catch (PluginException e) {
+            throw new CommandFailure(e);
+        }
+    }
+
+    /**
+     * Writes a report, then its one-line summary; a failing report fails with the summary instead, and a JSON
+     * report (one line, for machines) is never followed by it.
+     */
+    private static void report(String body, boolean passed, String summary, boolean json, Console console)
+            throws CommandFailure {
+        body.lines().forEach(console::println);
+        if (!passed) {
+            throw new CommandFailure(summary);
+        }
+        if (!json) {
+            console.println(summary);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.fluent.plugin.shell.internal.author;
+
+import dev.fluent.plugin.devtools.AuthoringCommands;
+import dev.fluent.plugin.devtools.CommandFailure;
+import java.nio.file.Path;
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.completers.FileCompleter;
+
+@Command(scope = "plugin", name = "security-test", description = "Static and dynamic security findings for a plugin"
+        + " folder (the plugin runs in a private sandbox); fails on a high-severity finding.")
+@Service
+public class SecurityTestCommand implements Action {
+
+    @Argument(index = 0, name = "folder", required = true, description = "The plugin folder")
+    @Completion(FileCompleter.class)
+    String folder;
+
+    @Option(name = "--json", description = "Machine-readable output")
+    boolean json;
+
+    @Reference
+    AuthoringCommands commands;
+
+    @Override
+    public Object execute() throws CommandFailure {
+        commands.securityTest(Path.of(folder), json, System.out::println);
+        return null;
+    }
+}
