@@ -68,6 +68,8 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
     private final Clock clock;
     private final EngineRegistrations plugins;
     private final RememberedPlugins remembered;
+    /** The plugins remembered when this registry started: those {@link #restoreRemembered} loads again. */
+    private final Map<String, Path> rememberedAtStart;
     /** The threads of {@code executeAsync}, shared by every plugin. */
     private final AsyncExecutor async;
     /** The capability providers present. */
@@ -102,6 +104,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         this.compileCache = new CompileCache(dataDirectory == null ? null : dataDirectory.resolve("compile-cache"));
         this.trust = new TrustGate(manifestParser);
         this.remembered = new RememberedPlugins(dataDirectory);
+        this.rememberedAtStart = remembered.all();
         this.plugins = new EngineRegistrations(bundleContext, async);
         this.services = new ExecutionServices(watchdog, auditor, providers, new OperatorPolicy(Map.of()));
         this.pipeline = new LoadPipeline(manifestParser, trust, compileCache, watchdog, services::policy, clock);
@@ -112,7 +115,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
      * passes its checks is reported (and audited) and forgotten only when its folder is gone.
      */
     public void restoreRemembered() {
-        Restorer.restore(remembered, folder -> load(folder, true));
+        Restorer.restore(rememberedAtStart, remembered, id -> plugins.get(id) != null, folder -> load(folder, true));
     }
 
     /** {@code ${karaf.data}/fluent-plugin}, or nothing outside Karaf. */

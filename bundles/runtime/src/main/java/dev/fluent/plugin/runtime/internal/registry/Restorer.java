@@ -4,12 +4,14 @@ import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.PluginException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,11 +28,19 @@ final class Restorer {
     }
 
     /**
-     * One that no longer passes its checks is reported (and audited by the load) and forgotten only when its
-     * folder is gone.
+     * Loads the plugins remembered when the registry started that are neither forgotten nor loaded since:
+     * boot may finish after operators (or tests) have already loaded and unloaded plugins. One that no
+     * longer passes its checks is reported (and audited by the load) and forgotten only when its folder is
+     * gone.
      */
-    static void restore(RememberedPlugins remembered, Load load) {
-        Map<String, Path> all = remembered.all();
+    static void restore(Map<String, Path> atStart, RememberedPlugins remembered, Predicate<String> loaded, Load load) {
+        Map<String, Path> still = remembered.all();
+        Map<String, Path> all = new LinkedHashMap<>();
+        atStart.forEach((id, folder) -> {
+            if (folder.equals(still.get(id)) && !loaded.test(id)) {
+                all.put(id, folder);
+            }
+        });
         if (all.isEmpty()) {
             return;
         }

@@ -164,6 +164,29 @@ class ReloadAndRestartTest {
     }
 
     @Test
+    void theRestoreAfterBootLoadsOnlyWhatWasRememberedAtStartAndIsStillNeitherForgottenNorLoaded() throws Exception {
+        Path data = temp.resolve("data");
+        Path echo = Fixtures.copy(Fixtures.echo(), temp.resolve("echo"));
+        PluginRuntime first = runtime(data);
+        first.load(echo);
+        first.deactivate();
+        runtimes.remove(first);
+
+        // Boot finishes late: meanwhile echo was loaded and unloaded by command, and kv-counter loaded.
+        PluginRuntime second = runtime(data);
+        second.load(echo);
+        second.unload("echo");
+        second.load(Fixtures.examples().resolve("kv-counter"));
+        second.restoreRemembered();
+        assertTrue(second.find("echo").isEmpty(), "unloaded since the start: not loaded again");
+
+        PluginRuntime third = runtime(data);
+        third.load(Fixtures.examples().resolve("kv-counter"));
+        third.restoreRemembered(); // kv-counter is remembered and loaded already: no ALREADY_LOADED attempt
+        assertEquals(1, third.list().size());
+    }
+
+    @Test
     void anUnloadedPluginIsNotLoadedAgainAfterARestart() throws Exception {
         Path data = temp.resolve("data");
         PluginRuntime first = runtime(data);
