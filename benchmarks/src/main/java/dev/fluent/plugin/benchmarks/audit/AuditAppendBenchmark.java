@@ -1,10 +1,8 @@
 package dev.fluent.plugin.benchmarks.audit;
 
-import dev.fluent.plugin.audit.internal.AuditService;
-import dev.fluent.plugin.audit.internal.AuditSettings;
-import dev.fluent.plugin.audit.internal.Backpressure;
-
 import dev.fluent.plugin.api.spi.AuditEvent;
+import dev.fluent.plugin.audit.internal.AuditService;
+import dev.fluent.plugin.audit.internal.write.AuditSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

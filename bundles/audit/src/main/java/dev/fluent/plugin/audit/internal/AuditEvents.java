@@ -11,7 +11,7 @@ import org.osgi.service.event.EventConstants;
  * The EventAdmin form of an audit entry, posted on the topic of its action ({@link AuditActions#topic}:
  * {@code dev/fluent/plugin/audit/<ACTION>}, e.g. {@code …/audit/EXECUTE}).
  */
-final class AuditEvents {
+public final class AuditEvents {
 
     private AuditEvents() {
     }
@@ -22,7 +22,7 @@ final class AuditEvents {
      * (Boolean), {@code error}, {@code details} (Map), {@code prev_hash}, {@code hash}, {@code file}; absent
      * values are left out.
      */
-    static Event toEvent(AuditRecord r) {
+    public static Event toEvent(AuditRecord r) {
         Map<String, Object> props = new HashMap<>();
         props.put("seq", r.seq());
         props.put(EventConstants.TIMESTAMP, r.timestamp().toEpochMilli());

@@ -8,6 +8,11 @@ import dev.fluent.plugin.api.AuditStatus;
 import dev.fluent.plugin.api.AuditVerification;
 import dev.fluent.plugin.api.spi.AuditEvent;
 import dev.fluent.plugin.api.spi.AuditSink;
+import dev.fluent.plugin.audit.internal.read.ChainVerifier;
+import dev.fluent.plugin.audit.internal.read.QueryRunner;
+import dev.fluent.plugin.audit.internal.write.AuditConfig;
+import dev.fluent.plugin.audit.internal.write.AuditSettings;
+import dev.fluent.plugin.audit.internal.write.AuditWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -33,9 +38,9 @@ import org.slf4j.LoggerFactory;
 @Designate(ocd = AuditConfig.class)
 public final class AuditService implements AuditSink, AuditLog {
 
-    static final String PID = "dev.fluent.plugin.audit";
+    public static final String PID = "dev.fluent.plugin.audit";
     /** How long a query or verification waits for the writer to reach what was recorded before it. */
-    static final long CATCH_UP_MILLIS = 5_000;
+    public static final long CATCH_UP_MILLIS = 5_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(AuditService.class);
 
@@ -44,7 +49,7 @@ public final class AuditService implements AuditSink, AuditLog {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    volatile EventAdmin eventAdmin;
+    public volatile EventAdmin eventAdmin;
 
     @Activate
     public AuditService(AuditConfig config) throws IOException {

@@ -2,12 +2,13 @@ package dev.fluent.plugin.audit.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.fluent.plugin.api.AuditActions;
 import dev.fluent.plugin.api.AuditQuery;
 import dev.fluent.plugin.api.AuditRecord;
 import dev.fluent.plugin.api.AuditVerification;
 import dev.fluent.plugin.api.spi.AuditEvent;
+import dev.fluent.plugin.audit.internal.log.EntryCodec;
+import dev.fluent.plugin.audit.internal.write.Logs;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -19,13 +20,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 
-class AuditServiceTest {
+public class AuditServiceTest {
 
     @TempDir
-    Path dir;
+    public Path dir;
 
     @Test
-    void aQueryRightAfterRecordingSeesTheEntry() throws Exception {
+    public void aQueryRightAfterRecordingSeesTheEntry() throws Exception {
         AuditService service = new AuditService(Logs.settings(dir), Clock.systemUTC());
         try {
             service.record(new AuditEvent(Instant.now(), "echo", "load", "/plugins/echo", true, null, Map.of("version", "1.0.0")));
@@ -41,7 +42,7 @@ class AuditServiceTest {
     }
 
     @Test
-    void manyThreadsRecordingAtOnceYieldOneUnbrokenChain() throws Exception {
+    public void manyThreadsRecordingAtOnceYieldOneUnbrokenChain() throws Exception {
         AuditService service = new AuditService(Logs.settings(dir).withMaxFileBytes(256 * 1024), Clock.systemUTC());
         int threads = 4;
         int each = 5000;
@@ -72,7 +73,7 @@ class AuditServiceTest {
     }
 
     @Test
-    void postsEveryEntryToEventAdminOnItsActionTopic() throws Exception {
+    public void postsEveryEntryToEventAdminOnItsActionTopic() throws Exception {
         List<Event> posted = new CopyOnWriteArrayList<>();
         AuditService service = new AuditService(Logs.settings(dir), Clock.systemUTC());
         service.eventAdmin = new EventAdmin() {
@@ -106,7 +107,7 @@ class AuditServiceTest {
     }
 
     @Test
-    void topicsAreSafeForAnyActionName() {
+    public void topicsAreSafeForAnyActionName() {
         assertEquals("dev/fluent/plugin/audit/AUDIT_RECOVERY", topicOf(AuditActions.AUDIT_RECOVERY));
         assertEquals("dev/fluent/plugin/audit/SELF-TEST", topicOf(AuditActions.SELF_TEST));
         assertEquals("dev/fluent/plugin/audit/HTTP_REQUEST", topicOf(AuditActions.HTTP_REQUEST));

@@ -1,11 +1,13 @@
-package dev.fluent.plugin.audit.internal;
+package dev.fluent.plugin.audit.internal.read;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.fluent.plugin.api.AuditVerification;
+import dev.fluent.plugin.audit.internal.log.EntryCodec;
+import dev.fluent.plugin.audit.internal.log.LogDirectory;
+import dev.fluent.plugin.audit.internal.write.Logs;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -15,17 +17,17 @@ import java.util.Collections;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ChainVerifierTest {
+public class ChainVerifierTest {
 
     @TempDir
-    Path dir;
+    public Path dir;
 
     private AuditVerification verify() throws IOException {
         return ChainVerifier.verify(new LogDirectory(dir), null);
     }
 
     @Test
-    void passesAnIntactChain() throws IOException {
+    public void passesAnIntactChain() throws IOException {
         Logs.write(Logs.settings(dir), 50);
         AuditVerification v = verify();
         assertTrue(v.ok(), () -> String.valueOf(v.firstBreak()));
@@ -34,7 +36,7 @@ class ChainVerifierTest {
     }
 
     @Test
-    void passesAnEmptyLog() throws IOException {
+    public void passesAnEmptyLog() throws IOException {
         Logs.write(Logs.settings(dir), 0);
         AuditVerification v = verify();
         assertTrue(v.ok());
@@ -42,7 +44,7 @@ class ChainVerifierTest {
     }
 
     @Test
-    void catchesAnEditedLine() throws IOException {
+    public void catchesAnEditedLine() throws IOException {
         Logs.write(Logs.settings(dir), 20);
         Logs.editLine(Logs.file(dir, 1), 8, line -> line.replace("\"success\":true", "\"success\":false"));
         AuditVerification v = verify();
@@ -51,7 +53,7 @@ class ChainVerifierTest {
     }
 
     @Test
-    void catchesAnEditedLineWhoseHashWasRecomputed() throws IOException {
+    public void catchesAnEditedLineWhoseHashWasRecomputed() throws IOException {
         Logs.write(Logs.settings(dir), 20);
         // Rewrite entry 5 with another resource and a correct hash of its own.
         Logs.editLines(Logs.file(dir, 1), lines -> {
@@ -64,7 +66,7 @@ class ChainVerifierTest {
     }
 
     @Test
-    void catchesADeletedLine() throws IOException {
+    public void catchesADeletedLine() throws IOException {
         Logs.write(Logs.settings(dir), 20);
         Logs.editLines(Logs.file(dir, 1), lines -> lines.remove(11));
         AuditVerification v = verify();
@@ -72,7 +74,7 @@ class ChainVerifierTest {
     }
 
     @Test
-    void catchesReorderedLines() throws IOException {
+    public void catchesReorderedLines() throws IOException {
         Logs.write(Logs.settings(dir), 20);
         Logs.editLines(Logs.file(dir, 1), lines -> Collections.swap(lines, 4, 5));
         AuditVerification v = verify();
@@ -80,7 +82,7 @@ class ChainVerifierTest {
     }
 
     @Test
-    void catchesAFileTruncatedInsideALine() throws IOException {
+    public void catchesAFileTruncatedInsideALine() throws IOException {
         Logs.write(Logs.settings(dir), 20);
         Path file = Logs.file(dir, 1);
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
@@ -91,7 +93,7 @@ class ChainVerifierTest {
     }
 
     @Test
-    void catchesAFileTruncatedAtALineBoundary() throws IOException {
+    public void catchesAFileTruncatedAtALineBoundary() throws IOException {
         Logs.write(Logs.settings(dir), 20);
         Logs.editLines(Logs.file(dir, 1), lines -> lines.subList(15, lines.size()).clear());
         AuditVerification v = verify();
@@ -103,7 +105,7 @@ class ChainVerifierTest {
     }
 
     @Test
-    void catchesARemovedRotatedFile() throws IOException {
+    public void catchesARemovedRotatedFile() throws IOException {
         Logs.write(Logs.settings(dir).withMaxFileBytes(4096), 60);
         assertTrue(Files.exists(Logs.file(dir, 3)), "rotated into several files");
         Files.delete(Logs.file(dir, 2));
@@ -114,7 +116,7 @@ class ChainVerifierTest {
     }
 
     @Test
-    void catchesRemovedOldestFiles() throws IOException {
+    public void catchesRemovedOldestFiles() throws IOException {
         Logs.write(Logs.settings(dir).withMaxFileBytes(4096), 60);
         Files.delete(Logs.file(dir, 1));
         AuditVerification v = verify();
@@ -123,7 +125,7 @@ class ChainVerifierTest {
     }
 
     @Test
-    void catchesARemovedHead() throws IOException {
+    public void catchesARemovedHead() throws IOException {
         Logs.write(Logs.settings(dir), 5);
         Files.delete(dir.resolve(LogDirectory.HEAD));
         AuditVerification v = verify();

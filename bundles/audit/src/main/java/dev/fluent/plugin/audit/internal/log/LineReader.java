@@ -1,4 +1,4 @@
-package dev.fluent.plugin.audit.internal;
+package dev.fluent.plugin.audit.internal.log;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,10 +7,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /** Reads a file's lines as bytes, up to a length, so that a hash covers exactly what is on disk. */
-final class LineReader {
+public final class LineReader {
 
     /** Receives each line, without its newline. */
-    interface Visitor {
+    public interface Visitor {
         /**
          * @param buf holds the line at {@code [off, off + len)}; valid only during the call
          * @param number the line number, from 1
@@ -25,7 +25,7 @@ final class LineReader {
     }
 
     /** Reads {@code file} from its start to {@code limit} bytes (or its end, whichever comes first). */
-    static void read(Path file, long limit, Visitor visitor) throws IOException {
+    public static void read(Path file, long limit, Visitor visitor) throws IOException {
         byte[] chunk = new byte[64 * 1024];
         byte[] line = new byte[1024];
         int lineLength = 0;

@@ -1,12 +1,12 @@
-package dev.fluent.plugin.audit.internal;
+package dev.fluent.plugin.audit.internal.write;
 
 import java.nio.file.Path;
 
 /** Run in a separate JVM by {@link RecoveryTest}: records entries without end until the test kills it. */
 public final class CrashingWriter {
 
-    static final String READY = "ready";
-    static final int AT_LEAST = 2000;
+    public static final String READY = "ready";
+    public static final int AT_LEAST = 2000;
 
     private CrashingWriter() {
     }

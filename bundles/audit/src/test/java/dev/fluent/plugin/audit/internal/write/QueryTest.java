@@ -1,12 +1,13 @@
-package dev.fluent.plugin.audit.internal;
+package dev.fluent.plugin.audit.internal.write;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.fluent.plugin.api.AuditQuery;
 import dev.fluent.plugin.api.AuditRecord;
 import dev.fluent.plugin.api.spi.AuditEvent;
+import dev.fluent.plugin.audit.internal.log.LogDirectory;
+import dev.fluent.plugin.audit.internal.read.QueryRunner;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,13 +18,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** 300 entries over several files: p0, p1, p2 in turn, every fifth one failed, one second apart. */
-class QueryTest {
+public class QueryTest {
 
     @TempDir
-    Path dir;
+    public Path dir;
 
     @BeforeEach
-    void writeLog() throws IOException {
+    public void writeLog() throws IOException {
         AuditSettings settings = Logs.settings(dir).withMaxFileBytes(8192);
         try (AuditWriter writer = Logs.open(settings)) {
             for (int i = 1; i <= 300; i++) {
@@ -39,7 +40,7 @@ class QueryTest {
     }
 
     @Test
-    void returnsTheNewestFirstUpToTheLimit() throws IOException {
+    public void returnsTheNewestFirstUpToTheLimit() throws IOException {
         List<AuditRecord> r = query(AuditQuery.latest(5));
         assertEquals(List.of(301L, 300L, 299L, 298L, 297L), seqs(r));
         assertEquals("unload", r.get(0).action());
@@ -47,7 +48,7 @@ class QueryTest {
     }
 
     @Test
-    void filtersByPluginAcrossFiles() throws IOException {
+    public void filtersByPluginAcrossFiles() throws IOException {
         List<AuditRecord> r = query(AuditQuery.builder().pluginId("p1").limit(1000).build());
         assertEquals(101, r.size());
         assertTrue(r.stream().allMatch(e -> e.pluginId().equals("p1")));
@@ -55,14 +56,14 @@ class QueryTest {
     }
 
     @Test
-    void filtersByAction() throws IOException {
+    public void filtersByAction() throws IOException {
         List<AuditRecord> r = query(AuditQuery.builder().action("unload").build());
         assertEquals(1, r.size());
         assertEquals("/plugins/p1", r.get(0).resource());
     }
 
     @Test
-    void filtersFailures() throws IOException {
+    public void filtersFailures() throws IOException {
         List<AuditRecord> r = query(AuditQuery.builder().failedOnly(true).limit(1000).build());
         assertEquals(60, r.size());
         assertTrue(r.stream().noneMatch(AuditRecord::success));
@@ -71,14 +72,14 @@ class QueryTest {
     }
 
     @Test
-    void filtersByTimeRangeWithSinceInclusiveAndUntilExclusive() throws IOException {
+    public void filtersByTimeRangeWithSinceInclusiveAndUntilExclusive() throws IOException {
         List<AuditRecord> r = query(AuditQuery.builder()
                 .since(Logs.T0.plusSeconds(10)).until(Logs.T0.plusSeconds(20)).limit(1000).build());
         assertEquals(List.of(19L, 18L, 17L, 16L, 15L, 14L, 13L, 12L, 11L, 10L), seqs(r));
     }
 
     @Test
-    void combinesFiltersAndLimit() throws IOException {
+    public void combinesFiltersAndLimit() throws IOException {
         List<AuditRecord> r = query(AuditQuery.builder().pluginId("p0").failedOnly(true)
                 .since(Logs.T0.plusSeconds(100)).limit(3).build());
         // p0 failed: seq divisible by 15
@@ -86,13 +87,13 @@ class QueryTest {
     }
 
     @Test
-    void matchesAnIdExactlyNotAsAPrefix() throws IOException {
+    public void matchesAnIdExactlyNotAsAPrefix() throws IOException {
         assertEquals(List.of(), query(AuditQuery.builder().pluginId("p").build()));
         assertFalse(query(AuditQuery.forPlugin("p2")).isEmpty());
     }
 
     @Test
-    void recordsCarryTheChainFields() throws IOException {
+    public void recordsCarryTheChainFields() throws IOException {
         List<AuditRecord> r = query(AuditQuery.latest(2));
         assertEquals(r.get(1).hash(), r.get(0).prevHash());
         assertEquals(64, r.get(0).hash().length());

@@ -1,7 +1,9 @@
-package dev.fluent.plugin.audit.internal;
+package dev.fluent.plugin.audit.internal.write;
 
 import dev.fluent.plugin.api.AuditActions;
 import dev.fluent.plugin.api.spi.AuditEvent;
+import dev.fluent.plugin.audit.internal.log.LogDirectory;
+import dev.fluent.plugin.audit.internal.log.Recovery;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -23,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * Through I/O failures it keeps the entries and retries, recovering the chain first so that entries that did
  * reach the disk are not written twice. Once finished, it writes what is queued, forces it and closes the file.
  */
-final class WriterThread {
+public final class WriterThread {
 
     private static final Logger LOG = LoggerFactory.getLogger(WriterThread.class);
 
@@ -35,7 +37,7 @@ final class WriterThread {
     private static final int FINAL_ATTEMPTS = 3;
 
     /** Put in the queue by {@link AuditWriter#awaitWritten}: released once everything queued before it is written. */
-    record Barrier(CountDownLatch done, boolean sync) {
+    public record Barrier(CountDownLatch done, boolean sync) {
     }
 
     private final AuditSettings settings;
@@ -71,21 +73,21 @@ final class WriterThread {
         thread.setDaemon(true);
     }
 
-    void start() {
+    public void start() {
         thread.start();
     }
 
     /** Has the thread look at the queue now rather than after its idle wait. */
-    void wake() {
+    public void wake() {
         LockSupport.unpark(thread);
     }
 
     /** Whether {@link #finish} was called: nothing may be queued any more. */
-    boolean finished() {
+    public boolean finished() {
         return finished;
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return thread.isAlive();
     }
 
@@ -94,7 +96,7 @@ final class WriterThread {
      *
      * @return {@code false} when it had not stopped after {@code millis}
      */
-    boolean finish(long millis) {
+    public boolean finish(long millis) {
         finished = true;
         wake();
         try {

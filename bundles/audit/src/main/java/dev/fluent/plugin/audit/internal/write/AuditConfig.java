@@ -1,4 +1,4 @@
-package dev.fluent.plugin.audit.internal;
+package dev.fluent.plugin.audit.internal.write;
 
 import dev.fluent.plugin.api.AuditActions;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
@@ -8,36 +8,36 @@ import org.osgi.service.metatype.annotations.Option;
 /** Configuration PID {@code dev.fluent.plugin.audit}; every key is optional. docs/audit.md describes them. */
 @ObjectClassDefinition(name = "Fluent Plugin Platform: audit log",
         description = "Where and how the hash-chained audit log is written.")
-@interface AuditConfig {
+public @interface AuditConfig {
 
     @AttributeDefinition(name = "Directory",
             description = "Folder of the log files; empty means ${karaf.data}/audit.")
-    String directory() default "";
+    public String directory() default "";
 
     @AttributeDefinition(name = "Maximum file size (MiB)", min = "1",
             description = "A file is closed and the next one started before it would grow past this size.")
-    int maxFileSizeMb() default 16;
+    public int maxFileSizeMb() default 16;
 
     @AttributeDefinition(name = "Flush interval (ms)", min = "1",
             description = "How often written entries are forced to disk (fsync). They are also forced on stop.")
-    int flushIntervalMs() default 100;
+    public int flushIntervalMs() default 100;
 
     @AttributeDefinition(name = "Queue capacity", min = "16",
             description = "Entries that may wait for the writer before backpressure applies.")
-    int queueCapacity() default 65536;
+    public int queueCapacity() default 65536;
 
     @AttributeDefinition(name = "Backpressure",
             description = "What a full queue does to the caller: wait up to 'Block timeout' (block), or not at all (drop). "
                     + "An entry that still finds no room is dropped, counted, logged, and the loss recorded in the chain.",
             options = {@Option(label = "Block (bounded wait)", value = "block"), @Option(label = "Drop", value = "drop")})
-    String backpressure() default "block";
+    public String backpressure() default "block";
 
     @AttributeDefinition(name = "Block timeout (ms)", min = "0",
             description = "With backpressure 'block': the longest a caller waits for room in the queue.")
-    int blockTimeoutMs() default 1000;
+    public int blockTimeoutMs() default 1000;
 
     @AttributeDefinition(name = "Post to EventAdmin",
             description = "Post every entry on topic " + AuditActions.TOPIC_PREFIX
                     + "<ACTION> when EventAdmin is present.")
-    boolean eventAdmin() default true;
+    public boolean eventAdmin() default true;
 }

@@ -1,9 +1,12 @@
-package dev.fluent.plugin.audit.internal;
+package dev.fluent.plugin.audit.internal.write;
 
 import dev.fluent.plugin.api.AuditActions;
 import dev.fluent.plugin.api.AuditRecord;
 import dev.fluent.plugin.api.AuditStatus;
 import dev.fluent.plugin.api.spi.AuditEvent;
+import dev.fluent.plugin.audit.internal.log.Extent;
+import dev.fluent.plugin.audit.internal.log.LogDirectory;
+import dev.fluent.plugin.audit.internal.log.Recovery;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -24,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * queue is full the configured {@link Backpressure} applies; an entry that still finds no room is counted,
  * logged, and the loss itself recorded in the chain as an {@code audit_overflow} entry.
  */
-final class AuditWriter implements AutoCloseable {
+public final class AuditWriter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AuditWriter.class);
 
@@ -32,7 +35,7 @@ final class AuditWriter implements AutoCloseable {
     private static final long CLOSE_TIMEOUT_MILLIS = 30_000;
 
     /** Told about every entry once it is written, on the writer thread. */
-    interface Listener {
+    public interface Listener {
         /** Whether anyone listens now; when not, no record is built. */
         boolean active();
 
@@ -54,7 +57,7 @@ final class AuditWriter implements AutoCloseable {
      *
      * @throws IOException when the folder cannot be read or written
      */
-    AuditWriter(AuditSettings settings, Clock clock, Listener listener) throws IOException {
+    public AuditWriter(AuditSettings settings, Clock clock, Listener listener) throws IOException {
         this.settings = settings;
         this.dir = new LogDirectory(settings.directory());
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
@@ -70,7 +73,7 @@ final class AuditWriter implements AutoCloseable {
     }
 
     /** Queues one event; never throws. Waits only when the queue is full and backpressure is {@code block}. */
-    void record(AuditEvent event) {
+    public void record(AuditEvent event) {
         if (event == null) {
             return;
         }
@@ -142,7 +145,7 @@ final class AuditWriter implements AutoCloseable {
      *
      * @return {@code false} when that did not happen within {@code millis}
      */
-    boolean awaitWritten(long millis, boolean sync) {
+    public boolean awaitWritten(long millis, boolean sync) {
         if (thread.finished()) {
             return !thread.isAlive();
         }
@@ -159,15 +162,15 @@ final class AuditWriter implements AutoCloseable {
         }
     }
 
-    Extent extent() {
+    public Extent extent() {
         return appender.extent();
     }
 
-    LogDirectory directory() {
+    public LogDirectory directory() {
         return dir;
     }
 
-    AuditStatus status() {
+    public AuditStatus status() {
         Extent e = appender.extent();
         return new AuditStatus(dir.path().toString(), LogDirectory.fileName(e.fileIndex()), e.seq(), queue.size(),
                 settings.queueCapacity(), appender.written(), waited.sum(), dropped.sum(),

@@ -1,6 +1,7 @@
-package dev.fluent.plugin.audit.internal;
+package dev.fluent.plugin.audit.internal.write;
 
 import dev.fluent.plugin.api.spi.AuditEvent;
+import dev.fluent.plugin.audit.internal.log.LogDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -15,18 +16,18 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /** Audit logs written for real into a test's folder, and the edits a tamperer would make to them. */
-final class Logs {
+public final class Logs {
 
-    static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    public static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
     private Logs() {
     }
 
-    static AuditSettings settings(Path dir) {
+    public static AuditSettings settings(Path dir) {
         return AuditSettings.defaults(dir);
     }
 
-    static AuditWriter open(AuditSettings settings) {
+    public static AuditWriter open(AuditSettings settings) {
         try {
             return new AuditWriter(settings, Clock.systemUTC(), null);
         } catch (IOException e) {
@@ -34,14 +35,14 @@ final class Logs {
         }
     }
 
-    static AuditEvent execute(String plugin, int n, boolean success) {
+    public static AuditEvent execute(String plugin, int n, boolean success) {
         return new AuditEvent(T0.plusSeconds(n), plugin, "execute", "req-" + n, success,
                 success ? null : "TIMEOUT: plugin " + plugin + " ran past 100 ms",
                 Map.of("duration_us", Integer.toString(100 + n)));
     }
 
     /** Writes {@code count} execute entries (plugin {@code p0} … {@code p2} in turn) and closes the writer. */
-    static void write(AuditSettings settings, int count) {
+    public static void write(AuditSettings settings, int count) {
         try (AuditWriter writer = open(settings)) {
             for (int i = 1; i <= count; i++) {
                 writer.record(execute("p" + (i % 3), i, i % 5 != 0));
@@ -49,11 +50,11 @@ final class Logs {
         }
     }
 
-    static Path file(Path dir, int index) {
+    public static Path file(Path dir, int index) {
         return dir.resolve(LogDirectory.fileName(index));
     }
 
-    static List<String> lines(Path file) {
+    public static List<String> lines(Path file) {
         try {
             return new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
         } catch (IOException e) {
@@ -61,7 +62,7 @@ final class Logs {
         }
     }
 
-    static void writeLines(Path file, List<String> lines) {
+    public static void writeLines(Path file, List<String> lines) {
         StringBuilder b = new StringBuilder();
         for (String line : lines) {
             b.append(line).append('\n');
@@ -74,18 +75,18 @@ final class Logs {
     }
 
     /** Replaces line {@code index} (from 0) of a file. */
-    static void editLine(Path file, int index, UnaryOperator<String> edit) {
+    public static void editLine(Path file, int index, UnaryOperator<String> edit) {
         editLines(file, lines -> lines.set(index, edit.apply(lines.get(index))));
     }
 
     /** Rewrites a file with its lines as {@code edit} leaves them (it may add, remove, move or change lines). */
-    static void editLines(Path file, Consumer<List<String>> edit) {
+    public static void editLines(Path file, Consumer<List<String>> edit) {
         List<String> lines = lines(file);
         edit.accept(lines);
         writeLines(file, lines);
     }
 
-    static long size(Path file) {
+    public static long size(Path file) {
         try {
             return Files.size(file);
         } catch (IOException e) {

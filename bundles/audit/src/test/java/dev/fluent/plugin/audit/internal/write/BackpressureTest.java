@@ -1,12 +1,14 @@
-package dev.fluent.plugin.audit.internal;
+package dev.fluent.plugin.audit.internal.write;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.fluent.plugin.api.AuditActions;
 import dev.fluent.plugin.api.AuditQuery;
 import dev.fluent.plugin.api.AuditRecord;
 import dev.fluent.plugin.api.AuditStatus;
+import dev.fluent.plugin.audit.internal.log.LogDirectory;
+import dev.fluent.plugin.audit.internal.read.ChainVerifier;
+import dev.fluent.plugin.audit.internal.read.QueryRunner;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -21,12 +23,12 @@ import org.junit.jupiter.api.io.TempDir;
  * A writer held up on purpose (its listener blocks on a latch) lets the queue fill; the configured
  * backpressure then applies, and no entry is lost without a trace.
  */
-class BackpressureTest {
+public class BackpressureTest {
 
     private static final int CAPACITY = 16;
 
     @TempDir
-    Path dir;
+    public Path dir;
 
     private final CountDownLatch stalled = new CountDownLatch(1);
     private final CountDownLatch release = new CountDownLatch(1);
@@ -59,7 +61,7 @@ class BackpressureTest {
     }
 
     @Test
-    void dropModeNeverWaitsCountsTheLossAndRecordsItInTheChain() throws Exception {
+    public void dropModeNeverWaitsCountsTheLossAndRecordsItInTheChain() throws Exception {
         AuditWriter writer = stalledWriter(Backpressure.DROP, 0);
         for (int i = 0; i < 5; i++) {
             writer.record(Logs.execute("overflow", i, true));
@@ -84,7 +86,7 @@ class BackpressureTest {
     }
 
     @Test
-    void blockModeHoldsTheCallerUntilThereIsRoom() throws Exception {
+    public void blockModeHoldsTheCallerUntilThereIsRoom() throws Exception {
         AuditWriter writer = stalledWriter(Backpressure.BLOCK, 60_000);
         Thread caller = new Thread(() -> writer.record(Logs.execute("blocked", 99, true)));
         caller.start();
@@ -102,7 +104,7 @@ class BackpressureTest {
     }
 
     @Test
-    void blockModeDropsAfterTheBoundedWaitAndRecordsTheLoss() throws Exception {
+    public void blockModeDropsAfterTheBoundedWaitAndRecordsTheLoss() throws Exception {
         AuditWriter writer = stalledWriter(Backpressure.BLOCK, 20);
         writer.record(Logs.execute("late", 1, true));
         assertEquals(1, writer.status().waited());
@@ -115,7 +117,7 @@ class BackpressureTest {
     }
 
     @Test
-    void entriesRecordedAfterCloseGoToTheContainerLogNotNowhere() throws IOException {
+    public void entriesRecordedAfterCloseGoToTheContainerLogNotNowhere() throws IOException {
         AuditWriter writer = Logs.open(Logs.settings(dir));
         writer.close();
         writer.record(Logs.execute("late", 1, true)); // logged as not written; must not throw

@@ -1,4 +1,4 @@
-package dev.fluent.plugin.audit.internal;
+package dev.fluent.plugin.audit.internal.log;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,17 +31,17 @@ import java.util.regex.Pattern;
  *       log on restart (see {@link Recovery}).</li>
  * </ul>
  */
-final class LogDirectory {
+public final class LogDirectory {
 
-    static final String HEAD = "audit.head";
+    public static final String HEAD = "audit.head";
     private static final Pattern LOG_FILE = Pattern.compile("audit-(\\d{1,9})\\.jsonl");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dir;
 
     /** One log file. */
-    record LogFile(int index, Path path) {
-        String name() {
+    public record LogFile(int index, Path path) {
+        public String name() {
             return path.getFileName().toString();
         }
     }
@@ -53,27 +53,27 @@ final class LogDirectory {
      * @param seq the entry's sequence number
      * @param hash the entry's hash
      */
-    record Head(String file, long seq, String hash) {
+    public record Head(String file, long seq, String hash) {
     }
 
-    LogDirectory(Path dir) {
+    public LogDirectory(Path dir) {
         this.dir = dir;
     }
 
-    Path path() {
+    public Path path() {
         return dir;
     }
 
-    static String fileName(int index) {
+    public static String fileName(int index) {
         return String.format("audit-%08d.jsonl", index);
     }
 
-    LogFile file(int index) {
+    public LogFile file(int index) {
         return new LogFile(index, dir.resolve(fileName(index)));
     }
 
     /** The log files, oldest first. */
-    List<LogFile> list() throws IOException {
+    public List<LogFile> list() throws IOException {
         List<LogFile> files = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
             return files;
@@ -91,7 +91,7 @@ final class LogDirectory {
     }
 
     /** The head, or {@code null} when there is none. */
-    Head readHead() throws IOException {
+    public Head readHead() throws IOException {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(dir.resolve(HEAD));
@@ -110,7 +110,7 @@ final class LogDirectory {
     }
 
     /** Replaces the head atomically and forces it to disk. */
-    void writeHead(Head head) throws IOException {
+    public void writeHead(Head head) throws IOException {
         String text = "{\"file\":\"" + head.file() + "\",\"seq\":" + head.seq() + ",\"hash\":\"" + head.hash() + "\"}\n";
         Path tmp = dir.resolve(HEAD + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -129,7 +129,7 @@ final class LogDirectory {
     }
 
     /** Forces the folder's entries (a new file, a rename) to disk where the platform allows it. */
-    void syncDirectory() {
+    public void syncDirectory() {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         } catch (IOException | UnsupportedOperationException e) {

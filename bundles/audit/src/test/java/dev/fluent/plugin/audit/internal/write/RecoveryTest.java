@@ -1,14 +1,17 @@
-package dev.fluent.plugin.audit.internal;
+package dev.fluent.plugin.audit.internal.write;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.fluent.plugin.api.AuditActions;
 import dev.fluent.plugin.api.AuditQuery;
 import dev.fluent.plugin.api.AuditRecord;
 import dev.fluent.plugin.api.AuditVerification;
+import dev.fluent.plugin.audit.internal.log.LineReader;
+import dev.fluent.plugin.audit.internal.log.LogDirectory;
+import dev.fluent.plugin.audit.internal.read.ChainVerifier;
+import dev.fluent.plugin.audit.internal.read.QueryRunner;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -21,13 +24,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class RecoveryTest {
+public class RecoveryTest {
 
     @TempDir
-    Path dir;
+    public Path dir;
 
     @Test
-    void movesATornLastLineAsideReportsItAndContinuesTheChain() throws IOException {
+    public void movesATornLastLineAsideReportsItAndContinuesTheChain() throws IOException {
         AuditSettings settings = Logs.settings(dir);
         Logs.write(settings, 10);
         Path file = Logs.file(dir, 1);
@@ -63,7 +66,7 @@ class RecoveryTest {
     }
 
     @Test
-    void reportsEntriesCutOffTheEndOnRestart() throws IOException {
+    public void reportsEntriesCutOffTheEndOnRestart() throws IOException {
         AuditSettings settings = Logs.settings(dir);
         Logs.write(settings, 10);
         Logs.editLines(Logs.file(dir, 1), lines -> lines.subList(7, lines.size()).clear());
@@ -77,7 +80,7 @@ class RecoveryTest {
     }
 
     @Test
-    void continuesFromTheLastValidEntryWhenTheLastLineWasTamperedWith() throws IOException {
+    public void continuesFromTheLastValidEntryWhenTheLastLineWasTamperedWith() throws IOException {
         AuditSettings settings = Logs.settings(dir);
         Logs.write(settings, 10);
         Logs.editLine(Logs.file(dir, 1), 9, line -> line.replace("req-10", "req-99"));
@@ -93,7 +96,7 @@ class RecoveryTest {
     }
 
     @Test
-    void aWriterKilledMidStreamLeavesALogTheNextOneContinues() throws Exception {
+    public void aWriterKilledMidStreamLeavesALogTheNextOneContinues() throws Exception {
         Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
         Process child = new ProcessBuilder(javaBin.toString(), "-cp", System.getProperty("java.class.path"),
                 CrashingWriter.class.getName(), dir.toString())

@@ -1,9 +1,13 @@
-package dev.fluent.plugin.audit.internal;
+package dev.fluent.plugin.audit.internal.read;
 
-import dev.fluent.plugin.api.AuditVerification;
+import dev.fluent.plugin.audit.internal.log.LogDirectory.LogFile;
+import dev.fluent.plugin.audit.internal.log.LogDirectory.Head;
 import dev.fluent.plugin.api.AuditVerification.Break;
-import dev.fluent.plugin.audit.internal.LogDirectory.Head;
-import dev.fluent.plugin.audit.internal.LogDirectory.LogFile;
+import dev.fluent.plugin.api.AuditVerification;
+import dev.fluent.plugin.audit.internal.log.EntryCodec;
+import dev.fluent.plugin.audit.internal.log.Extent;
+import dev.fluent.plugin.audit.internal.log.LineReader;
+import dev.fluent.plugin.audit.internal.log.LogDirectory;
 import java.io.IOException;
 import java.util.List;
 
@@ -20,7 +24,7 @@ import java.util.List;
  *       the log fail here).</li>
  * </ul>
  */
-final class ChainVerifier {
+public final class ChainVerifier {
 
     private ChainVerifier() {
     }
@@ -29,7 +33,7 @@ final class ChainVerifier {
      * @param extent how far the writer has written, or {@code null} when no writer is running; lines past it are
      *               not read (they may be half written)
      */
-    static AuditVerification verify(LogDirectory dir, Extent extent) throws IOException {
+    public static AuditVerification verify(LogDirectory dir, Extent extent) throws IOException {
         Head head = dir.readHead();
         List<LogFile> files = dir.list();
         Walk walk = new Walk();

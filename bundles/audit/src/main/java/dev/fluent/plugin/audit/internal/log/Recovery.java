@@ -1,9 +1,9 @@
-package dev.fluent.plugin.audit.internal;
+package dev.fluent.plugin.audit.internal.log;
 
+import dev.fluent.plugin.audit.internal.log.LogDirectory.LogFile;
+import dev.fluent.plugin.audit.internal.log.LogDirectory.Head;
 import dev.fluent.plugin.api.AuditActions;
 import dev.fluent.plugin.api.spi.AuditEvent;
-import dev.fluent.plugin.audit.internal.LogDirectory.Head;
-import dev.fluent.plugin.audit.internal.LogDirectory.LogFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  *       an {@code audit_recovery} entry ({@code LOG_TRUNCATED}) says so.</li>
  * </ul>
  */
-final class Recovery {
+public final class Recovery {
 
     private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
 
@@ -46,13 +46,13 @@ final class Recovery {
      * @param lastFile the file holding the last entry, or {@code null}
      * @param notes entries to append first, reporting what recovery found
      */
-    record State(int fileIndex, long fileLength, long seq, String hash, String lastFile, List<AuditEvent> notes) {
+    public record State(int fileIndex, long fileLength, long seq, String hash, String lastFile, List<AuditEvent> notes) {
     }
 
     private Recovery() {
     }
 
-    static State recover(LogDirectory dir, Clock clock) throws IOException {
+    public static State recover(LogDirectory dir, Clock clock) throws IOException {
         Files.createDirectories(dir.path());
         List<AuditEvent> notes = new ArrayList<>();
         List<LogFile> files = dir.list();

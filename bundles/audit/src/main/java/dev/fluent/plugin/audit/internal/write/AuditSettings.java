@@ -1,4 +1,4 @@
-package dev.fluent.plugin.audit.internal;
+package dev.fluent.plugin.audit.internal.write;
 
 import java.nio.file.Path;
 
@@ -22,7 +22,7 @@ public record AuditSettings(
         long blockTimeoutMillis,
         boolean postEvents) {
 
-    static final long MIB = 1024 * 1024;
+    public static final long MIB = 1024 * 1024;
 
     public AuditSettings {
         if (directory == null) {
@@ -41,7 +41,7 @@ public record AuditSettings(
         return new AuditSettings(directory, 16 * MIB, 100, 65536, Backpressure.BLOCK, 1000, true);
     }
 
-    static AuditSettings from(AuditConfig config) {
+    public static AuditSettings from(AuditConfig config) {
         String dir = config.directory() == null ? "" : config.directory().trim();
         Path directory = dir.isEmpty() ? defaultDirectory() : Path.of(dir);
         return new AuditSettings(directory, config.maxFileSizeMb() * MIB, config.flushIntervalMs(),
@@ -50,11 +50,11 @@ public record AuditSettings(
     }
 
     /** {@code ${karaf.data}/audit}; outside Karaf, {@code data/audit} under the working directory. */
-    static Path defaultDirectory() {
+    public static Path defaultDirectory() {
         return Path.of(System.getProperty("karaf.data", "data"), "audit");
     }
 
-    AuditSettings withMaxFileBytes(long bytes) {
+    public AuditSettings withMaxFileBytes(long bytes) {
         return new AuditSettings(directory, bytes, flushIntervalMillis, queueCapacity, backpressure, blockTimeoutMillis,
                 postEvents);
     }

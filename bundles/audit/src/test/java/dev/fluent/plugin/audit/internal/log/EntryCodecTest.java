@@ -1,25 +1,25 @@
-package dev.fluent.plugin.audit.internal;
+package dev.fluent.plugin.audit.internal.log;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.fluent.plugin.api.AuditRecord;
 import dev.fluent.plugin.api.spi.AuditEvent;
+import dev.fluent.plugin.audit.internal.write.Logs;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class EntryCodecTest {
+public class EntryCodecTest {
 
     private final EntryCodec codec = new EntryCodec();
 
     @Test
-    void hashIsSha256OfTheLineWithoutItsHashField() throws Exception {
+    public void hashIsSha256OfTheLineWithoutItsHashField() throws Exception {
         EntryCodec.Encoded e = codec.encode(7, Logs.execute("echo", 1, true), EntryCodec.GENESIS);
         String line = text(e).strip();
         String withoutHash = line.replace(",\"hash\":\"" + e.hash() + "\"", "");
@@ -30,7 +30,7 @@ class EntryCodecTest {
     }
 
     @Test
-    void writesTheFieldsInTheDocumentedOrderOnOneLine() {
+    public void writesTheFieldsInTheDocumentedOrderOnOneLine() {
         String line = text(codec.encode(1, Logs.execute("echo", 1, false), EntryCodec.GENESIS));
         String[] fields = {"{\"seq\":1,", "\"timestamp\":\"2026-01-01T00:00:01Z\"", "\"plugin_id\":\"echo\"",
             "\"action\":\"execute\"", "\"resource\":\"req-1\"", "\"success\":false", "\"error\":\"TIMEOUT:",
@@ -46,7 +46,7 @@ class EntryCodecTest {
     }
 
     @Test
-    void sortsDetailsAndWritesAbsentValuesAsNull() {
+    public void sortsDetailsAndWritesAbsentValuesAsNull() {
         AuditEvent event = new AuditEvent(Logs.T0, "echo", "unload", null, true, null, Map.of("b", "2", "a", "1"));
         String line = text(codec.encode(1, event, EntryCodec.GENESIS));
         assertTrue(line.contains("\"resource\":null,\"success\":true,\"error\":null,\"details\":{\"a\":\"1\",\"b\":\"2\"}"),
@@ -54,7 +54,7 @@ class EntryCodecTest {
     }
 
     @Test
-    void escapesWhatWouldBreakTheLineAndReadsItBack() throws Exception {
+    public void escapesWhatWouldBreakTheLineAndReadsItBack() throws Exception {
         String nasty = "line\nbreak \"quoted\" back\\slash tab\t nul\u0000 bell\u0007 lone\ud800 pair\ud83d\ude00 é";
         AuditEvent event = new AuditEvent(Logs.T0, "echo", "execute", nasty, false, nasty, Map.of("k\n", nasty));
         EntryCodec.Encoded e = codec.encode(3, event, EntryCodec.GENESIS);
@@ -72,7 +72,7 @@ class EntryCodecTest {
     }
 
     @Test
-    void cutsOverlongFieldsAPluginControls() throws Exception {
+    public void cutsOverlongFieldsAPluginControls() throws Exception {
         String huge = "x".repeat(EntryCodec.MAX_FIELD_CHARS * 3);
         AuditEvent event = new AuditEvent(Logs.T0, "echo", "execute", null, false, huge, Map.of());
         EntryCodec.Encoded e = codec.encode(1, event, EntryCodec.GENESIS);
@@ -82,7 +82,7 @@ class EntryCodecTest {
     }
 
     @Test
-    void linkReadsTheChainFieldsAndNoticesAnEdit() {
+    public void linkReadsTheChainFieldsAndNoticesAnEdit() {
         EntryCodec.Encoded first = codec.encode(1, Logs.execute("echo", 1, true), EntryCodec.GENESIS);
         EntryCodec.Encoded second = codec.encode(2, Logs.execute("echo", 2, true), first.hash());
         EntryCodec.Link link = codec.link(second.line(), 0, second.line().length - 1);

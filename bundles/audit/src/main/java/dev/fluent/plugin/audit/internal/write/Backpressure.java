@@ -1,4 +1,4 @@
-package dev.fluent.plugin.audit.internal;
+package dev.fluent.plugin.audit.internal.write;
 
 import java.util.Locale;
 
@@ -9,7 +9,7 @@ public enum Backpressure {
     /** The caller never waits: the entry is dropped at once (and that is recorded). */
     DROP;
 
-    static Backpressure parse(String value) {
+    public static Backpressure parse(String value) {
         try {
             return valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException | NullPointerException e) {
@@ -17,7 +17,7 @@ public enum Backpressure {
         }
     }
 
-    String configName() {
+    public String configName() {
         return name().toLowerCase(Locale.ROOT);
     }
 }

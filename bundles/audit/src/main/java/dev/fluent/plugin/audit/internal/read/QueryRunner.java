@@ -1,8 +1,12 @@
-package dev.fluent.plugin.audit.internal;
+package dev.fluent.plugin.audit.internal.read;
 
+import dev.fluent.plugin.audit.internal.log.LogDirectory.LogFile;
 import dev.fluent.plugin.api.AuditQuery;
 import dev.fluent.plugin.api.AuditRecord;
-import dev.fluent.plugin.audit.internal.LogDirectory.LogFile;
+import dev.fluent.plugin.audit.internal.log.EntryCodec;
+import dev.fluent.plugin.audit.internal.log.Extent;
+import dev.fluent.plugin.audit.internal.log.LineReader;
+import dev.fluent.plugin.audit.internal.log.LogDirectory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * {@code since} (entries are written in the order they were recorded, so older files hold older entries).
  * Lines that are not entries (torn, edited beyond parsing) are skipped: {@code --verify} is what reports them.
  */
-final class QueryRunner {
+public final class QueryRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(QueryRunner.class);
     /** How far apart the timestamps of neighbouring entries may be (threads stamp them before queuing). */
@@ -29,7 +33,7 @@ final class QueryRunner {
     private QueryRunner() {
     }
 
-    static List<AuditRecord> query(LogDirectory dir, Extent extent, AuditQuery query) throws IOException {
+    public static List<AuditRecord> query(LogDirectory dir, Extent extent, AuditQuery query) throws IOException {
         List<LogFile> files = dir.list();
         List<AuditRecord> results = new ArrayList<>();
         byte[] pluginNeedle = needle("plugin_id", query.pluginId());

@@ -1,7 +1,11 @@
-package dev.fluent.plugin.audit.internal;
+package dev.fluent.plugin.audit.internal.write;
 
 import dev.fluent.plugin.api.AuditRecord;
 import dev.fluent.plugin.api.spi.AuditEvent;
+import dev.fluent.plugin.audit.internal.log.EntryCodec;
+import dev.fluent.plugin.audit.internal.log.Extent;
+import dev.fluent.plugin.audit.internal.log.LogDirectory;
+import dev.fluent.plugin.audit.internal.log.Recovery;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -23,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * writer thread); what callers read of it ({@link #extent()}, {@link #written()}, {@link #lastSync()}) is
  * published safely.
  */
-final class LogAppender {
+public final class LogAppender {
 
     private static final Logger LOG = LoggerFactory.getLogger(LogAppender.class);
     private static final int CHUNK_BYTES = 256 * 1024;
@@ -49,7 +53,7 @@ final class LogAppender {
     private volatile Instant lastSync;
 
     /** @param listener told about each entry once written, or {@code null} */
-    LogAppender(AuditSettings settings, LogDirectory dir, Clock clock, AuditWriter.Listener listener) {
+    public LogAppender(AuditSettings settings, LogDirectory dir, Clock clock, AuditWriter.Listener listener) {
         this.settings = settings;
         this.dir = dir;
         this.clock = clock;
@@ -57,41 +61,41 @@ final class LogAppender {
     }
 
     /** Whether a file is open; after an I/O failure it is closed, and the chain must be recovered again. */
-    boolean isOpen() {
+    public boolean isOpen() {
         return channel != null;
     }
 
     /** The sequence number of the last entry written. */
-    long seq() {
+    public long seq() {
         return chain.seq();
     }
 
-    Extent extent() {
+    public Extent extent() {
         return extent;
     }
 
     /** Entries written since the start. */
-    long written() {
+    public long written() {
         return written;
     }
 
     /** When the log was last forced to disk, or {@code null}. */
-    Instant lastSync() {
+    public Instant lastSync() {
         return lastSync;
     }
 
     /** {@link System#nanoTime()} of the last {@link #sync}. */
-    long syncedAtNanos() {
+    public long syncedAtNanos() {
         return syncedAtNanos;
     }
 
     /** Whether entries were written since the last {@link #sync}. */
-    boolean dirty() {
+    public boolean dirty() {
         return dirty;
     }
 
     /** Continues the chain where recovery found it, in the file it names. */
-    void adopt(Recovery.State state) throws IOException {
+    public void adopt(Recovery.State state) throws IOException {
         Path file = dir.file(state.fileIndex()).path();
         boolean created = !Files.exists(file);
         channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
@@ -109,7 +113,7 @@ final class LogAppender {
      * Renders and writes the events, chunk by chunk, rotating as needed; the chain advances after each chunk, so
      * after a failure {@link #seq()} tells how many were written.
      */
-    void append(List<AuditEvent> events) throws IOException {
+    public void append(List<AuditEvent> events) throws IOException {
         bufLength = 0;
         chunkRecords.clear();
         long s = chain.seq();
@@ -180,7 +184,7 @@ final class LogAppender {
     }
 
     /** Forces what was written to disk and records the chain's head in {@code audit.head}. */
-    void sync() throws IOException {
+    public void sync() throws IOException {
         if (channel != null && dirty) {
             channel.force(false);
             chain.save(dir);
@@ -191,7 +195,7 @@ final class LogAppender {
     }
 
     /** Closes the file; written entries not yet forced to disk are not forced. */
-    void close() {
+    public void close() {
         if (channel != null) {
             try {
                 channel.close();

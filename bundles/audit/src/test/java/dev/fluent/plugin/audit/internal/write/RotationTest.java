@@ -1,23 +1,24 @@
-package dev.fluent.plugin.audit.internal;
+package dev.fluent.plugin.audit.internal.write;
 
+import dev.fluent.plugin.audit.internal.log.LogDirectory.LogFile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.fluent.plugin.api.AuditVerification;
-import dev.fluent.plugin.audit.internal.LogDirectory.LogFile;
+import dev.fluent.plugin.audit.internal.log.LogDirectory;
+import dev.fluent.plugin.audit.internal.read.ChainVerifier;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class RotationTest {
+public class RotationTest {
 
     @TempDir
-    Path dir;
+    public Path dir;
 
     @Test
-    void rotatesBySizeIntoConsecutiveFilesThatChainAcross() throws IOException {
+    public void rotatesBySizeIntoConsecutiveFilesThatChainAcross() throws IOException {
         AuditSettings settings = Logs.settings(dir).withMaxFileBytes(8192);
         Logs.write(settings, 400);
         List<LogFile> files = new LogDirectory(dir).list();
@@ -40,7 +41,7 @@ class RotationTest {
     }
 
     @Test
-    void aRestartAppendsToTheNewestFileUntilItIsFull() throws IOException {
+    public void aRestartAppendsToTheNewestFileUntilItIsFull() throws IOException {
         AuditSettings settings = Logs.settings(dir).withMaxFileBytes(64 * 1024);
         Logs.write(settings, 10);
         Logs.write(settings, 10);
@@ -51,7 +52,7 @@ class RotationTest {
     }
 
     @Test
-    void headNamesTheFileOfTheLastEntry() throws IOException {
+    public void headNamesTheFileOfTheLastEntry() throws IOException {
         Logs.write(Logs.settings(dir).withMaxFileBytes(4096), 100);
         List<LogFile> files = new LogDirectory(dir).list();
         LogDirectory.Head head = new LogDirectory(dir).readHead();

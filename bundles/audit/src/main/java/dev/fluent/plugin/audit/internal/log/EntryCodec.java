@@ -1,4 +1,4 @@
-package dev.fluent.plugin.audit.internal;
+package dev.fluent.plugin.audit.internal.log;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,21 +27,21 @@ import java.util.TreeMap;
  *
  * <p>An instance holds a digest and is used by one thread at a time.
  */
-final class EntryCodec {
+public final class EntryCodec {
 
     /** {@code prev_hash} of the first entry. */
-    static final String GENESIS = "0".repeat(64);
+    public static final String GENESIS = "0".repeat(64);
 
     /** Longest text kept in one field; the writer cuts longer values (a plugin controls some of them). */
-    static final int MAX_FIELD_CHARS = 4096;
+    public static final int MAX_FIELD_CHARS = 4096;
     /** Most details kept per entry. */
-    static final int MAX_DETAILS = 32;
+    public static final int MAX_DETAILS = 32;
 
     private static final byte[] SEQ_PREFIX = ascii("{\"seq\":");
     private static final byte[] PREV_HASH_FIELD = ascii(",\"prev_hash\":\"");
     private static final byte[] HASH_FIELD = ascii(",\"hash\":\"");
     /** {@code ,"hash":"} + 64 hex + {@code "}}. */
-    static final int HASH_SUFFIX_LENGTH = HASH_FIELD.length + 64 + 2;
+    public static final int HASH_SUFFIX_LENGTH = HASH_FIELD.length + 64 + 2;
     /** {@code ,"prev_hash":"} + 64 hex + {@code "}. */
     private static final int PREV_HASH_LENGTH = PREV_HASH_FIELD.length + 64 + 1;
 
@@ -52,7 +52,7 @@ final class EntryCodec {
     private final StringBuilder text = new StringBuilder(512);
 
     /** A rendered line: its bytes (ending in a newline) and its hash. */
-    record Encoded(byte[] line, String hash) {
+    public record Encoded(byte[] line, String hash) {
     }
 
     /**
@@ -63,10 +63,10 @@ final class EntryCodec {
      * @param hash the line's recorded {@code hash}
      * @param hashMatches whether the recorded hash is the hash of the line's content
      */
-    record Link(long seq, String prevHash, String hash, boolean hashMatches) {
+    public record Link(long seq, String prevHash, String hash, boolean hashMatches) {
     }
 
-    Encoded encode(long seq, AuditEvent event, String prevHash) {
+    public Encoded encode(long seq, AuditEvent event, String prevHash) {
         StringBuilder b = text;
         b.setLength(0);
         b.append("{\"seq\":").append(seq);
@@ -116,7 +116,7 @@ final class EntryCodec {
      *
      * @return the link, or {@code null} when the line does not have the shape of an audit entry
      */
-    Link link(byte[] buf, int off, int len) {
+    public Link link(byte[] buf, int off, int len) {
         int bodyEnd = len - HASH_SUFFIX_LENGTH; // the body without its closing brace
         if (bodyEnd < SEQ_PREFIX.length + PREV_HASH_LENGTH
                 || !startsWith(buf, off, SEQ_PREFIX)
@@ -154,7 +154,7 @@ final class EntryCodec {
      *
      * @throws IOException when the line is not an audit entry
      */
-    static AuditRecord parse(byte[] buf, int off, int len, String file) throws IOException {
+    public static AuditRecord parse(byte[] buf, int off, int len, String file) throws IOException {
         JsonNode node = JSON.readTree(buf, off, len);
         if (node == null || !node.isObject()) {
             throw new IOException("not a JSON object");
@@ -197,7 +197,7 @@ final class EntryCodec {
     }
 
     /** Appends a JSON string (or {@code null}), cut to {@link #MAX_FIELD_CHARS}. */
-    static void string(StringBuilder b, String s) {
+    public static void string(StringBuilder b, String s) {
         if (s == null) {
             b.append("null");
             return;

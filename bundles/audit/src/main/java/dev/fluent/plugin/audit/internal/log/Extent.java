@@ -1,6 +1,6 @@
-package dev.fluent.plugin.audit.internal;
+package dev.fluent.plugin.audit.internal.log;
 
-import dev.fluent.plugin.audit.internal.LogDirectory.LogFile;
+import dev.fluent.plugin.audit.internal.log.LogDirectory.LogFile;
 import java.io.IOException;
 import java.nio.file.Files;
 
@@ -11,13 +11,13 @@ import java.nio.file.Files;
  * @param length how much of it is written
  * @param seq the last entry written
  */
-record Extent(int fileIndex, long length, long seq) {
+public record Extent(int fileIndex, long length, long seq) {
 
     /**
      * How much of a file a reader may read: all of a file older than the one being written, of that one what is
      * written, nothing of a newer one; with no extent (no writer running), all of it.
      */
-    static long readable(Extent extent, LogFile file) throws IOException {
+    public static long readable(Extent extent, LogFile file) throws IOException {
         if (extent == null || file.index() < extent.fileIndex()) {
             return Files.size(file.path());
         }
