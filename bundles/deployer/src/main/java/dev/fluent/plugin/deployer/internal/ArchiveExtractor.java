@@ -5,14 +5,17 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.Enumeration;
 import java.util.Map;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
+import java.util.zip.ZipFile;
 
 /**
  * Unpacks a plugin archive: exactly one {@code manifest.json} and one {@code plugin.wasm}, at the top of
- * the archive or inside one folder. Everything else is ignored; names are never used as paths, so no entry
- * can land outside the target folder; sizes are bounded while reading, so a zip bomb stops at the bound.
+ * the archive or inside one folder. Everything else is ignored and never even inflated: the entries are
+ * chosen from the archive's central directory and only those two are read, so a huge or broken entry
+ * beside them costs nothing. Names are never used as paths, so no entry can land outside the target
+ * folder; sizes are bounded while reading, so a zip bomb stops at the bound.
  */
 final class ArchiveExtractor {
 
@@ -26,34 +29,30 @@ final class ArchiveExtractor {
     /** @throws IOException naming what is wrong with the archive */
     static void extract(Path archive, Path target) throws IOException {
         Map<String, byte[]> files = new HashMap<>();
-        int entries = 0;
-        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(archive))) {
-            ZipEntry entry;
-            while ((entry = zip.getNextEntry()) != null) {
-                if (++entries > MAX_ENTRIES) {
-                    throw new IOException("more than " + MAX_ENTRIES + " entries");
-                }
+        try (ZipFile zip = new ZipFile(archive.toFile())) {
+            if (zip.size() > MAX_ENTRIES) {
+                throw new IOException(zip.size() + " entries, more than " + MAX_ENTRIES);
+            }
+            Map<String, ZipEntry> chosen = new HashMap<>();
+            for (Enumeration<? extends ZipEntry> all = zip.entries(); all.hasMoreElements();) {
+                ZipEntry entry = all.nextElement();
                 if (entry.isDirectory()) {
                     continue;
                 }
-                String name = entry.getName().replace('\\', '/');
-                String[] parts = name.split("/");
-                if (parts.length > 2) {
-                    continue;
-                }
+                String[] parts = entry.getName().replace('\\', '/').split("/");
                 String base = parts[parts.length - 1];
-                long max;
-                if (Entry.MANIFEST.equals(base)) {
-                    max = MAX_MANIFEST_BYTES;
-                } else if (Entry.WASM.equals(base)) {
-                    max = MAX_WASM_BYTES;
-                } else {
+                if (parts.length > 2 || !(Entry.MANIFEST.equals(base) || Entry.WASM.equals(base))) {
                     continue;
                 }
-                if (files.containsKey(base)) {
+                if (chosen.put(base, entry) != null) {
                     throw new IOException("more than one " + base);
                 }
-                files.put(base, readBounded(zip, max, base));
+            }
+            for (Map.Entry<String, ZipEntry> file : chosen.entrySet()) {
+                long max = Entry.MANIFEST.equals(file.getKey()) ? MAX_MANIFEST_BYTES : MAX_WASM_BYTES;
+                try (InputStream in = zip.getInputStream(file.getValue())) {
+                    files.put(file.getKey(), readBounded(in, max, file.getKey()));
+                }
             }
         }
         for (String required : new String[] {Entry.MANIFEST, Entry.WASM}) {
