@@ -6,6 +6,7 @@ import dev.fluent.plugin.api.Capability;
 import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.Grant;
 import dev.fluent.plugin.api.PluginException;
+import dev.fluent.plugin.api.SafeText;
 import dev.fluent.plugin.api.spi.HostCall;
 import dev.fluent.plugin.api.spi.HostCallException;
 import dev.fluent.plugin.api.spi.HostFunctionDefinition;
@@ -107,7 +108,8 @@ public final class Execution implements GuestCalls {
         }
         int n = Math.min(bytes.length, logBudget);
         logBudget -= n;
-        String text = new String(bytes, 0, n, StandardCharsets.UTF_8).stripTrailing();
+        // Escaped: a plugin cannot forge log lines (CR, LF) or drive a terminal that tails the log.
+        String text = SafeText.escape(new String(bytes, 0, n, StandardCharsets.UTF_8).stripTrailing());
         if (fd == 2) {
             pluginLog.warn("[{}] {}", requestId, text);
         } else {
