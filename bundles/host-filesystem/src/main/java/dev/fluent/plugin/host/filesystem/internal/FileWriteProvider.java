@@ -9,28 +9,30 @@ import dev.fluent.plugin.api.spi.HostCallException;
 import dev.fluent.plugin.api.spi.HostFunctionDefinition;
 import dev.fluent.plugin.api.spi.StandardHostFunction;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.OpenOption;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 
 /**
- * FileSystemWrite: {@code fs_write(path, data, flags)} writes a whole file (or appends, flags bit 0) inside
- * the plugin's {@code allowed_file_paths}; the file's folder must exist, except the plugin's data folder,
- * which is created on first use. The file may not become larger than {@code max_file_size_mb}
- * ({@code LIMIT_EXCEEDED}); a symbolic link is never written through ({@code ACCESS_DENIED}).
+ * FileSystemWrite: {@code fs_write(path, data, flags)} writes a whole regular file (or appends, flags bit 0)
+ * beneath the plugin's {@code allowed_file_paths}, reached without following any link ({@link FileAccess});
+ * the file's folder must exist, except the plugin's data folder, which is created on first use. The file may
+ * not become larger than {@code max_file_size_mb} ({@code LIMIT_EXCEEDED}); a link, a FIFO, a device or a
+ * socket is never written ({@code ACCESS_DENIED}).
  */
 @Component(service = CapabilityProvider.class)
 public final class FileWriteProvider implements CapabilityProvider {
 
     static final int APPEND = 1;
+
+    private final FileThreads threads = new FileThreads("fluent-fs-write", FileThreads.MAX_THREADS);
+
+    @Deactivate
+    void deactivate() {
+        threads.close();
+    }
 
     @Override
     public Capability capability() {
@@ -39,10 +41,10 @@ public final class FileWriteProvider implements CapabilityProvider {
 
     @Override
     public List<HostFunctionDefinition> functions() {
-        return List.of(StandardHostFunction.FS_WRITE.define(FileWriteProvider::write));
+        return List.of(StandardHostFunction.FS_WRITE.define(this::write));
     }
 
-    private static long write(HostCall call, long[] args) {
+    private long write(HostCall call, long[] args) {
         String named = PathGuard.readPath(call, "fs_write", args[0], args[1]);
         int flags = (int) args[4];
         if ((flags & ~APPEND) != 0) {
@@ -56,39 +58,31 @@ public final class FileWriteProvider implements CapabilityProvider {
         }
         call.check(args[2], length);
         createDataFolder(call);
-        PathGuard.Checked path;
-        try {
-            path = PathGuard.check(call, AuditActions.FS_WRITE, named, true);
-        } catch (PathGuard.Missing e) {
-            return call.failed("cannot write '" + named + "': " + e.getMessage());
-        }
-        if (Files.isSymbolicLink(path.real())) {
-            throw call.deny(ErrorCode.ACCESS_DENIED, AuditActions.FS_WRITE, named, "'" + named
-                    + "' is a symbolic link; files are never written through links");
-        }
+        PathGuard.Target target = PathGuard.check(call, AuditActions.FS_WRITE, named);
         boolean append = (flags & APPEND) != 0;
         byte[] data = call.read(args[2], length);
-        Set<OpenOption> options = Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE,
-                append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS);
-        try (SeekableByteChannel channel = Files.newByteChannel(path.real(), options)) {
-            if (append && channel.size() + length > max) {
-                throw tooLarge(call, named, channel.size() + length, max);
-            }
-            ByteBuffer buffer = ByteBuffer.wrap(data);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-        } catch (FileSystemException e) {
-            if (Files.isSymbolicLink(path.real())) {
-                throw call.deny(ErrorCode.ACCESS_DENIED, AuditActions.FS_WRITE, named, "'" + named
-                        + "' is a symbolic link; files are never written through links");
-            }
-            return call.failed("cannot write '" + named + "': " + e.getClass().getSimpleName() + " " + e.getReason());
-        } catch (IOException e) {
-            return call.failed("cannot write '" + named + "': " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()));
+        FileAccess.Written result;
+        try {
+            result = FileCalls.run(call, threads, AuditActions.FS_WRITE, named, abandoned -> FileAccess.write(
+                    target.anchor(), target.names(), data, append, max, abandoned));
+        } catch (Refusal refusal) {
+            return switch (refusal.kind) {
+                case MISSING_FOLDER -> call.failed("cannot write '" + named + "': the folder of '" + named
+                        + "' does not exist" + (refusal.name.isEmpty() ? "" : " ('" + refusal.name + "' is missing)")
+                        + "; only the plugin's data folder is created by the platform");
+                case NOT_A_FOLDER -> call.failed("cannot write '" + named + "': the folder of '" + named
+                        + "' does not exist ('" + refusal.name + "' is not a folder)");
+                case MISSING -> call.failed("cannot write '" + named + "': it was removed while it was opened");
+                case FOLDER -> call.failed("cannot write '" + named + "': it is a folder");
+                case IO -> call.failed("cannot write '" + named + "': " + refusal.getMessage());
+                case BUSY -> call.failed("cannot write '" + named + "' now: " + refusal.getMessage()
+                        + " (see the container's log); try again later");
+                case TOO_LARGE -> throw tooLarge(call, named, refusal.number, max);
+                default -> throw FileCalls.refused(call, AuditActions.FS_WRITE, named, refusal);
+            };
         }
-        call.audit(AuditActions.FS_WRITE, named, Map.of("bytes", Long.toString(length), "append", Boolean.toString(append)));
+        call.audit(AuditActions.FS_WRITE, named, Map.of("bytes", Long.toString(length), "append",
+                Boolean.toString(append), "created", Boolean.toString(result.created())));
         return 0;
     }
 
