@@ -7,24 +7,47 @@ import dev.fluent.plugin.api.spi.CapabilityProvider;
 import dev.fluent.plugin.api.spi.HostCall;
 import dev.fluent.plugin.api.spi.HostFunctionDefinition;
 import dev.fluent.plugin.api.spi.StandardHostFunction;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.Designate;
 
 /**
- * FileSystemRead: {@code fs_read(path)} returns a whole file inside the plugin's {@code allowed_file_paths}
- * (see {@link PathGuard}), at most {@code max_file_size_mb}. A file larger than that fails the execution
- * with {@code LIMIT_EXCEEDED}; a path outside the grant with {@code ACCESS_DENIED}; a missing file returns
- * {@code NOT_FOUND}.
+ * FileSystemRead: {@code fs_read(path)} returns a whole regular file beneath the plugin's
+ * {@code allowed_file_paths} (see {@link PathGuard}), reached without following any link ({@link FileAccess}),
+ * at most {@code max_file_size_mb}. A file larger than that fails the execution with {@code LIMIT_EXCEEDED};
+ * a path outside the grant, through a link, or naming a FIFO, device or socket with {@code ACCESS_DENIED}; a
+ * missing file returns {@code NOT_FOUND}. Each call counts against {@code max_calls_per_execution}, shared
+ * with {@code fs_write}; both providers read configuration PID {@value FileSystemSettings#PID}.
  */
-@Component(service = CapabilityProvider.class)
+@Component(service = CapabilityProvider.class, configurationPid = FileSystemSettings.PID)
+@Designate(ocd = FileSystemConfig.class, factory = false)
 public final class FileReadProvider implements CapabilityProvider {
+
+    private final FileThreads threads = new FileThreads("fluent-fs-read", FileThreads.MAX_THREADS);
+    private volatile FileSystemSettings settings;
+
+    @Activate
+    public FileReadProvider(FileSystemConfig config) {
+        this(FileSystemSettings.from(config));
+    }
+
+    FileReadProvider(FileSystemSettings settings) {
+        this.settings = settings;
+    }
+
+    @Modified
+    void modified(FileSystemConfig config) {
+        settings = FileSystemSettings.from(config);
+    }
+
+    @Deactivate
+    void deactivate() {
+        threads.close();
+    }
 
     @Override
     public Capability capability() {
@@ -33,40 +56,28 @@ public final class FileReadProvider implements CapabilityProvider {
 
     @Override
     public List<HostFunctionDefinition> functions() {
-        return List.of(StandardHostFunction.FS_READ.define(FileReadProvider::read));
+        return List.of(StandardHostFunction.FS_READ.define(this::read));
     }
 
-    private static long read(HostCall call, long[] args) {
+    private long read(HostCall call, long[] args) {
         String named = PathGuard.readPath(call, "fs_read", args[0], args[1]);
-        PathGuard.Checked path;
-        try {
-            path = PathGuard.check(call, AuditActions.FS_READ, named, false);
-        } catch (PathGuard.Missing e) {
-            return HostCall.NOT_FOUND;
-        }
+        FileCalls.countCall(call, settings, AuditActions.FS_READ, named);
+        PathGuard.Target target = PathGuard.check(call, AuditActions.FS_READ, named);
         long max = (long) call.grant().permissions().maxFileSizeMb() * 1024 * 1024;
-        if (Files.isDirectory(path.real(), LinkOption.NOFOLLOW_LINKS)) {
-            return call.failed("'" + named + "' is a folder, not a file");
-        }
         byte[] bytes;
-        try (SeekableByteChannel channel = Files.newByteChannel(path.real(), StandardOpenOption.READ,
-                LinkOption.NOFOLLOW_LINKS)) {
-            long size = channel.size();
-            if (size > max) {
-                throw tooLarge(call, named, size, max);
-            }
-            ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(size, max) + 1);
-            while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
-                // Reads until the end, or one byte past the limit if the file grew meanwhile.
-            }
-            if (buffer.position() > max) {
-                throw tooLarge(call, named, buffer.position(), max);
-            }
-            bytes = new byte[buffer.position()];
-            buffer.flip().get(bytes);
-        } catch (IOException e) {
-            return call.failed("cannot read '" + named + "': " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()));
+        try {
+            bytes = FileCalls.run(call, threads, AuditActions.FS_READ, named,
+                    abandoned -> FileAccess.read(target.anchor(), target.names(), max));
+        } catch (Refusal refusal) {
+            return switch (refusal.kind) {
+                case MISSING, MISSING_FOLDER, NOT_A_FOLDER -> HostCall.NOT_FOUND;
+                case FOLDER -> call.failed("'" + named + "' is a folder, not a file");
+                case TOO_LARGE -> throw tooLarge(call, named, refusal.number, max);
+                case IO -> call.failed("cannot read '" + named + "': " + refusal.getMessage());
+                case BUSY -> call.failed("cannot read '" + named + "' now: " + refusal.getMessage()
+                        + " (see the container's log); try again later");
+                default -> throw FileCalls.refused(call, AuditActions.FS_READ, named, refusal);
+            };
         }
         call.audit(AuditActions.FS_READ, named, Map.of("bytes", Integer.toString(bytes.length)));
         return bytes.length == 0 ? 0 : call.result(bytes);

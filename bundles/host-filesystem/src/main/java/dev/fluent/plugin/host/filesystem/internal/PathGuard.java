@@ -4,39 +4,33 @@ import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.Grant;
 import dev.fluent.plugin.api.spi.HostCall;
 import dev.fluent.plugin.api.spi.HostCallException;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Decides whether a path a plugin names lies inside its {@code allowed_file_paths}, twice: first as text
- * (no {@code ..} segment; relative paths under the plugin's data folder; inside an entry), then for real,
- * with every symbolic link resolved, against the real location of that entry and of the folder the entry
- * must stay in (the data folder for a relative entry, an operator's root for an absolute one). A path that
- * passes the first check but not the second escapes through a link and is refused. Nothing outside the
- * entries is looked at before the textual check passes, so a refused path reveals nothing about the disk.
+ * Decides, as text and before the disk is looked at, whether a path a plugin names lies inside its
+ * {@code allowed_file_paths}: no {@code ..} segment; relative paths under the plugin's data folder; inside an
+ * entry, itself inside the folder it must stay in (the data folder for a relative entry, an operator's root
+ * for an absolute one). A refused path reveals nothing about the disk. The answer is where to start (that
+ * folder, the anchor) and the names to walk from it: {@link FileAccess} walks them without following links,
+ * so a link anywhere beneath the anchor, there before the call or swapped in during it, is refused.
  */
 final class PathGuard {
 
     /** Longest path accepted, in bytes. */
     static final int MAX_PATH_BYTES = 4096;
 
-    /** A checked path: where to open, and what the plugin named (for messages and the audit). */
-    record Checked(Path real, String named) {
-    }
-
-    /** The path does not exist (or its folder does not); the caller answers NOT_FOUND. */
-    static final class Missing extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        Missing(String message) {
-            super(message, null, false, false);
-        }
+    /**
+     * A path inside the grant.
+     *
+     * @param anchor the folder the walk starts from: the data folder or an operator's root
+     * @param names the names to walk from it, the file's last
+     * @param named the path as the plugin named it, for messages and the audit
+     * @param inDataFolder whether the file lies under the plugin's data folder (its stored-bytes quota applies)
+     */
+    record Target(Path anchor, List<String> names, String named, boolean inDataFolder) {
     }
 
     private PathGuard() {
@@ -57,12 +51,11 @@ final class PathGuard {
     }
 
     /**
-     * Checks a path for {@code function}; for a write the file itself need not exist, its folder must.
+     * Checks a path for {@code function} as text.
      *
      * @throws HostCallException ACCESS_DENIED (audited) when the path is outside the grant
-     * @throws Missing when it is inside but does not exist
      */
-    static Checked check(HostCall call, String function, String named, boolean forWrite) throws Missing {
+    static Target check(HostCall call, String function, String named) {
         Grant grant = call.grant();
         for (String segment : named.split("[/\\\\]", -1)) {
             if (segment.equals("..")) {
@@ -70,70 +63,41 @@ final class PathGuard {
                         + "' has a '..' segment; name files inside the plugin's allowed_file_paths directly");
             }
         }
+        Path data = grant.dataFolder().toAbsolutePath().normalize();
         Path requested;
         try {
             Path p = Path.of(named);
-            requested = (p.isAbsolute() ? p : grant.dataFolder().resolve(p)).normalize();
+            requested = (p.isAbsolute() ? p : data.resolve(p)).normalize();
         } catch (InvalidPathException e) {
             throw new HostCallException(ErrorCode.BAD_HOST_CALL, function + ": '" + named + "' is not a path");
         }
-        List<Entry> entries = entries(grant);
-        List<Entry> containing = entries.stream().filter(e -> requested.startsWith(e.path)).toList();
-        if (containing.isEmpty()) {
+        Entry deepest = null;
+        for (Entry entry : entries(grant, data)) {
+            if (requested.startsWith(entry.path)
+                    && (deepest == null || entry.anchor.getNameCount() > deepest.anchor.getNameCount())) {
+                deepest = entry;
+            }
+        }
+        if (deepest == null) {
             throw call.deny(ErrorCode.ACCESS_DENIED, function, named, "path '" + named + "' is outside plugin "
                     + call.pluginId() + "'s allowed_file_paths " + grant.permissions().allowedFilePaths()
                     + (Path.of(named).isAbsolute() ? "" : " (relative paths are under its data folder)"));
         }
-        Path real = real(requested, named);
-        for (Entry entry : containing) {
-            Path entryReal;
-            Path anchorReal;
-            try {
-                entryReal = real(entry.path, named);
-                anchorReal = entry.anchor.toRealPath();
-            } catch (Missing | IOException e) {
-                continue;
-            }
-            if (real.startsWith(entryReal) && entryReal.startsWith(anchorReal)) {
-                if (!forWrite && !Files.exists(real, LinkOption.NOFOLLOW_LINKS)) {
-                    throw new Missing("'" + named + "' does not exist");
-                }
-                return new Checked(real, named);
+        List<String> names = new ArrayList<>();
+        for (Path name : deepest.anchor.relativize(requested)) {
+            if (!name.toString().isEmpty()) {
+                names.add(name.toString());
             }
         }
-        throw call.deny(ErrorCode.ACCESS_DENIED, function, named, "path '" + named
-                + "' leads outside the plugin's allowed_file_paths through a symbolic link (it resolves to a"
-                + " file outside them)");
-    }
-
-    /**
-     * The path with every link resolved; for a path that does not exist, its folder resolved plus its name
-     * (so that a missing file is checked against the grant before the plugin learns it is missing).
-     */
-    private static Path real(Path path, String named) throws Missing {
-        try {
-            return path.toRealPath();
-        } catch (NoSuchFileException e) {
-            if (path.getParent() == null) {
-                throw new Missing("'" + named + "' does not exist");
-            }
-            try {
-                return path.getParent().toRealPath().resolve(path.getFileName());
-            } catch (IOException parentMissing) {
-                throw new Missing("the folder of '" + named + "' does not exist");
-            }
-        } catch (IOException e) {
-            throw new Missing("'" + named + "' cannot be resolved: " + e.getMessage());
-        }
+        return new Target(deepest.anchor, List.copyOf(names), named, requested.startsWith(data));
     }
 
     private record Entry(Path path, Path anchor) {
     }
 
-    /** The grant's entries as absolute paths, each with the folder it must really stay inside. */
-    private static List<Entry> entries(Grant grant) {
+    /** The grant's entries as absolute paths, each with the folder it must stay inside. */
+    private static List<Entry> entries(Grant grant, Path data) {
         List<Entry> entries = new ArrayList<>();
-        Path data = grant.dataFolder().toAbsolutePath().normalize();
         for (String text : grant.permissions().allowedFilePaths()) {
             Path p;
             try {
@@ -142,7 +106,10 @@ final class PathGuard {
                 continue;
             }
             if (!p.isAbsolute()) {
-                entries.add(new Entry(data.resolve(p).normalize(), data));
+                Path entry = data.resolve(p).normalize();
+                if (entry.startsWith(data)) {
+                    entries.add(new Entry(entry, data));
+                }
                 continue;
             }
             Path entry = p.normalize();

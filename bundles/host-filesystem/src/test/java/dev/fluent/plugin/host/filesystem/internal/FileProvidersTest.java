@@ -30,8 +30,8 @@ class FileProvidersTest {
     private Path data;
     private Path root;
     private Path outside;
-    private final HostFunctionDefinition read = new FileReadProvider().functions().get(0);
-    private final HostFunctionDefinition write = new FileWriteProvider().functions().get(0);
+    private final HostFunctionDefinition read = new FileReadProvider(FileSystemSettings.DEFAULTS).functions().get(0);
+    private final HostFunctionDefinition write = new FileWriteProvider(FileSystemSettings.DEFAULTS).functions().get(0);
 
     @BeforeEach
     void files() throws IOException {
@@ -163,5 +163,53 @@ class FileProvidersTest {
         FakeHostCall call = call(Capability.FILE_SYSTEM_WRITE);
         assertEquals(HostCall.FAILED, write(call, "docs/no/such/file.txt", "x", 0));
         assertTrue(call.lastError().contains("does not exist"), call.lastError());
+    }
+
+    @Test
+    void refusesLinksEvenWhenTheyLeadInside() throws IOException {
+        Files.createDirectories(data.resolve("docs/sub"));
+        Files.writeString(data.resolve("docs/sub/b.txt"), "beta");
+        Files.createSymbolicLink(data.resolve("docs/inner"), data.resolve("docs/sub"));
+        Files.createSymbolicLink(data.resolve("docs/inner.txt"), data.resolve("docs/a.txt"));
+        FakeHostCall call = call(Capability.FILE_SYSTEM_READ, Capability.FILE_SYSTEM_WRITE);
+        assertEquals("beta", call.resultString(read(call, "docs/sub/b.txt")));
+        HostCallException e = denied(ErrorCode.ACCESS_DENIED, () -> read(call, "docs/inner/b.txt"));
+        assertTrue(e.getMessage().contains("goes through a symbolic link ('inner')"), e.getMessage());
+        e = denied(ErrorCode.ACCESS_DENIED, () -> read(call, "docs/inner.txt"));
+        assertTrue(e.getMessage().contains("'docs/inner.txt' is a symbolic link"), e.getMessage());
+        denied(ErrorCode.ACCESS_DENIED, () -> write(call, "docs/inner/c.txt", "x", 0));
+        assertTrue(Files.notExists(data.resolve("docs/sub/c.txt")));
+    }
+
+    @Test
+    void refusesAnAllowedEntryThatIsItselfALink() throws IOException {
+        Path real = Files.createDirectories(data.resolve("real-docs"));
+        Files.writeString(real.resolve("c.txt"), "gamma");
+        Files.move(data.resolve("docs"), data.resolve("docs.old"));
+        Files.createSymbolicLink(data.resolve("docs"), real);
+        FakeHostCall call = call(Capability.FILE_SYSTEM_READ);
+        HostCallException e = denied(ErrorCode.ACCESS_DENIED, () -> read(call, "docs/c.txt"));
+        assertTrue(e.getMessage().contains("symbolic link ('docs')"), e.getMessage());
+    }
+
+    @Test
+    void aPathThroughAFileOrToAFolderIsNoFile() throws IOException {
+        FakeHostCall call = call(Capability.FILE_SYSTEM_READ, Capability.FILE_SYSTEM_WRITE);
+        assertEquals(HostCall.NOT_FOUND, read(call, "docs/a.txt/b.txt"));
+        assertEquals(HostCall.FAILED, read(call, "docs"));
+        assertTrue(call.lastError().contains("'docs' is a folder"), call.lastError());
+        assertEquals(HostCall.FAILED, write(call, "docs/a.txt/b.txt", "x", 0));
+        assertTrue(call.lastError().contains("'a.txt' is not a folder"), call.lastError());
+        assertEquals(HostCall.FAILED, write(call, "docs", "x", 0));
+        assertTrue(call.lastError().contains("it is a folder"), call.lastError());
+        assertEquals("alpha", Files.readString(data.resolve("docs/a.txt")));
+    }
+
+    @Test
+    void aManifestEntryThatClimbsOutOfTheDataFolderAllowsNothing() throws IOException {
+        Permissions permissions = new Permissions(64, 30_000, 0, List.of(), List.of("docs/../../../outside"), 1, 60);
+        Grant grant = new Grant("p", Set.of(Capability.FILE_SYSTEM_READ), permissions, List.of(), data, false, false);
+        FakeHostCall call = new FakeHostCall(grant, 1024 * 1024);
+        denied(ErrorCode.ACCESS_DENIED, () -> read(call, outside.resolve("secret.txt").toString()));
     }
 }
