@@ -3,12 +3,21 @@ package dev.fluent.plugin.host.filesystem.internal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -30,8 +39,18 @@ import java.util.function.BooleanSupplier;
  */
 final class FileAccess {
 
+    /** The least an entry of a data folder counts for the stored-bytes quota: one block of the disk. */
+    static final long BLOCK = 4096;
+
+    /** Deepest folder nesting the stored-bytes walk descends. */
+    static final int MAX_DEPTH = 64;
+
     /** What a write did: whether it created the file. */
     record Written(boolean created) {
+    }
+
+    /** A quota on the bytes a folder holds: the folder, and the most it may hold. */
+    record Quota(Path folder, long maxBytes) {
     }
 
     private FileAccess() {
@@ -87,21 +106,34 @@ final class FileAccess {
      * Writes (or appends to) the regular file {@code names} beneath {@code anchor}; its folder must exist.
      *
      * @param maxFileBytes the size the file may reach
+     * @param mayCreate whether the file may be created if it does not exist
+     * @param quota the folder whose stored bytes the write counts against, or {@code null}
      * @param abandoned true once nobody waits for the write any more: the file is then not opened
-     * @throws Refusal LINK, SPECIAL, NOT_A_FOLDER, MISSING_FOLDER, FOLDER, TOO_LARGE, UNSUPPORTED, IO
+     * @throws Refusal LINK, SPECIAL, NOT_A_FOLDER, MISSING_FOLDER, FOLDER, TOO_LARGE, CREATE, STORED, UNSUPPORTED, IO
      */
     static Written write(Path anchor, List<String> names, byte[] data, boolean append, long maxFileBytes,
-            BooleanSupplier abandoned) throws Refusal {
+            boolean mayCreate, Quota quota, BooleanSupplier abandoned) throws Refusal {
         try (Walk walk = Walk.to(anchor, names)) {
             String name = walk.name();
             BasicFileAttributes attributes = walk.look(name);
             if (attributes != null) {
                 walk.requireFile(name, attributes);
+            } else if (!mayCreate) {
+                throw Refusal.of(Refusal.Kind.CREATE, name);
             }
             long old = attributes == null ? 0 : attributes.size();
             long size = append ? old + data.length : data.length;
             if (size > maxFileBytes) {
                 throw Refusal.number(Refusal.Kind.TOO_LARGE, size);
+            }
+            if (quota != null) {
+                long growth = charge(size) - (attributes == null ? 0 : charge(old));
+                if (growth > 0) {
+                    long stored = stored(quota.folder(), quota.maxBytes() - growth);
+                    if (stored + growth > quota.maxBytes()) {
+                        throw Refusal.number(Refusal.Kind.STORED, stored + growth);
+                    }
+                }
             }
             if (abandoned.getAsBoolean()) {
                 throw Refusal.io(new IOException("the execution stopped waiting before the file was opened"));
@@ -138,6 +170,80 @@ final class FileAccess {
             throw Refusal.of(Refusal.Kind.MISSING, names.isEmpty() ? "" : names.get(names.size() - 1));
         } catch (IOException e) {
             throw Refusal.io(e);
+        }
+    }
+
+    /** What an entry of {@code size} bytes counts for the stored-bytes quota. */
+    static long charge(long size) {
+        return Math.max(BLOCK, size);
+    }
+
+    /**
+     * The bytes {@code folder} holds: every entry beneath it, folders included, each counted as
+     * {@link #charge}, links and other special entries as one block and never followed. The walk stops as
+     * soon as the sum passes {@code stopAbove}, the most the caller needs to know; the sum it returns is then
+     * above {@code stopAbove} but may be lower than the whole. A folder that does not exist holds nothing.
+     */
+    static long stored(Path folder, long stopAbove) throws Refusal, IOException {
+        SecureDirectoryStream<Path> root;
+        try {
+            root = Walk.secure(Files.newDirectoryStream(folder));
+        } catch (NoSuchFileException e) {
+            return 0;
+        }
+        long sum = 0;
+        Deque<SecureDirectoryStream<Path>> open = new ArrayDeque<>();
+        Deque<Iterator<Path>> entries = new ArrayDeque<>();
+        open.push(root);
+        entries.push(root.iterator());
+        try {
+            while (!entries.isEmpty() && sum <= stopAbove) {
+                Iterator<Path> it = entries.peek();
+                Path name;
+                try {
+                    if (!it.hasNext()) {
+                        entries.pop();
+                        open.pop().close();
+                        continue;
+                    }
+                    name = it.next().getFileName();
+                } catch (DirectoryIteratorException e) {
+                    throw e.getCause();
+                }
+                SecureDirectoryStream<Path> dir = open.peek();
+                BasicFileAttributes a;
+                try {
+                    a = dir.getFileAttributeView(name, BasicFileAttributeView.class, Walk.NOFOLLOW).readAttributes();
+                } catch (NoSuchFileException gone) {
+                    continue;
+                }
+                if (a.isRegularFile()) {
+                    sum += charge(a.size());
+                } else if (a.isDirectory()) {
+                    sum += BLOCK;
+                    if (open.size() >= MAX_DEPTH) {
+                        throw Refusal.io(new IOException("the data folder nests folders deeper than " + MAX_DEPTH
+                                + " levels; its stored bytes are not counted that deep"));
+                    }
+                    SecureDirectoryStream<Path> child;
+                    try {
+                        child = dir.newDirectoryStream(name, Walk.NOFOLLOW);
+                    } catch (NoSuchFileException | NotDirectoryException gone) {
+                        continue;
+                    } catch (FileSystemException linkOrUnreadable) {
+                        continue; // swapped for a link meanwhile, or not readable: its block is counted, no more
+                    }
+                    open.push(child);
+                    entries.push(child.iterator());
+                } else {
+                    sum += BLOCK;
+                }
+            }
+            return sum;
+        } finally {
+            for (DirectoryStream<Path> d : open) {
+                d.close();
+            }
         }
     }
 }

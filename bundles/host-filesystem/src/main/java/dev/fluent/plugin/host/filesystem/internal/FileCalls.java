@@ -6,10 +6,28 @@ import dev.fluent.plugin.api.spi.HostCallException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
-/** What {@code fs_read} and {@code fs_write} share: the hand-off to file threads, the refusals. */
+/** What {@code fs_read} and {@code fs_write} share: the call quota, the hand-off to file threads, the refusals. */
 final class FileCalls {
 
+    /** Counter of the execution's {@code fs_read} and {@code fs_write} calls together. */
+    static final String CALLS = "fs.calls";
+    /** Counter of the bytes the execution's writes wrote. */
+    static final String BYTES_WRITTEN = "fs.bytes_written";
+    /** Counter of the files the execution's writes created. */
+    static final String FILES_CREATED = "fs.files_created";
+
     private FileCalls() {
+    }
+
+    /** Counts one call of the execution; past {@code max_calls_per_execution} the execution fails, audited. */
+    static void countCall(HostCall call, FileSystemSettings limits, String function, String named) {
+        long calls = call.count(CALLS, 1);
+        if (calls > limits.maxCallsPerExecution()) {
+            throw call.deny(ErrorCode.LIMIT_EXCEEDED, function, named, function + " of '" + named + "' is file call "
+                    + calls + " of this execution, more than max_calls_per_execution="
+                    + limits.maxCallsPerExecution() + " allows (fs_read and fs_write together); make fewer calls per"
+                    + " execution, or raise " + FileSystemSettings.where(FileSystemSettings.MAX_CALLS));
+        }
     }
 
     /** Runs a file operation on the provider's file threads, waiting no longer than the execution has left. */

@@ -28,8 +28,9 @@ final class PathGuard {
      * @param anchor the folder the walk starts from: the data folder or an operator's root
      * @param names the names to walk from it, the file's last
      * @param named the path as the plugin named it, for messages and the audit
+     * @param inDataFolder whether the file lies under the plugin's data folder (its stored-bytes quota applies)
      */
-    record Target(Path anchor, List<String> names, String named) {
+    record Target(Path anchor, List<String> names, String named, boolean inDataFolder) {
     }
 
     private PathGuard() {
@@ -88,7 +89,7 @@ final class PathGuard {
                 names.add(name.toString());
             }
         }
-        return new Target(deepest.anchor, List.copyOf(names), named);
+        return new Target(deepest.anchor, List.copyOf(names), named, requested.startsWith(data));
     }
 
     private record Entry(Path path, Path anchor) {

@@ -22,6 +22,10 @@ final class Refusal extends Exception {
         FOLDER,
         /** The file is, or would become, {@link #number} bytes: above the size allowed. */
         TOO_LARGE,
+        /** The data folder would hold {@link #number} bytes: above the quota. */
+        STORED,
+        /** The file does not exist and may not be created. */
+        CREATE,
         /** The platform cannot open files without following links. */
         UNSUPPORTED,
         /** Every file thread is busy ({@link FileThreads}); the message says how many. */

@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The file attacks that once succeeded, each performed for real: a thread that swaps a folder and a symbolic
- * link while the plugin reads and writes beneath it, and a FIFO where the plugin expects a file.
+ * link while the plugin reads and writes beneath it, a FIFO where the plugin expects a file, and one execution
+ * that writes hundreds of files.
  */
 class FileAttacksTest {
 
@@ -81,13 +82,13 @@ class FileAttacksTest {
     }
 
     private HostFunctionDefinition reader() {
-        FileReadProvider provider = new FileReadProvider();
+        FileReadProvider provider = new FileReadProvider(FileSystemSettings.DEFAULTS);
         providers.add(provider::deactivate);
         return provider.functions().get(0);
     }
 
     private HostFunctionDefinition writer() {
-        FileWriteProvider provider = new FileWriteProvider();
+        FileWriteProvider provider = new FileWriteProvider(FileSystemSettings.DEFAULTS);
         providers.add(provider::deactivate);
         return provider.functions().get(0);
     }
@@ -361,5 +362,35 @@ class FileAttacksTest {
         HostFunctionDefinition read = reader();
         Future<Long> done = threads.submit(() -> read(read, call, "docs/pipe/file.txt"));
         assertEquals(HostCall.NOT_FOUND, done.get(2, TimeUnit.SECONDS));
+    }
+
+    // ------------------------------------------------------------------------------------------ quotas
+
+    @Test
+    void oneExecutionCannotWriteThreeHundredFilesOfOneMebibyte() throws Exception {
+        FakeHostCall call = call(4 * 1024 * 1024, Capability.FILE_SYSTEM_WRITE);
+        HostFunctionDefinition write = writer();
+        long data = call.put(new byte[1024 * 1024]);
+        int written = 0;
+        HostCallException refused = null;
+        for (int i = 0; i < 300 && refused == null; i++) {
+            long[] p = call.string("docs/f" + i + ".bin");
+            try {
+                assertEquals(0, call.call(write, p[0], p[1], data, 1024 * 1024, 0));
+                written++;
+            } catch (HostCallException e) {
+                refused = e;
+            }
+        }
+        try (var files = Files.list(docs)) {
+            assertTrue(files.count() <= 16, written + " files written");
+        }
+        assertTrue(refused != null, "all " + written + " files written");
+        assertEquals(ErrorCode.LIMIT_EXCEEDED, refused.code(), refused.getMessage());
+        assertEquals(16, written, refused.getMessage());
+        assertTrue(refused.getMessage().contains("max_files_created_per_execution=16")
+                || refused.getMessage().contains("max_bytes_written_per_execution=16777216"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("dev.fluent.plugin.host.filesystem"), refused.getMessage());
+        assertEquals(1, call.denials().size());
     }
 }

@@ -30,8 +30,8 @@ class FileProvidersTest {
     private Path data;
     private Path root;
     private Path outside;
-    private final HostFunctionDefinition read = new FileReadProvider().functions().get(0);
-    private final HostFunctionDefinition write = new FileWriteProvider().functions().get(0);
+    private final HostFunctionDefinition read = new FileReadProvider(FileSystemSettings.DEFAULTS).functions().get(0);
+    private final HostFunctionDefinition write = new FileWriteProvider(FileSystemSettings.DEFAULTS).functions().get(0);
 
     @BeforeEach
     void files() throws IOException {
