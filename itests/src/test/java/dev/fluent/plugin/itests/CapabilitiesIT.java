@@ -500,4 +500,92 @@ public class CapabilitiesIT extends PlatformTestSupport {
             configuration.update(properties);
         }
     }
+
+    // ------------------------------------------------------------------- file attacks, in the container
+
+    /**
+     * A FIFO where file-summary expects a file: the execution fails at once with ACCESS_DENIED naming it, far
+     * inside the plugin's 5 s deadline, instead of waiting for a writer; and a folder swapped for a link to the
+     * outside by a racing thread while the plugin reads beneath it never lets it read outside.
+     */
+    @Test
+    public void aFifoFailsAtOnceAndAFolderSwappedForALinkNeverLeadsOutside() throws Exception {
+        ensureLoaded("file-summary", () -> pluginFolder("file-summary"));
+        Path data = Path.of(System.getProperty("karaf.data"), "fluent-plugin", "plugin-data", "file-summary");
+        Path docs = Files.createDirectories(data.resolve("docs"));
+        Path fifo = docs.resolve("pipe");
+        if (!Files.exists(fifo, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Process mkfifo;
+            try {
+                mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).redirectErrorStream(true).start();
+            } catch (IOException e) {
+                org.junit.Assume.assumeNoException("mkfifo is not available", e);
+                return;
+            }
+            org.junit.Assume.assumeTrue("mkfifo failed", mkfifo.waitFor() == 0);
+        }
+        long start = System.nanoTime();
+        PluginException e;
+        try {
+            e = assertThrows(PluginException.class, () -> run("file-summary", "docs/pipe"));
+        } finally {
+            // Left behind, the FIFO would block whatever opens it next: the container's clean-up among others.
+            Files.delete(fifo);
+        }
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(e.getMessage(), ErrorCode.ACCESS_DENIED, e.code());
+        assertTrue(e.getMessage(), e.getMessage().contains("'docs/pipe' is a FIFO, not a regular file"));
+        assertTrue("took " + ms + " ms against a deadline of 5000 ms", ms < 2000);
+        assertAudited("file-summary", "fs_read", ErrorCode.ACCESS_DENIED);
+
+        Path outside = Files.createDirectories(Path.of(System.getProperty("karaf.data"), "itest-race-outside"));
+        Files.writeString(outside.resolve("passwd"), "root:x:0:0:SECRET");
+        Path folder = Files.createDirectories(docs.resolve("sub.folder"));
+        Files.writeString(folder.resolve("passwd"), "inside");
+        Path link = docs.resolve("sub.link");
+        if (!Files.isSymbolicLink(link)) {
+            Files.createSymbolicLink(link, outside);
+        }
+        Path sub = docs.resolve("sub");
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread racer = new Thread(() -> {
+            while (!stop.get()) {
+                try {
+                    Files.move(folder, sub, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    Files.move(sub, folder, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    Files.move(link, sub, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    Files.move(sub, link, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException failed) {
+                    throw new IllegalStateException(failed);
+                }
+            }
+        }, "itest-link-racer");
+        int inside = 0;
+        int denied = 0;
+        int other = 0;
+        racer.start();
+        try {
+            long end = System.nanoTime() + 2_000_000_000L;
+            for (int i = 0; i < 250 && System.nanoTime() < end; i++) {
+                try {
+                    String answer = run("file-summary", "docs/sub/passwd");
+                    assertFalse("read outside its allowed folder: " + answer, answer.contains("SECRET"));
+                    inside++;
+                } catch (PluginException refused) {
+                    assertFalse(refused.getMessage(), refused.getMessage().contains("SECRET"));
+                    if (refused.code() == ErrorCode.ACCESS_DENIED) {
+                        assertTrue(refused.getMessage(), refused.getMessage().contains("symbolic link ('sub')"));
+                        denied++;
+                    } else {
+                        other++;
+                    }
+                }
+            }
+        } finally {
+            stop.set(true);
+            racer.join(10_000);
+        }
+        assertTrue("inside=" + inside + " denied=" + denied + " other=" + other, inside + denied > 0);
+        assertServing();
+    }
 }

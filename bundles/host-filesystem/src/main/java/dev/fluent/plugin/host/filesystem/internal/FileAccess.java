@@ -222,15 +222,16 @@ final class FileAccess {
                 } else if (a.isDirectory()) {
                     sum += BLOCK;
                     if (open.size() >= MAX_DEPTH) {
-                        throw Refusal.io(new IOException("folders nested deeper than " + MAX_DEPTH + " under " + folder));
+                        throw Refusal.io(new IOException("the data folder nests folders deeper than " + MAX_DEPTH
+                                + " levels; its stored bytes are not counted that deep"));
                     }
                     SecureDirectoryStream<Path> child;
                     try {
                         child = dir.newDirectoryStream(name, Walk.NOFOLLOW);
                     } catch (NoSuchFileException | NotDirectoryException gone) {
                         continue;
-                    } catch (FileSystemException link) {
-                        continue; // swapped for a link meanwhile: its block is counted, its target never
+                    } catch (FileSystemException linkOrUnreadable) {
+                        continue; // swapped for a link meanwhile, or not readable: its block is counted, no more
                     }
                     open.push(child);
                     entries.push(child.iterator());
@@ -245,5 +246,4 @@ final class FileAccess {
             }
         }
     }
-
 }
