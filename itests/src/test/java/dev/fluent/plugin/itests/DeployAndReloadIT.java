@@ -1,8 +1,11 @@
 package dev.fluent.plugin.itests;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import dev.fluent.plugin.api.AuditLog;
+import dev.fluent.plugin.api.AuditQuery;
 import dev.fluent.plugin.api.EngineRequest;
 import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.api.PluginRegistry;
@@ -110,6 +113,36 @@ public class DeployAndReloadIT extends PlatformTestSupport {
                 || !registry().find("echo").get().source().startsWith(Paths.get(System.getProperty("karaf.data"))));
         if (registry().find("echo").isPresent()) {
             registry().unload("echo");
+        }
+    }
+
+    /**
+     * A folder dropped with control characters in its name (an ESC sequence that clears the screen, a line
+     * feed that starts a forged row) reaches the audit log as the refused load's resource; plugin:audit
+     * shows it escaped.
+     */
+    @Test
+    public void aDroppedFolderNamedToForgeOutputIsShownEscaped() throws Exception {
+        Path forged = watched().resolve("x\u001b[2J\nFORGED");
+        Files.createDirectories(forged);
+        Files.writeString(forged.resolve("manifest.json"), "{}");
+        Files.write(forged.resolve("plugin.wasm"), new byte[] {0, 'a', 's', 'm', 1, 0, 0, 0});
+        try {
+            AuditLog audit = waitForService(AuditLog.class);
+            waitFor("the refused load to be audited", () -> audit.query(AuditQuery.builder().action("load")
+                    .failedOnly(true).build()).stream().anyMatch(r -> String.valueOf(r.resource()).contains("FORGED")));
+            // The log keeps the name as it is; the shell shows it escaped, on one row.
+            String table = executeCommand("plugin:audit --failed --action load");
+            assertTrue(table, table.contains("FAILED"));
+            assertFalse("no ESC reaches the terminal: " + table, table.contains("\u001b"));
+            assertFalse("no forged row: " + table, table.lines().anyMatch(line -> line.startsWith("FORGED")));
+        } finally {
+            try (Stream<Path> files = Files.list(forged)) {
+                for (Path p : files.toList()) {
+                    Files.delete(p);
+                }
+            }
+            Files.delete(forged);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.fluent.plugin.deployer.internal;
 import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.api.PluginInfo;
 import dev.fluent.plugin.api.PluginRegistry;
+import dev.fluent.plugin.api.SafeText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -204,10 +205,12 @@ public final class PluginFolderWatcher {
             PluginInfo info;
             if (pluginId != null && registry.find(pluginId).isPresent()) {
                 info = registry.reload(pluginId, source);
-                LOG.info("Reloaded {} {} from {}", info.id(), info.manifest().version(), path);
+                LOG.info("Reloaded {} {} from {}", info.id(), info.manifest().version(),
+                        SafeText.escape(path.toString()));
             } else {
                 info = registry.load(source, false);
-                LOG.info("Deployed {} {} from {}", info.id(), info.manifest().version(), path);
+                LOG.info("Deployed {} {} from {}", info.id(), info.manifest().version(),
+                        SafeText.escape(path.toString()));
             }
             deployed.put(path, new Deployed(entry, info.id(), entry.archive() ? source : null));
             if (current != null && current.unpackedFrom() != null && !current.unpackedFrom().equals(source)) {
@@ -219,7 +222,7 @@ public final class PluginFolderWatcher {
             if (entry.archive() && !source.equals(path) && (current == null || !source.equals(current.unpackedFrom()))) {
                 deleteQuietly(source);
             }
-            LOG.warn("Could not deploy {}: {}", path, e.toString());
+            LOG.warn("Could not deploy {}: {}", SafeText.escape(path.toString()), SafeText.escape(e.toString()));
         }
     }
 
@@ -248,9 +251,9 @@ public final class PluginFolderWatcher {
         }
         try {
             registry.unload(id);
-            LOG.info("Undeployed {}: {} was removed", id, gone.entry().path());
+            LOG.info("Undeployed {}: {} was removed", id, SafeText.escape(gone.entry().path().toString()));
         } catch (PluginException e) {
-            LOG.warn("Could not undeploy {}: {}", id, e.toString());
+            LOG.warn("Could not undeploy {}: {}", id, SafeText.escape(e.toString()));
         }
     }
 

@@ -4,6 +4,7 @@ import dev.fluent.plugin.api.AuditActions;
 import dev.fluent.plugin.api.AuditLog;
 import dev.fluent.plugin.api.AuditQuery;
 import dev.fluent.plugin.api.AuditRecord;
+import dev.fluent.plugin.api.SafeText;
 import dev.fluent.plugin.api.AuditStatus;
 import dev.fluent.plugin.api.AuditVerification;
 import dev.fluent.plugin.devtools.CommandFailure;
@@ -99,9 +100,12 @@ public class AuditCommand implements Action {
         table.column("Resource").maxSize(60).wrap();
         table.column("Error / details").maxSize(100).wrap();
         for (AuditRecord r : audit.query(query)) {
+            // Resources, errors and details carry what plugins and dropped file names control: escaped, so
+            // they can neither forge rows nor drive the terminal.
             table.addRow().addContent(r.seq(), r.timestamp().truncatedTo(ChronoUnit.MILLIS),
-                    r.pluginId().isEmpty() ? "-" : r.pluginId(), r.action(), r.success() ? "ok" : "FAILED",
-                    r.resource() == null ? "-" : r.resource(), errorAndDetails(r));
+                    r.pluginId().isEmpty() ? "-" : SafeText.escape(r.pluginId()), SafeText.escape(r.action()),
+                    r.success() ? "ok" : "FAILED", r.resource() == null ? "-" : SafeText.escape(r.resource()),
+                    SafeText.escape(errorAndDetails(r)));
         }
         table.emptyTableText("No audit entries match");
         table.print(System.out);

@@ -2,6 +2,7 @@ package dev.fluent.plugin.shell.internal.command;
 
 import dev.fluent.plugin.api.Capability;
 import dev.fluent.plugin.api.PluginInfo;
+import dev.fluent.plugin.api.SafeText;
 import dev.fluent.plugin.api.PluginRegistry;
 import java.util.stream.Collectors;
 import org.apache.karaf.shell.api.action.Action;
@@ -30,7 +31,8 @@ public class ListCommand implements Action {
         table.column("Source");
         for (PluginInfo info : registry.list()) {
             table.addRow().addContent(info.id(), info.manifest().version(), info.manifest().engineType(),
-                    capabilities(info), info.executions(), info.failures(), signer(info), info.source());
+                    capabilities(info), info.executions(), info.failures(), signer(info),
+                    SafeText.escape(info.source().toString()));
         }
         table.emptyTableText("No plugins loaded (plugin:load <folder> loads one)");
         table.print(System.out);

@@ -4,6 +4,7 @@ import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.Permissions;
 import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.api.PluginInfo;
+import dev.fluent.plugin.api.SafeText;
 import dev.fluent.plugin.api.PluginManifest;
 import dev.fluent.plugin.api.PluginRegistry;
 import dev.fluent.plugin.devtools.CommandFailure;
@@ -65,8 +66,9 @@ public class ShowCommand implements Action {
         return null;
     }
 
+    /** Manifest texts and the source folder's name are the author's or the dropper's: escaped. */
     private static void row(ShellTable table, String key, Object value) {
-        table.addRow().addContent(key, value);
+        table.addRow().addContent(key, SafeText.escape(String.valueOf(value)));
     }
 
     private static String list(List<String> values) {
