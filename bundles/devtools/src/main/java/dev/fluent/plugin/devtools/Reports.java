@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.fluent.plugin.api.EngineResponse;
+import dev.fluent.plugin.api.Permissions;
 import dev.fluent.plugin.api.PluginManifest;
 import dev.fluent.plugin.api.inspect.Finding;
 import dev.fluent.plugin.api.inspect.Inspection;
@@ -46,7 +47,7 @@ public final class Reports {
         if (m != null) {
             lines.add(String.format("plugin        %s %s (engine %s)", m.name(), m.version(), m.engineType()));
             lines.add(String.format("capabilities  %s", m.capabilities().isEmpty() ? "none" : m.capabilities()));
-            lines.add(String.format("limits        %s", m.permissions()));
+            lines.add("limits        " + limits(m.permissions()));
             lines.add(String.format("signed        %s", m.signature() == null ? "no" : "by key " + m.signatureKeyId()));
             lines.add(String.format("valid         %s .. %s", m.createdAt(),
                     m.expiresAt() == null ? "never expires" : m.expiresAt()));
@@ -60,6 +61,15 @@ public final class Reports {
             lines.add(String.format("exports       %s", String.join(", ", f.exports())));
         }
         return lines;
+    }
+
+    /** A manifest's limits in words, as {@code plugin:show} lists them. */
+    public static String limits(Permissions p) {
+        return String.format("memory %d MiB, time %d ms, network requests %d, hosts %s, file paths %s,"
+                + " file size %d MiB, rate %d/min", p.maxMemoryMb(), p.maxExecutionTimeMs(), p.maxNetworkRequests(),
+                p.allowedHosts().isEmpty() ? "none" : String.join(" ", p.allowedHosts()),
+                p.allowedFilePaths().isEmpty() ? "none" : String.join(" ", p.allowedFilePaths()),
+                p.maxFileSizeMb(), p.rateLimitRequestsPerMinute());
     }
 
     /** Each finding on two lines (what, then {@code fix:}), for people. */
