@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -36,15 +37,23 @@ final class FileThreads implements AutoCloseable {
 
     private final ThreadPoolExecutor pool;
     private final int threads;
+    /**
+     * One permit per operation in flight, taken before it is handed over and given back when it ends (not
+     * when its caller stops waiting): at most {@code threads} operations are ever queued or running, so the
+     * queue never waits behind a stuck one, and a thread that just finished is never mistaken for a busy one.
+     */
+    private final Semaphore slots;
 
     FileThreads(String name, int threads) {
         this.threads = threads;
+        this.slots = new Semaphore(threads);
         AtomicInteger count = new AtomicInteger();
-        pool = new ThreadPoolExecutor(0, threads, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+        pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, name + "-" + count.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
+        pool.allowCoreThreadTimeOut(true);
     }
 
     /**
@@ -58,26 +67,45 @@ final class FileThreads implements AutoCloseable {
             InterruptedException {
         AtomicBoolean abandoned = new AtomicBoolean();
         long start = System.nanoTime();
-        Future<T> future;
-        try {
-            future = pool.submit(() -> {
-                T result = operation.run(abandoned::get);
-                if (abandoned.get()) {
-                    LOG.warn("{} ended {} ms after it began, after its execution stopped waiting", what,
-                            (System.nanoTime() - start) / 1_000_000);
-                }
-                return result;
-            });
-        } catch (RejectedExecutionException e) {
+        if (!slots.tryAcquire()) {
             LOG.warn("{} refused: all {} file threads are busy (opens that do not end, such as FIFOs put in the"
                     + " place of files, keep threads until their other end is opened)", what, threads);
             throw Refusal.busy(threads);
+        }
+        // Given back exactly once: when the operation ends, or when a cancel kept it from ever starting.
+        AtomicBoolean released = new AtomicBoolean();
+        Runnable release = () -> {
+            if (released.compareAndSet(false, true)) {
+                slots.release();
+            }
+        };
+        AtomicBoolean started = new AtomicBoolean();
+        Future<T> future;
+        try {
+            future = pool.submit(() -> {
+                started.set(true);
+                try {
+                    T result = operation.run(abandoned::get);
+                    if (abandoned.get()) {
+                        LOG.warn("{} ended {} ms after it began, after its execution stopped waiting", what,
+                                (System.nanoTime() - start) / 1_000_000);
+                    }
+                    return result;
+                } finally {
+                    release.run();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            release.run();
+            throw Refusal.busy(threads); // shut down
         }
         try {
             return future.get(Math.max(0, wait.toNanos()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException | InterruptedException e) {
             abandoned.set(true);
-            future.cancel(true);
+            if (future.cancel(true) && !started.get()) {
+                release.run(); // it never ran, so it never gives its permit back itself
+            }
             if (e instanceof TimeoutException) {
                 LOG.warn("{} did not end within {} ms, the time its execution had left; a FIFO swapped in while"
                         + " it was checked keeps a file thread waiting until its other end is opened", what,
