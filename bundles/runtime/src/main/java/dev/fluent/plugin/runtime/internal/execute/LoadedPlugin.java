@@ -168,7 +168,12 @@ public final class LoadedPlugin {
         if (unloaded) {
             throw new PluginException(ErrorCode.UNLOADED, id, "plugin " + id + " was unloaded");
         }
-        Faults.checkCallerNotInterrupted(id);
+        try {
+            Faults.checkCallerNotInterrupted(id);
+        } catch (PluginException e) {
+            // A cancel that arrives as an asynchronous execution starts interrupts it before the guest runs.
+            throw cancelled.getAsBoolean() ? cancelledBy(id) : e;
+        }
         Grant grant = grant();
         long timeoutMillis = grant.permissions().maxExecutionTimeMs();
         admit(grant, ctx, timeoutMillis);
@@ -213,14 +218,18 @@ public final class LoadedPlugin {
             return response;
         }
         if (cancelled.getAsBoolean()) {
-            throw new PluginException(ErrorCode.CANCELLED, id, "the execution was cancelled by its caller;"
-                    + " the plugin was stopped");
+            throw cancelledBy(id);
         }
         if (failure instanceof PluginException pe && !fired) {
             throw pe;
         }
         throw Faults.failure(id, failure, fired, timeoutMillis, instance == null ? null : instance.memory(),
                 compiled.manifest().permissions().maxMemoryMb());
+    }
+
+    private static PluginException cancelledBy(String id) {
+        return new PluginException(ErrorCode.CANCELLED, id, "the execution was cancelled by its caller;"
+                + " the plugin was stopped");
     }
 
     /** The plugin's grant: its manifest ∩ the operator's policy as it is now. */
