@@ -11,7 +11,7 @@ import java.util.Objects;
  * never changed once written.
  *
  * <p>Three groups: what the runtime does to a plugin ({@link #LOAD}, {@link #RELOAD}, {@link #UNLOAD},
- * {@link #EXECUTE}, {@link #SUSPEND}, {@link #RESUME}) or to itself ({@link #SELF_TEST}, {@link #TRUST});
+ * {@link #EXECUTE}, {@link #SUSPEND}, {@link #RESUME}, {@link #OWNER}, {@link #ROLLBACK}) or to itself ({@link #SELF_TEST}, {@link #TRUST});
  * what the audit log records about itself ({@link #AUDIT_RECOVERY}, {@link #AUDIT_OVERFLOW}); and each use
  * or refusal of a capability, named after the host function of import module {@code fluent} that was
  * called ({@link #HTTP_REQUEST}, {@link #FS_READ}, {@link #FS_WRITE}, {@link #ENV_GET}, {@link #CONFIG_GET},
@@ -92,6 +92,25 @@ public final class AuditActions {
      * Resource: the key id.
      */
     public static final String TRUST = "trust";
+
+    /**
+     * The owner of a plugin id changed: bound at the first accepted load ({@code change=bound}), moved to
+     * another key by the operator ({@code change=transferred}, details {@code from} and {@code to}) or
+     * released ({@code change=released}). Resource: the owner's key id ({@code unsigned} for an unsigned
+     * plugin).
+     *
+     * @since 1.2
+     */
+    public static final String OWNER = "owner";
+
+    /**
+     * The operator accepted an older version of a plugin on purpose ({@code plugin:rollback}); the load or
+     * reload that follows is audited as usual. Details {@code from} (the highest version accepted so far) and
+     * {@code to}. Resource: the folder of the older version.
+     *
+     * @since 1.2
+     */
+    public static final String ROLLBACK = "rollback";
 
     // What the audit log records about itself
 

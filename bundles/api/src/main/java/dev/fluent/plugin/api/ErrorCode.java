@@ -107,6 +107,22 @@ public enum ErrorCode {
      */
     POLICY_REFUSED,
     /**
+     * The plugin's id belongs to another owner: the key that signed its first accepted version (or the owner
+     * the operator declared with {@code owner.<plugin-id>}), and this version is signed by a different key
+     * or not at all. The message names both keys; {@code plugin:owner --transfer} moves an id to a new owner.
+     *
+     * @since 1.2
+     */
+    OWNER_MISMATCH,
+    /**
+     * The plugin's version (or, at the same version, its {@code created_at}) is older than one this platform
+     * has already accepted for its id: an old signed version replayed. {@code plugin:rollback} accepts an
+     * older version on purpose.
+     *
+     * @since 1.2
+     */
+    DOWNGRADE,
+    /**
      * The plugin needs a capability whose provider is not running (its bundle is stopped or not installed);
      * the plugin is suspended until the provider starts again.
      */

@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
  * <li>{@code module file}: read {@code plugin.wasm};</li>
  * <li>{@code checksum}: the module is the one the manifest names;</li>
  * <li>{@code signature}: the manifest verifies against a trusted key ({@link TrustGate});</li>
+ * <li>{@code identity}: the id's owner signed it and it is not older than a version accepted before
+ * ({@link #checkIdentityWith});</li>
  * <li>{@code module}: parse and validate the module (skipped or shortened on a compile cache hit);</li>
  * <li>{@code imports and exports}: what the module imports is offered and declared, it exports the ABI;</li>
  * <li>{@code policy}: the operator's {@link PolicyService} allows the manifest, before anything costly;</li>
@@ -92,6 +94,11 @@ public final class LoadPipeline {
         void run(State state) throws PluginException;
     }
 
+    /** A check of a manifest that passed its signature step. */
+    public interface ManifestCheck {
+        void check(PluginManifest manifest) throws PluginException;
+    }
+
     /**
      * @param blocksStart in {@link #inspect}: whether a failure keeps the later compile and start steps from
      *        running (a module that is not the signed one, or not valid, must not run even in a check)
@@ -108,6 +115,8 @@ public final class LoadPipeline {
     private final List<Step> steps;
     /** Lazy mode: compile on first use instead of at load. */
     private volatile boolean lazy;
+    /** The identity step's check, or {@code null} where plugins have no lasting identity (a sandbox). */
+    private volatile ManifestCheck identity;
 
     /**
      * @param trust the signature step, or {@code null} for a plugin that is part of the platform itself (the
@@ -131,6 +140,8 @@ public final class LoadPipeline {
                         s -> IntegrityChecks.checkChecksum(s.manifest, s.wasm)),
                 new Step("signature", false, s -> s.manifest != null && trust != null,
                         s -> trust.check(s.manifest, s.manifestJson)),
+                new Step("identity", false, s -> s.manifest != null && identity != null,
+                        s -> identity.check(s.manifest)),
                 new Step("module", true, s -> s.wasm != null, this::parseModule),
                 new Step("imports and exports", true, s -> s.module != null && s.manifest != null,
                         s -> s.wasiImports = ModuleInspector.inspect(s.module, s.manifest)),
@@ -141,6 +152,11 @@ public final class LoadPipeline {
 
     public void setLazy(boolean lazy) {
         this.lazy = lazy;
+    }
+
+    /** The identity step: who owns a plugin id, and which versions of it were accepted already. */
+    public void checkIdentityWith(ManifestCheck check) {
+        this.identity = check;
     }
 
     /** The names of the steps, in order. */

@@ -48,7 +48,7 @@ class LoadPipelineTest {
     @Test
     void runsItsStepsInTheOrderOfTheLoadPathWithThePolicyBeforeTheCompiler() {
         List<String> steps = pipeline(Map.of()).stepNames();
-        assertEquals(List.of("manifest", "validity", "module file", "checksum", "signature", "module",
+        assertEquals(List.of("manifest", "validity", "module file", "checksum", "signature", "identity", "module",
                 "imports and exports", "policy", "compile", "start"), steps);
     }
 
