@@ -83,6 +83,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         this(bundleContext, manifestParser, Clock.systemUTC(), dataDirectory());
         trust.setDevelopmentMode(configuration.development_mode());
         pipeline.setLazy(configuration.lazy_compile());
+        services.configure(configuration);
         trust.startSweep(this::revalidate);
     }
 
@@ -108,6 +109,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         this.plugins = new EngineRegistrations(bundleContext, async);
         this.services = new ExecutionServices(watchdog, auditor, providers, new OperatorPolicy(Map.of()));
         this.pipeline = new LoadPipeline(manifestParser, trust, compileCache, watchdog, services::policy, clock);
+        pipeline.setMemoryBudget(services.memory());
     }
 
     /**
@@ -183,6 +185,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
     /** {@code development.mode} or {@code lazy.compile} changed: turning development mode off unloads unsigned plugins. */
     @Modified
     void modified(PlatformConfiguration configuration) {
+        services.configure(configuration);
         configure(configuration.development_mode(), configuration.lazy_compile());
     }
 
@@ -244,6 +247,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
             plugins.remove(id, null);
         }
         trust.close();
+        services.close();
         async.close();
         watchdog.close();
     }
@@ -261,6 +265,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         String id = compiled.id();
         LoadedPlugin plugin = new LoadedPlugin(compiled, loaded.warmInstance(), loaded.loadMillis(), clock.instant(),
                 services, new StatisticsRecorder(id, clock));
+        plugin.holdMemory(loaded.memory());
         try {
             plugins.add(plugin);
         } catch (PluginException e) {
@@ -313,6 +318,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         CompiledPlugin compiled = loaded.compiled();
         LoadedPlugin next = new LoadedPlugin(compiled, loaded.warmInstance(), loaded.loadMillis(), clock.instant(),
                 services, current.plugin().statistics());
+        next.holdMemory(loaded.memory());
         LoadedPlugin previous = plugins.swap(next);
         if (previous == null) {
             next.markUnloaded();
