@@ -68,6 +68,9 @@ public abstract class PlatformTestSupport {
     /** The watched plugin folder of a test container, relative to {@code karaf.base}. */
     protected static final String WATCHED_FOLDER = "test-plugins";
 
+    /** The container's heap: the distribution's default (bin/setenv, JAVA_MAX_MEM). */
+    protected static final String HEAP = "2048m";
+
     @Inject
     protected BundleContext bundleContext;
 
@@ -148,6 +151,9 @@ public abstract class PlatformTestSupport {
     private static String[] java17Options() {
         String karafVersion = karafVersion();
         return new String[] {
+            // The heap bin/setenv gives the distribution (JAVA_MAX_MEM): the memory budget, a share of it, then
+            // admits here exactly the plugins it admits there.
+            "-Xmx" + HEAP,
             "--add-reads=java.xml=java.logging",
             "--add-exports=java.base/org.apache.karaf.specs.locator=java.xml,ALL-UNNAMED",
             "--patch-module", "java.base=lib/endorsed/org.apache.karaf.specs.locator-" + karafVersion + ".jar",
