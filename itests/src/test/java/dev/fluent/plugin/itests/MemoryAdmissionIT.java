@@ -29,6 +29,12 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 @ExamReactorStrategy(PerClass.class)
 public class MemoryAdmissionIT extends PlatformTestSupport {
 
+    /** The distribution's own heap, so the budget here is the one an operator gets by default. */
+    @Override
+    protected String heap() {
+        return DISTRIBUTION_HEAP;
+    }
+
     @After
     public void unloadEcho() {
         if (executeCommand("plugin:list").contains("echo")) {

@@ -68,8 +68,8 @@ public abstract class PlatformTestSupport {
     /** The watched plugin folder of a test container, relative to {@code karaf.base}. */
     protected static final String WATCHED_FOLDER = "test-plugins";
 
-    /** The container's heap: the distribution's default (bin/setenv, JAVA_MAX_MEM). */
-    protected static final String HEAP = "2048m";
+    /** The distribution's default heap (bin/setenv, JAVA_MAX_MEM). */
+    protected static final String DISTRIBUTION_HEAP = "2048m";
 
     @Inject
     protected BundleContext bundleContext;
@@ -113,6 +113,7 @@ public abstract class PlatformTestSupport {
             // The examples are signed with the development key, which only development mode trusts.
             editConfigurationFilePut("etc/dev.fluent.plugin.cfg", "development.mode",
                     Boolean.toString(developmentMode())),
+            vmOptions("-Xmx" + heap()),
             vmOptions(java17Options()),
         };
     }
@@ -144,6 +145,15 @@ public abstract class PlatformTestSupport {
     }
 
     /**
+     * The container's heap, explicit so that the memory budget (a share of it) admits the same plugins on
+     * every machine: twice the distribution's default, as a test class may keep more plugins loaded at once
+     * than the distribution's three examples (each reserves its pool's worst case).
+     */
+    protected String heap() {
+        return "4096m";
+    }
+
+    /**
      * What {@code bin/karaf} passes to a Java 9+ JVM: Pax Exam starts Karaf's main class directly, so
      * without these the endorsed spec locator and the modules Karaf opens are missing. Paths are
      * relative to the unpacked distribution, the container's working directory.
@@ -151,9 +161,6 @@ public abstract class PlatformTestSupport {
     private static String[] java17Options() {
         String karafVersion = karafVersion();
         return new String[] {
-            // The heap bin/setenv gives the distribution (JAVA_MAX_MEM): the memory budget, a share of it, then
-            // admits here exactly the plugins it admits there.
-            "-Xmx" + HEAP,
             "--add-reads=java.xml=java.logging",
             "--add-exports=java.base/org.apache.karaf.specs.locator=java.xml,ALL-UNNAMED",
             "--patch-module", "java.base=lib/endorsed/org.apache.karaf.specs.locator-" + karafVersion + ".jar",
