@@ -56,6 +56,12 @@ public enum ErrorCode {
     COMPILE_FAILED,
     /** A plugin with that id is loaded already. */
     ALREADY_LOADED,
+    /**
+     * The plugin's worst case of memory (its {@code max_memory_mb} times its pool of instances, plus its compiled
+     * code) does not fit in what the operator's memory budget of the heap has left. The message gives the
+     * figures and what to change. Since 1.2.
+     */
+    INSUFFICIENT_MEMORY,
     /** No plugin with that id is loaded. */
     NOT_LOADED,
 

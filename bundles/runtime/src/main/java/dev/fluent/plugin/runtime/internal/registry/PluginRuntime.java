@@ -88,6 +88,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         loads.identities().declare(IdentityRecords.declarations(properties));
         trust.setDevelopmentMode(configuration.development_mode());
         pipeline.setLazy(configuration.lazy_compile());
+        services.configure(configuration);
         trust.startSweep(this::revalidate);
     }
 
@@ -113,6 +114,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         this.plugins = new EngineRegistrations(bundleContext, async);
         this.services = new ExecutionServices(watchdog, auditor, providers, new OperatorPolicy(Map.of()));
         this.pipeline = new LoadPipeline(manifestParser, trust, compileCache, watchdog, services::policy, clock);
+        pipeline.setMemoryBudget(services.memory());
         this.loads = new CheckedLoads(pipeline, auditor, new IdentityRecords(dataDirectory, clock));
     }
 
@@ -189,6 +191,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
     /** {@code development.mode} or {@code lazy.compile} changed: turning development mode off unloads unsigned plugins. */
     @Modified
     void modified(PlatformConfiguration configuration) {
+        services.configure(configuration);
         configure(configuration.development_mode(), configuration.lazy_compile());
     }
 
@@ -251,6 +254,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
             plugins.remove(id, null);
         }
         trust.close();
+        services.close();
         async.close();
         watchdog.close();
     }
@@ -268,6 +272,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         String id = compiled.id();
         LoadedPlugin plugin = new LoadedPlugin(compiled, loaded.warmInstance(), loaded.loadMillis(), clock.instant(),
                 services, new StatisticsRecorder(id, clock));
+        plugin.holdMemory(loaded.memory());
         try {
             plugins.add(plugin);
         } catch (PluginException e) {
@@ -321,6 +326,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         CompiledPlugin compiled = loaded.compiled();
         LoadedPlugin next = new LoadedPlugin(compiled, loaded.warmInstance(), loaded.loadMillis(), clock.instant(),
                 services, current.plugin().statistics());
+        next.holdMemory(loaded.memory());
         LoadedPlugin previous = plugins.swap(next);
         if (previous == null) {
             next.markUnloaded();
