@@ -11,7 +11,8 @@ import java.util.Objects;
  * never changed once written.
  *
  * <p>Three groups: what the runtime does to a plugin ({@link #LOAD}, {@link #RELOAD}, {@link #UNLOAD},
- * {@link #EXECUTE}, {@link #SUSPEND}, {@link #RESUME}, {@link #OWNER}, {@link #ROLLBACK}) or to itself ({@link #SELF_TEST}, {@link #TRUST});
+ * {@link #EXECUTE}, {@link #SUSPEND}, {@link #RESUME}, {@link #OWNER}, {@link #ROLLBACK}), to itself
+ * ({@link #SELF_TEST}, {@link #TRUST}) or for a plugin author ({@link #SECURITY_TEST});
  * what the audit log records about itself ({@link #AUDIT_RECOVERY}, {@link #AUDIT_OVERFLOW}); and each use
  * or refusal of a capability, named after the host function of import module {@code fluent} that was
  * called ({@link #HTTP_REQUEST}, {@link #FS_READ}, {@link #FS_WRITE}, {@link #ENV_GET}, {@link #CONFIG_GET},
@@ -111,6 +112,19 @@ public final class AuditActions {
      * @since 1.2
      */
     public static final String ROLLBACK = "rollback";
+
+    // What the platform does for a plugin author
+
+    /**
+     * A security test of a plugin folder ({@code plugin:security-test}): the plugin ran in the sandbox, on fake
+     * capability providers, and this entry records the run; failed when the test found a high-severity
+     * problem. Details: {@code verdict} ({@code PASS} or {@code FAIL}), {@code high}, {@code medium},
+     * {@code low}, {@code probes}, {@code host_calls} (calls the plugin made on the fakes) and {@code refused}.
+     * The plugin id is the one the folder's manifest claims, or none. Resource: the folder.
+     *
+     * @since 1.2
+     */
+    public static final String SECURITY_TEST = "security-test";
 
     // What the audit log records about itself
 

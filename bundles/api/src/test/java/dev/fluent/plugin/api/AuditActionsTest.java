@@ -37,6 +37,7 @@ class AuditActionsTest {
         TOPICS.put(AuditActions.ROLLBACK, "dev/fluent/plugin/audit/ROLLBACK");
         TOPICS.put(AuditActions.SELF_TEST, "dev/fluent/plugin/audit/SELF-TEST");
         TOPICS.put(AuditActions.TRUST, "dev/fluent/plugin/audit/TRUST");
+        TOPICS.put(AuditActions.SECURITY_TEST, "dev/fluent/plugin/audit/SECURITY-TEST");
         TOPICS.put(AuditActions.AUDIT_RECOVERY, "dev/fluent/plugin/audit/AUDIT_RECOVERY");
         TOPICS.put(AuditActions.AUDIT_OVERFLOW, "dev/fluent/plugin/audit/AUDIT_OVERFLOW");
         TOPICS.put(AuditActions.HTTP_REQUEST, "dev/fluent/plugin/audit/HTTP_REQUEST");
