@@ -132,6 +132,23 @@ public class CapabilitiesIT extends PlatformTestSupport {
         assertFalse("a configuration value never reaches the audit", key.toString().contains(API_KEY));
     }
 
+    /**
+     * The operator's settings reach a configuration provider that starts again (as after a restart of the
+     * container) without the .cfg being touched: the engine still sends its api_key.
+     */
+    @Test
+    public void theOperatorsSettingsReachTheConfigurationProviderAfterItRestarts() throws Exception {
+        ensureLoaded("openai-engine", () -> copy("openai-engine", "openai-engine",
+                "\"http://127.0.0.1:" + stub.port() + "\""));
+        assertEquals("Echo: before", eventually(() -> registry.execute("openai-engine", EngineRequest.of("before")))
+                .content());
+        Bundle config = platformBundles().get("dev.fluent.plugin.host.config");
+        config.stop();
+        config.start();
+        assertEquals("Echo: after", eventually(() -> registry.execute("openai-engine", EngineRequest.of("after")))
+                .content());
+    }
+
     // ---------------------------------------------------------------------------- bad host call arguments
 
     @Test

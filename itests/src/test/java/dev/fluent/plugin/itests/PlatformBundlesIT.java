@@ -3,7 +3,16 @@ package dev.fluent.plugin.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
 
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.Collections;
+import java.util.Dictionary;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -14,12 +23,18 @@ import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import javax.inject.Inject;
 import org.osgi.framework.Bundle;
+import org.osgi.service.cm.ConfigurationAdmin;
 
 /** The distribution boots the platform: its bundles are all there and active, and their services are up. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class PlatformBundlesIT extends PlatformTestSupport {
+
+    /** Kept for the whole test: Config Admin is a service factory, and a released instance is unusable. */
+    @Inject
+    private ConfigurationAdmin configurationAdmin;
 
     private static final Set<String> EXPECTED = Set.of(
             "dev.fluent.plugin.api",
@@ -61,6 +76,42 @@ public class PlatformBundlesIT extends PlatformTestSupport {
         String output = executeCommand("bundle:list -s -t 0");
         for (String name : EXPECTED) {
             assertTrue(name + " in:\n" + output, output.contains(name));
+        }
+    }
+
+    /**
+     * The shell loads and runs code: the distribution offers it on loopback only. A connection to the SSH
+     * port on loopback is answered; one to any other address of this machine is refused.
+     */
+    @Test
+    public void sshListensOnLoopbackOnly() throws Exception {
+        Dictionary<String, Object> shell = configurationAdmin.getConfiguration("org.apache.karaf.shell", null)
+                .getProperties();
+        assertEquals("127.0.0.1", String.valueOf(shell.get("sshHost")).trim());
+        int port = Integer.parseInt(String.valueOf(shell.get("sshPort")).trim());
+        long deadline = System.currentTimeMillis() + DEFAULT_TIMEOUT_MILLIS;
+        while (true) {
+            try (Socket loopback = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                break;
+            } catch (ConnectException notYet) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw notYet;
+                }
+                Thread.sleep(200);
+            }
+        }
+        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+                if (address.isLoopbackAddress() || address.isLinkLocalAddress() || !nic.isUp()) {
+                    continue;
+                }
+                try (Socket other = new Socket()) {
+                    other.connect(new InetSocketAddress(address, port), 2_000);
+                    fail("SSH answered on " + address);
+                } catch (ConnectException | SocketTimeoutException refused) {
+                    // what loopback-only means
+                }
+            }
         }
     }
 

@@ -6,9 +6,17 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
+import dev.fluent.plugin.api.AuditLog;
+import dev.fluent.plugin.api.AuditQuery;
+import dev.fluent.plugin.api.AuditRecord;
 import dev.fluent.plugin.api.Engine;
 import dev.fluent.plugin.api.EngineRequest;
 import dev.fluent.plugin.api.EngineResponse;
+import dev.fluent.plugin.api.PluginRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -24,6 +32,8 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.ServiceReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The whole path in the real distribution: plugin:load, plugin:execute, the Engine service seen by another
@@ -37,7 +47,8 @@ public class PluginLifecycleIT extends PlatformTestSupport {
     @After
     public void unloadEverything() {
         String list = executeCommand("plugin:list");
-        for (String id : List.of("echo", "hostile-loop", "hostile-memory-bomb", "hostile-deep-recursion")) {
+        for (String id : List.of("echo", "hostile-loop", "hostile-memory-bomb", "hostile-deep-recursion",
+                "hostile-log-flood")) {
             if (list.contains(id)) {
                 executeCommand("plugin:unload " + id);
             }
@@ -149,6 +160,54 @@ public class PluginLifecycleIT extends PlatformTestSupport {
         }
         assertTrue(ids.toString(), ids.containsAll(List.of("echo", "hostile-loop", "hostile-memory-bomb")));
         assertNotNull(echo.execute(EngineRequest.of("still")));
+    }
+
+    /**
+     * A plugin writes 2,000 records of 1 KiB to stdout, each with a forged log line and a terminal escape:
+     * the container's log gets them escaped, at most a minute's cap of them, and a line saying the rest were
+     * dropped; each execution's audit entry counts what it lost; echo keeps answering.
+     */
+    @Test
+    public void aPluginFloodingItsOutputReachesTheLogEscapedAndCapped() throws Exception {
+        load("echo");
+        load("hostile/log-flood");
+        PluginRegistry registry = waitForService(PluginRegistry.class);
+        // The test container logs at WARN; stdout is logged at INFO, as in the distribution.
+        executeCommand("log:set INFO dev.fluent.plugin.guest");
+        Logger guest = LoggerFactory.getLogger("dev.fluent.plugin.guest.hostile-log-flood");
+        long ready = System.currentTimeMillis() + DEFAULT_TIMEOUT_MILLIS;
+        while (!guest.isInfoEnabled() && System.currentTimeMillis() < ready) {
+            Thread.sleep(100);
+        }
+        try {
+            for (int i = 0; i < 10; i++) {
+                assertEquals("flooded", registry.execute("hostile-log-flood", EngineRequest.of("go")).content());
+            }
+        } finally {
+            executeCommand("log:set DEFAULT dev.fluent.plugin.guest");
+        }
+        assertEquals("still here", registry.execute("echo", EngineRequest.of("still here")).content());
+
+        Path log = Paths.get(System.getProperty("karaf.data"), "log", "karaf.log");
+        long deadline = System.currentTimeMillis() + DEFAULT_TIMEOUT_MILLIS;
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        while (lines.stream().noneMatch(l -> l.contains("output over the cap of"))
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200); // the log may be written asynchronously
+            lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        }
+        long records = lines.stream().filter(l -> l.contains("flood\\u000a2026-12-06 00:00:00 | ERROR | forged\\u001b[2J"))
+                .count();
+        assertTrue("some output is logged, escaped: " + records, records > 0);
+        assertTrue("at most a minute's cap: " + records, records <= 600);
+        assertTrue("no forged line", lines.stream().noneMatch(l -> l.startsWith("2026-12-06 00:00:00 | ERROR | forged")));
+        assertTrue("no raw escape", lines.stream().noneMatch(l -> l.contains("\u001b[2J")));
+        assertTrue("the drop is said", lines.stream().anyMatch(l -> l.contains("output over the cap of 600 records")));
+        List<AuditRecord> executions = waitForService(AuditLog.class).query(AuditQuery.builder()
+                .pluginId("hostile-log-flood").action("execute").build());
+        assertEquals(10, executions.size());
+        assertTrue(executions.toString(), executions.stream().allMatch(r -> Integer.parseInt(
+                r.details().getOrDefault("output_dropped", "0")) >= 136));
     }
 
     @Test

@@ -24,7 +24,8 @@ import org.osgi.service.metatype.annotations.Designate;
  * first) and every value expires. One execution may write at most a namespace's worth of bytes: a plugin
  * that writes more in one go is flooding, and that execution fails with {@code LIMIT_EXCEEDED}.
  */
-@Component(service = CapabilityProvider.class, configurationPid = CacheSettings.PID)
+// Immediate: the entries live in this instance, which a delayed component would drop whenever unused.
+@Component(service = CapabilityProvider.class, configurationPid = CacheSettings.PID, immediate = true)
 @Designate(ocd = CacheConfig.class, factory = false)
 public final class CacheProvider implements CapabilityProvider, PluginStateHolder {
 

@@ -36,7 +36,9 @@ import org.osgi.service.component.annotations.Component;
  * {@value #PLUGIN_ID}, their keys are whatever the plugin reads, which no fixed attribute can name, so they
  * are read from the raw properties.
  */
-@Component(service = {CapabilityProvider.class, ManagedServiceFactory.class},
+// Immediate: the settings Config Admin delivered live in this instance. A delayed component would be disposed
+// whenever no bundle held its service, and the instance made next would hold nothing until the .cfg changed.
+@Component(service = {CapabilityProvider.class, ManagedServiceFactory.class}, immediate = true,
         property = Constants.SERVICE_PID + "=" + ConfigProvider.FACTORY_PID)
 public final class ConfigProvider implements CapabilityProvider, ManagedServiceFactory {
 

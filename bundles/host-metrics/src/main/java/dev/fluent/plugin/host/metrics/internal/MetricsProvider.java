@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * {@value #MAX_METRICS} names ({@code max_metrics_per_plugin} of PID {@value #PID}); one more fails that
  * execution with {@code LIMIT_EXCEEDED}.
  */
-@Component(service = {CapabilityProvider.class, PluginMetrics.class}, configurationPid = MetricsProvider.PID)
+// Immediate: the figures live in this instance, which a delayed component would drop whenever unused.
+@Component(service = {CapabilityProvider.class, PluginMetrics.class}, configurationPid = MetricsProvider.PID,
+        immediate = true)
 @Designate(ocd = MetricsConfig.class, factory = false)
 public final class MetricsProvider implements CapabilityProvider, PluginMetrics, PluginStateHolder {
 

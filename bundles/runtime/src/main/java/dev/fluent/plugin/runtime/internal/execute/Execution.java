@@ -6,7 +6,6 @@ import dev.fluent.plugin.api.Capability;
 import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.Grant;
 import dev.fluent.plugin.api.PluginException;
-import dev.fluent.plugin.api.SafeText;
 import dev.fluent.plugin.api.spi.HostCall;
 import dev.fluent.plugin.api.spi.HostCallException;
 import dev.fluent.plugin.api.spi.HostFunctionDefinition;
@@ -46,9 +45,10 @@ public final class Execution implements GuestCalls {
 
     private final String pluginId;
     private final String requestId;
-    private final Logger pluginLog;
+    private final GuestOutput pluginLog;
     private int logBudget = LOG_BUDGET_BYTES;
     private boolean logTruncated;
+    private int outputDropped;
     // Figures of this execution, for the plugin's statistics.
     private long bytesIn;
     private long bytesOut;
@@ -69,7 +69,7 @@ public final class Execution implements GuestCalls {
      * @param pluginLog where the guest's stdout/stderr goes, or {@code null} to drop it (the plugin was
      *        not granted LoggingAccess)
      */
-    public Execution(String pluginId, String requestId, Logger pluginLog) {
+    public Execution(String pluginId, String requestId, GuestOutput pluginLog) {
         this.pluginId = pluginId;
         this.requestId = requestId;
         this.pluginLog = pluginLog;
@@ -100,20 +100,18 @@ public final class Execution implements GuestCalls {
             return;
         }
         if (logBudget <= 0) {
+            outputDropped++;
             if (!logTruncated) {
                 logTruncated = true;
-                pluginLog.warn("[{}] output beyond {} bytes in one execution dropped", requestId, LOG_BUDGET_BYTES);
+                LOG.warn("Plugin {} [{}]: output beyond {} bytes in one execution dropped", pluginId, requestId,
+                        LOG_BUDGET_BYTES);
             }
             return;
         }
         int n = Math.min(bytes.length, logBudget);
         logBudget -= n;
-        // Escaped: a plugin cannot forge log lines (CR, LF) or drive a terminal that tails the log.
-        String text = SafeText.escape(new String(bytes, 0, n, StandardCharsets.UTF_8).stripTrailing());
-        if (fd == 2) {
-            pluginLog.warn("[{}] {}", requestId, text);
-        } else {
-            pluginLog.info("[{}] {}", requestId, text);
+        if (!pluginLog.write(requestId, fd, bytes, n)) {
+            outputDropped++;
         }
     }
 
@@ -144,14 +142,19 @@ public final class Execution implements GuestCalls {
 
     /** What the execute audit entry adds: how often each host function was called, uses not audited. */
     Map<String, String> hostCallSummary() {
-        if (calls.isEmpty()) {
+        if (calls.isEmpty() && outputDropped == 0) {
             return Map.of();
         }
         Map<String, String> details = new LinkedHashMap<>();
-        details.put("host_calls", calls.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                .collect(Collectors.joining(",")));
+        if (!calls.isEmpty()) {
+            details.put("host_calls", calls.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                    .collect(Collectors.joining(",")));
+        }
         if (suppressedUses > 0) {
             details.put("uses_not_audited", Integer.toString(suppressedUses));
+        }
+        if (outputDropped > 0) {
+            details.put("output_dropped", Integer.toString(outputDropped));
         }
         return details;
     }

@@ -18,9 +18,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -42,9 +40,7 @@ public final class LoadedPlugin {
     private final StatisticsRecorder statistics;
     private final InstancePool pool;
     private final Auditor auditor;
-    private final Logger pluginLog;
-    private final LongAdder executionCount = new LongAdder();
-    private final LongAdder failureCount = new LongAdder();
+    private final GuestOutput pluginLog;
     private final ExecutionServices services;
     /** The capabilities whose providers the module's imports need. */
     private final Set<Capability> needed;
@@ -91,7 +87,7 @@ public final class LoadedPlugin {
         }
         // Guest stdout/stderr reach the log only with LoggingAccess: a plugin without it computes silently.
         this.pluginLog = compiled.manifest().requests(dev.fluent.plugin.api.Capability.LOGGING_ACCESS)
-                ? LoggerFactory.getLogger("dev.fluent.plugin.guest." + compiled.id())
+                ? new GuestOutput(LoggerFactory.getLogger("dev.fluent.plugin.guest." + compiled.id()))
                 : null;
     }
 
@@ -159,7 +155,6 @@ public final class LoadedPlugin {
         String requestId = RequestIds.next();
         long started = System.nanoTime();
         Execution ctx = new Execution(id, requestId, pluginLog);
-        executionCount.increment();
         try {
             EngineResponse response = run(request, ctx, cancelled);
             statistics.record(System.nanoTime() - started, null, ctx);
@@ -168,7 +163,6 @@ public final class LoadedPlugin {
         } catch (PluginException e) {
             LoadedPlugin replacement = successor;
             if (e.code() == ErrorCode.UNLOADED && replacement != null) {
-                executionCount.decrement();
                 return replacement.execute(request, cancelled);
             }
             throw failed(e, started, requestId, ctx);
@@ -180,7 +174,6 @@ public final class LoadedPlugin {
 
     /** A failed execution, counted and audited. */
     private PluginException failed(PluginException e, long started, String requestId, Execution ctx) {
-        failureCount.increment();
         statistics.record(System.nanoTime() - started, e.code(), ctx);
         auditor.failure(id(), AuditActions.EXECUTE, requestId, e, details(started, ctx));
         return e;
@@ -209,8 +202,6 @@ public final class LoadedPlugin {
      * counted and audited as failed.
      */
     void refused(PluginException reason) {
-        executionCount.increment();
-        failureCount.increment();
         statistics.record(0, reason.code(), null);
         auditor.failure(id(), AuditActions.EXECUTE, RequestIds.next(), reason, Map.of());
     }
@@ -348,7 +339,7 @@ public final class LoadedPlugin {
 
     public PluginInfo info() {
         return new PluginInfo(compiled.manifest(), compiled.source(), loadedAt, compiled.moduleBytes(),
-                loadMillis, executionCount.sum(), failureCount.sum());
+                loadMillis, statistics.executions(), statistics.failures());
     }
 
     private static String micros(long startedNanos) {

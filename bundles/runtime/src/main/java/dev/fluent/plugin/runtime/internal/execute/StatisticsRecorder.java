@@ -104,6 +104,16 @@ public final class StatisticsRecorder {
         return sum;
     }
 
+    /** Executions so far, of every version of the plugin (a reload keeps its recorder). */
+    public long executions() {
+        return executions.sum();
+    }
+
+    /** Executions that failed, of every version. */
+    public long failures() {
+        return executions.sum() - successes.sum();
+    }
+
     public PluginStats snapshot() {
         Map<ErrorCode, Long> byCode = new EnumMap<>(ErrorCode.class);
         failures.forEach((code, n) -> byCode.put(code, n.sum()));

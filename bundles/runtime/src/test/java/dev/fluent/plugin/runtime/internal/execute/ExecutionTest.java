@@ -13,8 +13,13 @@ import org.slf4j.helpers.MessageFormatter;
 
 class ExecutionTest {
 
+    /** Shared with GuestOutputTest. */
+    static Captured captured() {
+        return new Captured();
+    }
+
     /** A logger that keeps what it is given, as "LEVEL message". */
-    private static final class Captured {
+    static final class Captured {
         final List<String> lines = new ArrayList<>();
         final Logger logger = (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(),
                 new Class<?>[] {Logger.class}, (proxy, method, args) -> {
@@ -36,7 +41,7 @@ class ExecutionTest {
     @Test
     void guestOutputCannotForgeLogLinesOrDriveATerminal() {
         Captured log = new Captured();
-        Execution execution = new Execution("p", "p-1", log.logger);
+        Execution execution = new Execution("p", "p-1", new GuestOutput(log.logger));
         execution.guestOutput(1, "ok\n2026-12-06 | ERROR | forged\u001b[2J\u202e".getBytes(StandardCharsets.UTF_8));
         assertEquals(List.of("INFO [p-1] ok\\u000a2026-12-06 | ERROR | forged\\u001b[2J\\u202e"), log.lines);
         assertFalse(log.lines.get(0).contains("\n"));
@@ -45,13 +50,15 @@ class ExecutionTest {
     @Test
     void guestOutputBeyondTheBudgetOfOneExecutionIsDroppedAndSaidOnce() {
         Captured log = new Captured();
-        Execution execution = new Execution("p", "p-2", log.logger);
+        Execution execution = new Execution("p", "p-2", new GuestOutput(log.logger));
         byte[] chunk = "x".repeat(40 * 1024).getBytes(StandardCharsets.UTF_8);
         execution.guestOutput(2, chunk);
         execution.guestOutput(2, chunk);
         execution.guestOutput(2, chunk);
         execution.guestOutput(2, chunk);
-        assertEquals(3, log.lines.size(), log.lines::toString);
-        assertEquals("WARN [p-2] output beyond 65536 bytes in one execution dropped", log.lines.get(2));
+        // 40 KiB, then the 24 KiB left of the budget; the rest is dropped, counted in the execute entry.
+        assertEquals(2, log.lines.size(), log.lines::toString);
+        assertEquals(24 * 1024 + "[p-2] ".length() + "WARN ".length(), log.lines.get(1).length());
+        assertEquals("2", execution.hostCallSummary().get("output_dropped"));
     }
 }

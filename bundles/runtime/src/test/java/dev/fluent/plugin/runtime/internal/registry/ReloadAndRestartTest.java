@@ -66,6 +66,21 @@ class ReloadAndRestartTest {
     }
 
     @Test
+    void everyViewCountsTheExecutionsOfEveryVersionAlike() throws Exception {
+        PluginRuntime runtime = runtime(null);
+        runtime.load(Fixtures.unthrottled(Fixtures.copy(Fixtures.echo(), temp.resolve("echo"))));
+        for (int i = 0; i < 3; i++) {
+            call(runtime, "before");
+        }
+        runtime.reload("echo", echoVersionTwo());
+        call(runtime, "after");
+        call(runtime, "after");
+        assertEquals(5, runtime.find("echo").orElseThrow().executions(), "plugin:list and plugin:show");
+        assertEquals(5, runtime.stats("echo").orElseThrow().executions(), "plugin:stats and JMX");
+        assertEquals(0, runtime.find("echo").orElseThrow().failures());
+    }
+
+    @Test
     void aBrokenNewVersionLeavesTheOldOneServing() throws Exception {
         PluginRuntime runtime = runtime(null);
         runtime.load(Fixtures.copy(Fixtures.echo(), temp.resolve("echo")));
