@@ -12,7 +12,8 @@ import java.util.Objects;
  *
  * <p>Three groups: what the runtime does to a plugin ({@link #LOAD}, {@link #RELOAD}, {@link #UNLOAD},
  * {@link #EXECUTE}, {@link #SUSPEND}, {@link #RESUME}) or to itself ({@link #SELF_TEST}, {@link #TRUST});
- * what the audit log records about itself ({@link #AUDIT_RECOVERY}, {@link #AUDIT_OVERFLOW}); and each use
+ * what the audit log records about itself ({@link #AUDIT_RECOVERY}, {@link #AUDIT_OVERFLOW}, {@link
+ * #AUDIT_SUPPRESSED}); and each use
  * or refusal of a capability, named after the host function of import module {@code fluent} that was
  * called ({@link #HTTP_REQUEST}, {@link #FS_READ}, {@link #FS_WRITE}, {@link #ENV_GET}, {@link #CONFIG_GET},
  * {@link #CACHE_GET}, {@link #CACHE_PUT}, {@link #LOG}, {@link #METRIC}: the same names as {@link
@@ -106,6 +107,16 @@ public final class AuditActions {
      * {@code dropped_total}). Always failed; no plugin id.
      */
     public static final String AUDIT_OVERFLOW = "audit_overflow";
+
+    /**
+     * What the per-plugin volume cap held back in one window: the successful routine entries of a plugin past
+     * the cap, and the failures that repeated one already written in the window (same action, error code and
+     * resource), counted per action and per code in the details. Failed when it counts repeated failures.
+     * Plugin id: the plugin concerned; no resource.
+     *
+     * @since 1.2
+     */
+    public static final String AUDIT_SUPPRESSED = "audit_suppressed";
 
     // Uses and refusals of a capability, named after the host function called
 

@@ -40,4 +40,13 @@ public @interface AuditConfig {
             description = "Post every entry on topic " + AuditActions.TOPIC_PREFIX
                     + "<ACTION> when EventAdmin is present.")
     public boolean eventAdmin() default true;
+
+    @AttributeDefinition(name = "Volume cap (entries per plugin per minute)", min = "0",
+            description = "Successful routine entries (executions, host-function uses) written per plugin per minute; "
+                    + "past it they are counted into one audit_suppressed entry. Failures are always written, but "
+                    + "one that repeats an earlier failure of the minute (same action, code and resource) is counted "
+                    + "instead. Load, unload, reload, trust and the log's own entries are never held back. "
+                    + "0 writes every entry.")
+    public int volumeCapPerMinute() default AuditSettings.DEFAULT_VOLUME_CAP;
+
 }

@@ -12,6 +12,8 @@ import java.nio.file.Path;
  * @param backpressure what a full queue does to the caller
  * @param blockTimeoutMillis with {@link Backpressure#BLOCK}: the longest a caller waits
  * @param postEvents whether entries go to EventAdmin
+ * @param volumeCapPerMinute successful routine entries written per plugin per minute; {@code 0}: no cap and no
+ *        deduplication of repeated failures
  */
 public record AuditSettings(
         Path directory,
@@ -20,9 +22,11 @@ public record AuditSettings(
         int queueCapacity,
         Backpressure backpressure,
         long blockTimeoutMillis,
-        boolean postEvents) {
+        boolean postEvents,
+        int volumeCapPerMinute) {
 
     public static final long MIB = 1024 * 1024;
+    public static final int DEFAULT_VOLUME_CAP = 600;
 
     public AuditSettings {
         if (directory == null) {
@@ -35,10 +39,11 @@ public record AuditSettings(
         if (backpressure == null) {
             throw new IllegalArgumentException("backpressure must be 'block' or 'drop'");
         }
+        require(volumeCapPerMinute >= 0, "volumeCapPerMinute", "0 (no cap) or more");
     }
 
     public static AuditSettings defaults(Path directory) {
-        return new AuditSettings(directory, 16 * MIB, 100, 65536, Backpressure.BLOCK, 1000, true);
+        return new AuditSettings(directory, 16 * MIB, 100, 65536, Backpressure.BLOCK, 1000, true, DEFAULT_VOLUME_CAP);
     }
 
     public static AuditSettings from(AuditConfig config) {
@@ -46,7 +51,7 @@ public record AuditSettings(
         Path directory = dir.isEmpty() ? defaultDirectory() : Path.of(dir);
         return new AuditSettings(directory, config.maxFileSizeMb() * MIB, config.flushIntervalMs(),
                 config.queueCapacity(), Backpressure.parse(config.backpressure()), config.blockTimeoutMs(),
-                config.eventAdmin());
+                config.eventAdmin(), config.volumeCapPerMinute());
     }
 
     /** {@code ${karaf.data}/audit}; outside Karaf, {@code data/audit} under the working directory. */
@@ -56,11 +61,17 @@ public record AuditSettings(
 
     public AuditSettings withMaxFileBytes(long bytes) {
         return new AuditSettings(directory, bytes, flushIntervalMillis, queueCapacity, backpressure, blockTimeoutMillis,
-                postEvents);
+                postEvents, volumeCapPerMinute);
     }
 
     public AuditSettings withQueue(int capacity, Backpressure mode, long timeoutMillis) {
-        return new AuditSettings(directory, maxFileBytes, flushIntervalMillis, capacity, mode, timeoutMillis, postEvents);
+        return new AuditSettings(directory, maxFileBytes, flushIntervalMillis, capacity, mode, timeoutMillis, postEvents,
+                volumeCapPerMinute);
+    }
+
+    public AuditSettings withVolumeCap(int perMinute) {
+        return new AuditSettings(directory, maxFileBytes, flushIntervalMillis, queueCapacity, backpressure,
+                blockTimeoutMillis, postEvents, perMinute);
     }
 
     private static void require(boolean ok, String key, String expected) {

@@ -7,6 +7,7 @@ import dev.fluent.plugin.api.spi.AuditEvent;
 import dev.fluent.plugin.audit.internal.log.Extent;
 import dev.fluent.plugin.audit.internal.log.LogDirectory;
 import dev.fluent.plugin.audit.internal.log.Recovery;
+import dev.fluent.plugin.audit.internal.volume.VolumeLimiter;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * write whole lines with one system call per chunk and rotate files by size; every flush interval (and before
  * rotating and on close) the file is forced to disk, after which {@code audit.head} is rewritten. When the
  * queue is full the configured {@link Backpressure} applies; an entry that still finds no room is counted,
- * logged, and the loss itself recorded in the chain as an {@code audit_overflow} entry.
+ * logged, and the loss itself recorded in the chain as an {@code audit_overflow} entry. Before an entry is
+ * queued, the {@link VolumeLimiter} may count it into its plugin's {@code audit_suppressed} summary instead.
  */
 public final class AuditWriter implements AutoCloseable {
 
@@ -47,6 +49,7 @@ public final class AuditWriter implements AutoCloseable {
     private final ArrayBlockingQueue<Object> queue;
     private final LogAppender appender;
     private final WriterThread thread;
+    private final VolumeLimiter limiter;
     private final LongAdder waited = new LongAdder();
     private final LongAdder dropped = new LongAdder();
     private final AtomicLong lastDropWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
@@ -68,11 +71,15 @@ public final class AuditWriter implements AutoCloseable {
             appender.append(state.notes());
         }
         appender.sync();
-        this.thread = new WriterThread(settings, dir, clock, queue, appender, dropped);
+        this.limiter = new VolumeLimiter(settings.volumeCapPerMinute(), clock);
+        this.thread = new WriterThread(settings, dir, clock, queue, appender, dropped, limiter);
         thread.start();
     }
 
-    /** Queues one event; never throws. Waits only when the queue is full and backpressure is {@code block}. */
+    /**
+     * Queues one event, unless the {@link VolumeLimiter} counts it instead (and then perhaps a summary before
+     * it); never throws. Waits only when the queue is full and backpressure is {@code block}.
+     */
     public void record(AuditEvent event) {
         if (event == null) {
             return;
@@ -81,6 +88,21 @@ public final class AuditWriter implements AutoCloseable {
             Fallback.lost(event, "the audit log is closed");
             return;
         }
+        VolumeLimiter.Admission admission = limiter.admit(event);
+        if (admission.summary() != null) {
+            enqueue(admission.summary());
+        }
+        if (admission.write()) {
+            enqueue(event);
+        }
+    }
+
+    /** Entries the volume cap counted into summaries instead of writing, since the start. */
+    public long heldBack() {
+        return limiter.heldBack();
+    }
+
+    private void enqueue(AuditEvent event) {
         if (!queue.offer(event)) {
             overflow(event);
         } else {
