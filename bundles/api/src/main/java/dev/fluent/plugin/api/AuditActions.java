@@ -13,7 +13,7 @@ import java.util.Objects;
  * <p>Three groups: what the runtime does to a plugin ({@link #LOAD}, {@link #RELOAD}, {@link #UNLOAD},
  * {@link #EXECUTE}, {@link #SUSPEND}, {@link #RESUME}) or to itself ({@link #SELF_TEST}, {@link #TRUST});
  * what the audit log records about itself ({@link #AUDIT_RECOVERY}, {@link #AUDIT_OVERFLOW}, {@link
- * #AUDIT_SUPPRESSED}); and each use
+ * #AUDIT_SUPPRESSED}, {@link #AUDIT_ACKNOWLEDGE}); and each use
  * or refusal of a capability, named after the host function of import module {@code fluent} that was
  * called ({@link #HTTP_REQUEST}, {@link #FS_READ}, {@link #FS_WRITE}, {@link #ENV_GET}, {@link #CONFIG_GET},
  * {@link #CACHE_GET}, {@link #CACHE_PUT}, {@link #LOG}, {@link #METRIC}: the same names as {@link
@@ -98,7 +98,8 @@ public final class AuditActions {
 
     /**
      * The audit log recovered from a crash or found damage on start: a torn last line, an invalid last line,
-     * entries missing from its end. Always failed; no plugin id.
+     * entries missing from its end. Always failed; no plugin id. Verification reports it as a break until an
+     * operator acknowledges it ({@link #AUDIT_ACKNOWLEDGE}).
      */
     public static final String AUDIT_RECOVERY = "audit_recovery";
 
@@ -117,6 +118,15 @@ public final class AuditActions {
      * @since 1.2
      */
     public static final String AUDIT_SUPPRESSED = "audit_suppressed";
+
+    /**
+     * An operator acknowledged an {@link #AUDIT_RECOVERY} entry (details {@code recovery_seq},
+     * {@code recovery_hash}, {@code operator}), so that verification reports its gap as acknowledged; failed
+     * when the acknowledgement was refused. No plugin id. Resource: the recovery entry's seq.
+     *
+     * @since 1.2
+     */
+    public static final String AUDIT_ACKNOWLEDGE = "audit_acknowledge";
 
     // Uses and refusals of a capability, named after the host function called
 

@@ -52,8 +52,10 @@ public final class LogDirectory {
      * @param file the log file holding the entry
      * @param seq the entry's sequence number
      * @param hash the entry's hash
+     * @param length the length of that file when the head was written, or {@code -1} when not known (a head
+     *        written before the length was recorded, or while the newest file held no entry yet)
      */
-    public record Head(String file, long seq, String hash) {
+    public record Head(String file, long seq, String hash, long length) {
     }
 
     public LogDirectory(Path dir) {
@@ -103,7 +105,8 @@ public final class LogDirectory {
             if (node == null || !node.path("seq").canConvertToLong() || !node.path("hash").isTextual()) {
                 throw new IOException("not a head record");
             }
-            return new Head(node.path("file").asText(), node.path("seq").asLong(), node.path("hash").asText());
+            return new Head(node.path("file").asText(), node.path("seq").asLong(), node.path("hash").asText(),
+                    node.path("length").canConvertToLong() ? node.path("length").asLong() : -1);
         } catch (IOException e) {
             throw new IOException(HEAD + " in " + dir + " is unreadable: " + e.getMessage(), e);
         }
@@ -111,8 +114,13 @@ public final class LogDirectory {
 
     /** Replaces the head atomically and forces it to disk. */
     public void writeHead(Head head) throws IOException {
-        String text = "{\"file\":\"" + head.file() + "\",\"seq\":" + head.seq() + ",\"hash\":\"" + head.hash() + "\"}\n";
-        Path tmp = dir.resolve(HEAD + ".tmp");
+        replace(HEAD, "{\"file\":\"" + head.file() + "\",\"seq\":" + head.seq() + ",\"hash\":\"" + head.hash()
+                + "\"" + (head.length() >= 0 ? ",\"length\":" + head.length() : "") + "}\n");
+    }
+
+    /** Writes {@code name} through a temporary file, forced to disk, then renamed over the old one. */
+    private void replace(String name, String text) throws IOException {
+        Path tmp = dir.resolve(name + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer buf = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
@@ -122,9 +130,9 @@ public final class LogDirectory {
             ch.force(true);
         }
         try {
-            Files.move(tmp, dir.resolve(HEAD), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, dir.resolve(HEAD), StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

@@ -97,6 +97,28 @@ public final class AuditWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Records an entry that must not be lost, e.g. an operator's acknowledgement: waits for room in the queue
+     * whatever the backpressure mode, then until the entry is written and forced to disk.
+     *
+     * @return {@code false} when that did not happen within {@code millis} (the entry may still be written)
+     */
+    public boolean recordDurably(AuditEvent event, long millis) {
+        if (thread.finished()) {
+            return false;
+        }
+        if (!queue.offer(event)) {
+            thread.wake();
+            if (!offerWithin(event, millis)) {
+                return false;
+            }
+        }
+        if (thread.finished() && queue.remove(event)) {
+            return false;
+        }
+        return awaitWritten(millis, true);
+    }
+
     /** Entries the volume cap counted into summaries instead of writing, since the start. */
     public long heldBack() {
         return limiter.heldBack();

@@ -187,7 +187,7 @@ public final class LogAppender {
     public void sync() throws IOException {
         if (channel != null && dirty) {
             channel.force(false);
-            chain.save(dir);
+            chain.save(dir, LogDirectory.fileName(fileIndex), fileLength);
             dirty = false;
             lastSync = clock.instant();
         }
