@@ -13,7 +13,7 @@ import java.util.Objects;
  * <p>Three groups: what the runtime does to a plugin ({@link #LOAD}, {@link #RELOAD}, {@link #UNLOAD},
  * {@link #EXECUTE}, {@link #SUSPEND}, {@link #RESUME}) or to itself ({@link #SELF_TEST}, {@link #TRUST});
  * what the audit log records about itself ({@link #AUDIT_RECOVERY}, {@link #AUDIT_OVERFLOW}, {@link
- * #AUDIT_SUPPRESSED}, {@link #AUDIT_ACKNOWLEDGE}); and each use
+ * #AUDIT_SUPPRESSED}, {@link #AUDIT_RETENTION}, {@link #AUDIT_ACKNOWLEDGE}); and each use
  * or refusal of a capability, named after the host function of import module {@code fluent} that was
  * called ({@link #HTTP_REQUEST}, {@link #FS_READ}, {@link #FS_WRITE}, {@link #ENV_GET}, {@link #CONFIG_GET},
  * {@link #CACHE_GET}, {@link #CACHE_PUT}, {@link #LOG}, {@link #METRIC}: the same names as {@link
@@ -118,6 +118,15 @@ public final class AuditActions {
      * @since 1.2
      */
     public static final String AUDIT_SUPPRESSED = "audit_suppressed";
+
+    /**
+     * Retention removed the oldest log files (details {@code files_removed}, {@code first_kept_file},
+     * {@code anchor_seq}, {@code anchor_hash} …), or could not; the entry anchors the chain's new start. No
+     * plugin id. Resource: the files removed.
+     *
+     * @since 1.2
+     */
+    public static final String AUDIT_RETENTION = "audit_retention";
 
     /**
      * An operator acknowledged an {@link #AUDIT_RECOVERY} entry (details {@code recovery_seq},

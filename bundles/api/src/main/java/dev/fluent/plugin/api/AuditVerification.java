@@ -14,16 +14,19 @@ import java.util.Objects;
  *        broken link, or the first {@linkplain Gap gap} no operator acknowledged, whichever comes first
  * @param gaps every {@link AuditActions#AUDIT_RECOVERY} entry met, acknowledged or not, oldest first
  *        (since 1.2)
+ * @param retention what retention removed before the first file read, or {@code null} when the log starts
+ *        at its first file (since 1.2)
  */
-public record AuditVerification(long entriesChecked, int filesChecked, Break firstBreak, List<Gap> gaps) {
+public record AuditVerification(long entriesChecked, int filesChecked, Break firstBreak, List<Gap> gaps,
+        Retention retention) {
 
     public AuditVerification {
         gaps = gaps == null ? List.of() : List.copyOf(gaps);
     }
 
-    /** A walk that met no gap. */
+    /** A walk that met no gap and no retention anchor. */
     public AuditVerification(long entriesChecked, int filesChecked, Break firstBreak) {
-        this(entriesChecked, filesChecked, firstBreak, List.of());
+        this(entriesChecked, filesChecked, firstBreak, List.of(), null);
     }
 
     /** The chain is intact, and every gap it records was acknowledged. */
@@ -83,4 +86,15 @@ public record AuditVerification(long entriesChecked, int filesChecked, Break fir
         }
     }
 
+    /**
+     * The oldest files retention removed, and where the chain that is left starts.
+     *
+     * @param filesRemoved how many files were removed, all of them before the first one left
+     * @param lastRemovedSeq the sequence number of the last entry removed; the first entry left follows it
+     * @param removedUntil the timestamp of that entry
+     * @param recordedBy the sequence number of the {@link AuditActions#AUDIT_RETENTION} entry recording it
+     * @since 1.2
+     */
+    public record Retention(int filesRemoved, long lastRemovedSeq, Instant removedUntil, long recordedBy) {
+    }
 }

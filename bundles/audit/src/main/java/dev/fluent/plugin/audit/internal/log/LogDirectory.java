@@ -13,6 +13,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -29,11 +31,14 @@ import java.util.regex.Pattern;
  *       lets verification notice entries cut off the end of the log, which the chain alone cannot show.</li>
  *   <li>{@code audit-00000001.jsonl.torn-<offset>}: the bytes of a line a crash cut short, moved out of the
  *       log on restart (see {@link Recovery}).</li>
+ *   <li>{@code audit.anchor}: where the chain starts once retention removed the oldest files ({@link Anchor});
+ *       the {@code audit_retention} entry it names confirms it in the chain.</li>
  * </ul>
  */
 public final class LogDirectory {
 
     public static final String HEAD = "audit.head";
+    public static final String ANCHOR = "audit.anchor";
     private static final Pattern LOG_FILE = Pattern.compile("audit-(\\d{1,9})\\.jsonl");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -58,6 +63,18 @@ public final class LogDirectory {
     public record Head(String file, long seq, String hash, long length) {
     }
 
+    /**
+     * What {@code audit.anchor} records: retention removed every file before {@code firstFile}.
+     *
+     * @param firstFile the oldest file left
+     * @param seq the last entry removed: the first entry of {@code firstFile} follows it
+     * @param hash that entry's hash, the first entry's {@code prev_hash}
+     * @param until that entry's timestamp
+     * @param recordedBy the sequence number of the {@code audit_retention} entry that records the removal
+     */
+    public record Anchor(String firstFile, long seq, String hash, Instant until, long recordedBy) {
+    }
+
     public LogDirectory(Path dir) {
         this.dir = dir;
     }
@@ -68,6 +85,12 @@ public final class LogDirectory {
 
     public static String fileName(int index) {
         return String.format("audit-%08d.jsonl", index);
+    }
+
+    /** The number of a log file's name, or {@code -1} when the name is not one of a log file. */
+    public static int indexOf(String name) {
+        Matcher m = LOG_FILE.matcher(name);
+        return m.matches() ? Integer.parseInt(m.group(1)) : -1;
     }
 
     public LogFile file(int index) {
@@ -116,6 +139,34 @@ public final class LogDirectory {
     public void writeHead(Head head) throws IOException {
         replace(HEAD, "{\"file\":\"" + head.file() + "\",\"seq\":" + head.seq() + ",\"hash\":\"" + head.hash()
                 + "\"" + (head.length() >= 0 ? ",\"length\":" + head.length() : "") + "}\n");
+    }
+
+    /** The anchor, or {@code null} when retention never removed a file. */
+    public Anchor readAnchor() throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(dir.resolve(ANCHOR));
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        try {
+            JsonNode node = JSON.readTree(bytes);
+            if (node == null || !node.path("first_file").isTextual() || !node.path("seq").canConvertToLong()
+                    || !node.path("hash").isTextual() || !node.path("recorded_by").canConvertToLong()) {
+                throw new IOException("not an anchor record");
+            }
+            return new Anchor(node.path("first_file").asText(), node.path("seq").asLong(), node.path("hash").asText(),
+                    Instant.parse(node.path("until").asText()), node.path("recorded_by").asLong());
+        } catch (IOException | DateTimeParseException e) {
+            throw new IOException(ANCHOR + " in " + dir + " is unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    /** Replaces the anchor atomically and forces it to disk. */
+    public void writeAnchor(Anchor anchor) throws IOException {
+        replace(ANCHOR, "{\"first_file\":\"" + anchor.firstFile() + "\",\"seq\":" + anchor.seq() + ",\"hash\":\""
+                + anchor.hash() + "\",\"until\":\"" + anchor.until() + "\",\"recorded_by\":" + anchor.recordedBy()
+                + "}\n");
     }
 
     /** Writes {@code name} through a temporary file, forced to disk, then renamed over the old one. */

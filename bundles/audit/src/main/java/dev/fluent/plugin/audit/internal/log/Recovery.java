@@ -76,7 +76,7 @@ public final class Recovery {
             if (size == 0) {
                 continue;
             }
-            byte[] tail = lastLine(f.path(), size);
+            byte[] tail = Tail.lastLine(f.path(), size);
             EntryCodec.Link link = tail == null ? null : codec.link(tail, 0, tail.length);
             if (link == null || !link.hashMatches()) {
                 tailValid = false;
@@ -152,38 +152,6 @@ public final class Recovery {
                     + " bytes without a newline at offset " + start + " (a write cut short by a crash); moved to "
                     + moved.getFileName(), details));
             return start;
-        }
-    }
-
-    /** The last line of a file that ends in a newline, without it; {@code null} if unreadable. */
-    private static byte[] lastLine(Path file, long size) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            int window = (int) Math.min(size, 8192);
-            while (true) {
-                ByteBuffer buf = ByteBuffer.allocate(window);
-                long from = size - window;
-                while (buf.hasRemaining() && ch.read(buf, from + buf.position()) > 0) {
-                    // fill the window
-                }
-                byte[] bytes = buf.array();
-                int end = window - 1; // the newline
-                if (bytes[end] != '\n') {
-                    return null;
-                }
-                int start = end;
-                while (start > 0 && bytes[start - 1] != '\n') {
-                    start--;
-                }
-                if (start > 0 || from == 0) {
-                    byte[] line = new byte[end - start];
-                    System.arraycopy(bytes, start, line, 0, line.length);
-                    return line;
-                }
-                if (window >= 64 * 1024 * 1024) {
-                    return null;
-                }
-                window = (int) Math.min(size, (long) window * 4);
-            }
         }
     }
 

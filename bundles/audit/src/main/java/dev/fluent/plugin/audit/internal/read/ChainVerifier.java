@@ -3,9 +3,11 @@ package dev.fluent.plugin.audit.internal.read;
 import dev.fluent.plugin.api.AuditVerification;
 import dev.fluent.plugin.api.AuditVerification.Break;
 import dev.fluent.plugin.api.AuditVerification.Gap;
+import dev.fluent.plugin.api.AuditVerification.Retention;
 import dev.fluent.plugin.audit.internal.log.Extent;
 import dev.fluent.plugin.audit.internal.log.LineReader;
 import dev.fluent.plugin.audit.internal.log.LogDirectory;
+import dev.fluent.plugin.audit.internal.log.LogDirectory.Anchor;
 import dev.fluent.plugin.audit.internal.log.LogDirectory.Head;
 import dev.fluent.plugin.audit.internal.log.LogDirectory.LogFile;
 import java.io.IOException;
@@ -14,7 +16,9 @@ import java.util.List;
 /**
  * Walks the whole chain, oldest file first, up to its first broken link:
  * <ul>
- *   <li>files numbered from 1 without gaps;</li>
+ *   <li>files numbered without gaps, from 1, or from the file {@code audit.anchor} names when retention removed
+ *       the ones before it: the chain then continues from the last entry removed, and the
+ *       {@code audit_retention} entry the anchor names must be in the chain and record that start;</li>
  *   <li>every line whole (ends in a newline) and shaped like an entry;</li>
  *   <li>every line's hash is the SHA-256 of its content (an edited line fails here);</li>
  *   <li>sequence numbers 1, 2, 3 … (a deleted line leaves a gap, a moved line is out of order);</li>
@@ -40,9 +44,25 @@ public final class ChainVerifier {
         Head head = dir.readHead();
         List<LogFile> files = dir.list();
         ChainWalk walk = new ChainWalk();
+        Retention retention = null;
         if (!files.isEmpty() && files.get(0).index() != 1) {
-            return new AuditVerification(0, 0, new Break(LogDirectory.fileName(1), 0, 1, "the log starts at "
-                    + files.get(0).name() + "; the files before it are missing"));
+            LogFile first = files.get(0);
+            Anchor anchor;
+            String why;
+            try {
+                anchor = dir.readAnchor();
+                why = anchor == null ? " and no retention recorded their removal"
+                        : " (" + LogDirectory.ANCHOR + " names " + anchor.firstFile() + " as the first file kept)";
+            } catch (IOException e) {
+                anchor = null;
+                why = " and " + e.getMessage();
+            }
+            if (anchor == null || !anchor.firstFile().equals(first.name())) {
+                return new AuditVerification(0, 0, new Break(LogDirectory.fileName(1), 0, 1, "the log starts at "
+                        + first.name() + "; the files before it are missing" + why));
+            }
+            walk.startAt(anchor);
+            retention = new Retention(first.index() - 1, anchor.seq(), anchor.until(), anchor.recordedBy());
         }
         Break found = null;
         int filesRead = 0;
@@ -75,11 +95,16 @@ public final class ChainVerifier {
                 break;
             }
         }
-        return new AuditVerification(walk.checked, filesRead, found, gaps);
+        return new AuditVerification(walk.checked, filesRead, found, gaps, retention);
     }
 
-    /** What the end of an unbroken walk may still show: entries cut off, no head. */
+    /** What the end of an unbroken walk may still show: an unconfirmed anchor, entries cut off, no head. */
     private static Break endBreak(ChainWalk walk, Head head) {
+        if (walk.anchor != null && !walk.anchorConfirmed) {
+            return new Break(LogDirectory.ANCHOR, 0, walk.anchor.recordedBy(), LogDirectory.ANCHOR + " names entry "
+                    + walk.anchor.recordedBy() + " as the audit_retention entry that removed the files before "
+                    + walk.anchor.firstFile() + ", but the log ends at seq " + walk.seq + " before it");
+        }
         if (head != null && walk.seq < head.seq()) {
             String file = walk.lastFile != null ? walk.lastFile : head.file();
             return new Break(file, 0, head.seq(), "the log ends at seq " + walk.seq + " but " + LogDirectory.HEAD

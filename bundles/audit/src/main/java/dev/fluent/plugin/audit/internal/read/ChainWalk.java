@@ -1,16 +1,19 @@
 package dev.fluent.plugin.audit.internal.read;
 
+import dev.fluent.plugin.api.AuditActions;
 import dev.fluent.plugin.api.AuditRecord;
 import dev.fluent.plugin.api.AuditVerification.Break;
 import dev.fluent.plugin.audit.internal.log.EntryCodec;
 import dev.fluent.plugin.audit.internal.log.LogDirectory;
+import dev.fluent.plugin.audit.internal.log.LogDirectory.Anchor;
 import dev.fluent.plugin.audit.internal.log.LogDirectory.Head;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The state of a walk along the chain, line by line: the last entry checked, the first broken link, and the
- * gaps met ({@link GapLedger}).
+ * The state of a walk along the chain, line by line: the last entry checked, the first broken link, the gaps
+ * met ({@link GapLedger}), and, for a log whose oldest files retention removed, whether the
+ * {@code audit_retention} entry that {@code audit.anchor} names was found and records that start.
  */
 final class ChainWalk {
 
@@ -25,6 +28,15 @@ final class ChainWalk {
     int fileIndex;
     String lastFile;
     Break firstBreak;
+    Anchor anchor;
+    boolean anchorConfirmed;
+
+    /** The chain continues from the last entry retention removed. */
+    void startAt(Anchor a) {
+        anchor = a;
+        seq = a.seq();
+        hash = a.hash();
+    }
 
     boolean line(String file, byte[] buf, int off, int len, long number, boolean terminated, Head head) {
         lastFile = file;
@@ -47,8 +59,10 @@ final class ChainWalk {
             return fail(file, number, link.seq(), "expected seq " + expected + ", found " + link.seq() + ": " + why);
         }
         if (!link.prevHash().equals(hash)) {
-            return fail(file, number, link.seq(), "prev_hash does not match the hash of entry " + seq
-                    + " (an earlier entry was replaced)");
+            String what = anchor != null && seq == anchor.seq() && checked == 0
+                    ? "the hash " + LogDirectory.ANCHOR + " records for entry " + seq + ", the last one retention removed"
+                    : "the hash of entry " + seq;
+            return fail(file, number, link.seq(), "prev_hash does not match " + what + " (an earlier entry was replaced)");
         }
         if (head != null && link.seq() == head.seq() && !link.hash().equals(head.hash())) {
             return fail(file, number, link.seq(), "the hash differs from the one " + LogDirectory.HEAD
@@ -61,7 +75,23 @@ final class ChainWalk {
         if (own != null) {
             gaps.see(own, number);
         }
+        if (anchor != null && seq == anchor.recordedBy()) {
+            if (!confirms(own)) {
+                return fail(file, number, seq, LogDirectory.ANCHOR + " names this entry as the "
+                        + AuditActions.AUDIT_RETENTION + " entry that removed the files before " + anchor.firstFile()
+                        + ", but it records no such removal");
+            }
+            anchorConfirmed = true;
+        }
         return true;
+    }
+
+    /** Whether an entry is the retention entry that records the anchor's start. */
+    private boolean confirms(AuditRecord r) {
+        return r != null && AuditActions.AUDIT_RETENTION.equals(r.action()) && r.success()
+                && anchor.firstFile().equals(r.details().get("first_kept_file"))
+                && Long.toString(anchor.seq()).equals(r.details().get("anchor_seq"))
+                && anchor.hash().equals(r.details().get("anchor_hash"));
     }
 
     private static AuditRecord parse(byte[] buf, int off, int len, String file) {

@@ -49,4 +49,13 @@ public @interface AuditConfig {
                     + "0 writes every entry.")
     public int volumeCapPerMinute() default AuditSettings.DEFAULT_VOLUME_CAP;
 
+    @AttributeDefinition(name = "Retention (days)", min = "0",
+            description = "Rotated files whose newest entry is older than this are removed (an audit_retention entry "
+                    + "records it and anchors the chain). 0 keeps files whatever their age.")
+    public int retentionDays() default AuditSettings.DEFAULT_RETENTION_DAYS;
+
+    @AttributeDefinition(name = "Retention size (MiB)", min = "0",
+            description = "The oldest rotated files are removed while all log files together are larger than this; "
+                    + "never the file being written. 0 means no size limit; otherwise at least the maximum file size.")
+    public int retentionMaxMb() default (int) (AuditSettings.DEFAULT_RETENTION_MAX_BYTES / AuditSettings.MIB);
 }

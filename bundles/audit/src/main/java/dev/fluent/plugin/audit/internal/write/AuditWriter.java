@@ -7,8 +7,10 @@ import dev.fluent.plugin.api.spi.AuditEvent;
 import dev.fluent.plugin.audit.internal.log.Extent;
 import dev.fluent.plugin.audit.internal.log.LogDirectory;
 import dev.fluent.plugin.audit.internal.log.Recovery;
+import dev.fluent.plugin.audit.internal.retention.Retention;
 import dev.fluent.plugin.audit.internal.volume.VolumeLimiter;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -27,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * rotating and on close) the file is forced to disk, after which {@code audit.head} is rewritten. When the
  * queue is full the configured {@link Backpressure} applies; an entry that still finds no room is counted,
  * logged, and the loss itself recorded in the chain as an {@code audit_overflow} entry. Before an entry is
- * queued, the {@link VolumeLimiter} may count it into its plugin's {@code audit_suppressed} summary instead.
+ * queued, the {@link VolumeLimiter} may count it into its plugin's {@code audit_suppressed} summary instead;
+ * retention removes the oldest files at start, after rotations and hourly.
  */
 public final class AuditWriter implements AutoCloseable {
 
@@ -55,8 +58,8 @@ public final class AuditWriter implements AutoCloseable {
     private final AtomicLong lastDropWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
     /**
-     * Recovers the chain from the folder (see {@link Recovery}), writes what recovery found, and starts the
-     * writer thread.
+     * Finishes a retention run a stop interrupted, recovers the chain from the folder (see {@link Recovery}),
+     * writes what recovery found, runs retention, and starts the writer thread.
      *
      * @throws IOException when the folder cannot be read or written
      */
@@ -65,6 +68,9 @@ public final class AuditWriter implements AutoCloseable {
         this.dir = new LogDirectory(settings.directory());
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         this.appender = new LogAppender(settings, dir, clock, listener);
+        if (Files.isDirectory(dir.path())) {
+            Retention.finishInterrupted(dir);
+        }
         Recovery.State state = Recovery.recover(dir, clock);
         appender.adopt(state);
         if (!state.notes().isEmpty()) {
@@ -72,7 +78,10 @@ public final class AuditWriter implements AutoCloseable {
         }
         appender.sync();
         this.limiter = new VolumeLimiter(settings.volumeCapPerMinute(), clock);
-        this.thread = new WriterThread(settings, dir, clock, queue, appender, dropped, limiter);
+        Housekeeping housekeeping = new Housekeeping(dir, appender,
+                new Retention(dir, settings.retentionDays(), settings.retentionMaxBytes(), clock), clock);
+        housekeeping.retentionIfDue();
+        this.thread = new WriterThread(settings, dir, clock, queue, appender, dropped, limiter, housekeeping);
         thread.start();
     }
 

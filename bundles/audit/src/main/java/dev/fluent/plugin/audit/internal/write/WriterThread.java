@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * the {@link LogAppender} write them; releases each {@link Barrier} once what was queued before it is written
  * (and, when asked, forced to disk); forces the log to disk every flush interval when anything was written;
  * records entries the queue dropped in the chain itself ({@code audit_overflow}); writes the summaries of the
- * {@link VolumeLimiter}'s ended windows ({@code audit_suppressed}); warns when the queue fills.
+ * {@link VolumeLimiter}'s ended windows ({@code audit_suppressed}); runs retention ({@link Housekeeping});
+ * warns when the queue fills.
  * Through I/O failures it keeps the entries and retries, recovering the chain first so that entries that did
  * reach the disk are not written twice. Once finished, it writes what is queued, forces it and closes the file.
  */
@@ -49,6 +50,7 @@ public final class WriterThread {
     private final LogAppender appender;
     private final LongAdder dropped;
     private final VolumeLimiter limiter;
+    private final Housekeeping housekeeping;
     private final long flushNanos;
     private final Thread thread;
     private volatile boolean finished;
@@ -64,7 +66,7 @@ public final class WriterThread {
      * @param limiter whose ended windows' summaries the thread writes
      */
     WriterThread(AuditSettings settings, LogDirectory dir, Clock clock, BlockingQueue<Object> queue,
-            LogAppender appender, LongAdder dropped, VolumeLimiter limiter) {
+            LogAppender appender, LongAdder dropped, VolumeLimiter limiter, Housekeeping housekeeping) {
         this.settings = settings;
         this.dir = dir;
         this.clock = clock;
@@ -72,6 +74,7 @@ public final class WriterThread {
         this.appender = appender;
         this.dropped = dropped;
         this.limiter = limiter;
+        this.housekeeping = housekeeping;
         this.flushNanos = TimeUnit.MILLISECONDS.toNanos(settings.flushIntervalMillis());
         this.lastFailedSync = appender.syncedAtNanos();
         this.thread = new Thread(this::run, "fluent-audit-writer");
@@ -142,6 +145,7 @@ public final class WriterThread {
                 // Finished and drained: nothing can be recorded any more, so every window ends here.
                 closing = last && queue.isEmpty();
                 writeSummaries(closing);
+                housekeeping.retentionIfDue();
                 if (appender.dirty() && System.nanoTime() - nextSync() >= 0) {
                     syncQuietly();
                 }
