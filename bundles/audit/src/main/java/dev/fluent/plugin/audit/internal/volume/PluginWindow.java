@@ -2,7 +2,6 @@ package dev.fluent.plugin.audit.internal.volume;
 
 import dev.fluent.plugin.api.AuditActions;
 import dev.fluent.plugin.api.spi.AuditEvent;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -12,7 +11,8 @@ import java.util.TreeMap;
 
 /**
  * One plugin's current minute: how many of its successful routine entries were written, which failures were
- * written (by action, code and resource), and what was held back. Guarded by its own monitor.
+ * written (by action, code and resource), and what was held back. Guarded by its own monitor. Times are epoch
+ * milliseconds, so that admitting an entry allocates nothing.
  */
 final class PluginWindow {
 
@@ -22,8 +22,8 @@ final class PluginWindow {
     static final int MAX_COUNTERS = 24;
 
     final String pluginId;
-    Instant start;
-    Instant end;
+    long start;
+    long end;
     /** Set once the window was taken out of the limiter's map; a caller holding it looks again. */
     boolean retired;
 
@@ -34,14 +34,14 @@ final class PluginWindow {
     private long suppressedTotal;
     private long repeatedTotal;
 
-    PluginWindow(String pluginId, Instant start, Duration length) {
+    PluginWindow(String pluginId, long start, long length) {
         this.pluginId = pluginId;
         this.start = start;
-        this.end = start.plus(length);
+        this.end = start + length;
     }
 
-    boolean expired(Instant now) {
-        return !now.isBefore(end);
+    boolean expired(long now) {
+        return now >= end;
     }
 
     boolean holdsBack() {
@@ -78,10 +78,10 @@ final class PluginWindow {
      *
      * @return the summary of what the ended window held back, or {@code null} when it held nothing back
      */
-    AuditEvent roll(Instant now, int cap, Duration length) {
+    AuditEvent roll(long now, int cap, long length) {
         AuditEvent summary = holdsBack() ? summary(now, cap) : null;
         start = now;
-        end = now.plus(length);
+        end = now + length;
         written = 0;
         failures.clear();
         suppressed.clear();
@@ -91,10 +91,10 @@ final class PluginWindow {
         return summary;
     }
 
-    private AuditEvent summary(Instant now, int cap) {
+    private AuditEvent summary(long now, int cap) {
         Map<String, String> details = new LinkedHashMap<>();
-        details.put("window_start", start.toString());
-        details.put("window_end", (now.isBefore(end) ? now : end).toString());
+        details.put("window_start", Instant.ofEpochMilli(start).toString());
+        details.put("window_end", Instant.ofEpochMilli(Math.min(now, end)).toString());
         details.put("cap_per_minute", Integer.toString(cap));
         details.put("suppressed_total", Long.toString(suppressedTotal));
         details.put("repeated_total", Long.toString(repeatedTotal));
@@ -116,7 +116,8 @@ final class PluginWindow {
             }
             error = b.toString();
         }
-        return new AuditEvent(now, pluginId, AuditActions.AUDIT_SUPPRESSED, null, repeatedTotal == 0, error, details);
+        return new AuditEvent(Instant.ofEpochMilli(now), pluginId, AuditActions.AUDIT_SUPPRESSED, null,
+                repeatedTotal == 0, error, details);
     }
 
     private static void count(Map<String, Long> counters, String key) {

@@ -4,7 +4,6 @@ import dev.fluent.plugin.api.AuditActions;
 import dev.fluent.plugin.api.spi.AuditEvent;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -29,6 +28,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class VolumeLimiter {
 
     public static final Duration WINDOW = Duration.ofMinutes(1);
+    private static final long WINDOW_MILLIS = WINDOW.toMillis();
 
     /** An entry to write as it is, with nothing before it. */
     public static final Admission WRITE = new Admission(null, true);
@@ -77,20 +77,19 @@ public final class VolumeLimiter {
             return endWindow(event);
         }
         while (true) {
-            Instant now = clock.instant();
-            PluginWindow w = windows.computeIfAbsent(id, k -> new PluginWindow(k, now, WINDOW));
+            long now = clock.millis();
+            PluginWindow w = windows.computeIfAbsent(id, k -> new PluginWindow(k, now, WINDOW_MILLIS));
             synchronized (w) {
                 if (w.retired) {
                     continue;
                 }
-                AuditEvent summary = w.expired(now) ? w.roll(now, cap, WINDOW) : null;
+                AuditEvent summary = w.expired(now) ? w.roll(now, cap, WINDOW_MILLIS) : null;
                 boolean write = event.success() ? w.admitSuccess(event.action(), cap)
                         : w.admitFailure(event.action(), code(event),
                                 AuditActions.EXECUTE.equals(event.action()) ? null : event.resource());
                 if (!write) {
                     heldBack.increment();
-                    long end = w.end.toEpochMilli();
-                    nextEnd.accumulateAndGet(end, Math::min);
+                    nextEnd.accumulateAndGet(w.end, Math::min);
                 }
                 return summary == null ? (write ? WRITE : HOLD) : new Admission(summary, write);
             }
@@ -103,12 +102,12 @@ public final class VolumeLimiter {
         if (w == null) {
             return WRITE;
         }
-        Instant now = clock.instant();
+        long now = clock.millis();
         synchronized (w) {
             if (w.retired || !w.expired(now) && !WINDOW_ENDS.contains(event.action())) {
                 return WRITE;
             }
-            AuditEvent summary = w.roll(now, cap, WINDOW);
+            AuditEvent summary = w.roll(now, cap, WINDOW_MILLIS);
             retire(w);
             return summary == null ? WRITE : new Admission(summary, true);
         }
@@ -119,8 +118,8 @@ public final class VolumeLimiter {
      * read). Windows that ended holding nothing back are dropped.
      */
     public List<AuditEvent> closeEnded() {
-        Instant now = clock.instant();
-        if (now.toEpochMilli() < nextEnd.get() && windows.size() < 1024) {
+        long now = clock.millis();
+        if (now < nextEnd.get()) {
             return List.of();
         }
         nextEnd.set(Long.MAX_VALUE);
@@ -131,13 +130,13 @@ public final class VolumeLimiter {
                     continue;
                 }
                 if (w.expired(now)) {
-                    AuditEvent summary = w.roll(now, cap, WINDOW);
+                    AuditEvent summary = w.roll(now, cap, WINDOW_MILLIS);
                     if (summary != null) {
                         summaries.add(summary);
                     }
                     retire(w);
                 } else if (w.holdsBack()) {
-                    nextEnd.accumulateAndGet(w.end.toEpochMilli(), Math::min);
+                    nextEnd.accumulateAndGet(w.end, Math::min);
                 }
             }
         }
@@ -146,12 +145,12 @@ public final class VolumeLimiter {
 
     /** Ends every window now (the log is closing): the summaries of those that held something back. */
     public List<AuditEvent> closeAll() {
-        Instant now = clock.instant();
+        long now = clock.millis();
         List<AuditEvent> summaries = new ArrayList<>();
         for (PluginWindow w : windows.values()) {
             synchronized (w) {
                 if (!w.retired) {
-                    AuditEvent summary = w.roll(now, cap, WINDOW);
+                    AuditEvent summary = w.roll(now, cap, WINDOW_MILLIS);
                     if (summary != null) {
                         summaries.add(summary);
                     }
