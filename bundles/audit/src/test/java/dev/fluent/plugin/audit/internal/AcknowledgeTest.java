@@ -127,12 +127,17 @@ public class AcknowledgeTest {
     }
 
     @Test
-    public void anAcknowledgementNamingAnotherHashAcknowledgesNothing() {
+    public void anAcknowledgementNamingAnotherHashAcknowledgesNothingNorStandsInTheWayOfARightOne() throws Exception {
         service.record(new AuditEvent(Instant.now(), "", AuditActions.AUDIT_ACKNOWLEDGE, "seq 8", true, null,
                 Map.of("recovery_seq", "8", "recovery_hash", "ab".repeat(32), "operator", "forger")));
         AuditVerification v = service.verify();
         assertFalse(v.ok());
         assertNull(v.gaps().get(0).acknowledgedBy());
+
+        service.acknowledge("8", "alice", null);
+        AuditVerification after = service.verify();
+        assertTrue(after.ok(), () -> String.valueOf(after.firstBreak()));
+        assertEquals("alice", after.gaps().get(0).acknowledgedBy());
     }
 
     @Test

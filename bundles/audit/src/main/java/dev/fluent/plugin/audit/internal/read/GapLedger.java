@@ -19,11 +19,12 @@ final class GapLedger {
     private record Recovery(long seq, String hash, String file, long line, Instant timestamp, String reason) {
     }
 
-    private record Ack(String hash, String operator, Instant at) {
+    private record Ack(String operator, Instant at) {
     }
 
     private final List<Recovery> recoveries = new ArrayList<>();
-    private final Map<Long, Ack> acks = new HashMap<>();
+    /** By recovery seq and hash: an acknowledgement naming another hash must not shadow a right one. */
+    private final Map<String, Ack> acks = new HashMap<>();
 
     /** An entry of the log's own ({@code audit_*}) met on the walk, at {@code line} of its file. */
     void see(AuditRecord r, long line) {
@@ -31,13 +32,8 @@ final class GapLedger {
             recoveries.add(new Recovery(r.seq(), r.hash(), r.file(), line, r.timestamp(),
                     r.error() == null ? "recovery on start" : r.error()));
         } else if (AuditActions.AUDIT_ACKNOWLEDGE.equals(r.action()) && r.success()) {
-            try {
-                long seq = Long.parseLong(r.details().getOrDefault("recovery_seq", ""));
-                acks.putIfAbsent(seq, new Ack(r.details().get("recovery_hash"),
-                        r.details().getOrDefault("operator", "?"), r.timestamp()));
-            } catch (NumberFormatException e) {
-                // Not one this platform wrote: it acknowledges nothing.
-            }
+            acks.putIfAbsent(key(r.details().get("recovery_seq"), r.details().get("recovery_hash")),
+                    new Ack(r.details().getOrDefault("operator", "?"), r.timestamp()));
         }
     }
 
@@ -45,11 +41,14 @@ final class GapLedger {
     List<Gap> gaps() {
         List<Gap> gaps = new ArrayList<>(recoveries.size());
         for (Recovery r : recoveries) {
-            Ack ack = acks.get(r.seq());
-            boolean acknowledged = ack != null && r.hash().equals(ack.hash());
+            Ack ack = acks.get(key(Long.toString(r.seq()), r.hash()));
             gaps.add(new Gap(r.seq(), r.hash(), r.file(), r.line(), r.timestamp(), r.reason(),
-                    acknowledged ? ack.operator() : null, acknowledged ? ack.at() : null));
+                    ack == null ? null : ack.operator(), ack == null ? null : ack.at()));
         }
         return gaps;
+    }
+
+    private static String key(String seq, String hash) {
+        return seq + ' ' + hash;
     }
 }

@@ -209,6 +209,23 @@ public class RetentionTest {
     }
 
     @Test
+    public void anUnreadableAnchorDoesNotKeepTheLogFromStartingAndVerificationReportsIt() throws IOException {
+        rotatedLog(200);
+        startWith(Logs.settings(dir).withMaxFileBytes(FILE).withRetention(0, 3 * FILE), Logs.T0);
+        Files.writeString(dir.resolve(LogDirectory.ANCHOR), "{\"first_file\":");
+
+        try (AuditWriter writer = new AuditWriter(Logs.settings(dir).withMaxFileBytes(FILE), new TestClock(Logs.T0),
+                null)) {
+            writer.record(Logs.execute("p0", 1, true));
+        }
+
+        AuditVerification v = verify();
+        assertFalse(v.ok());
+        assertTrue(v.firstBreak().reason().contains("the files before it are missing and " + LogDirectory.ANCHOR
+                + " in " + dir + " is unreadable"), v.firstBreak().reason());
+    }
+
+    @Test
     public void stopsBeforeAFileThatDoesNotEndInAValidEntryAndSaysSo() throws IOException {
         List<LogFile> files = rotatedLog(200);
         List<String> second = Logs.lines(files.get(1).path());
