@@ -8,6 +8,8 @@
 #   karaf-assembly/target/assembly/bin/fluent-client 'plugin:execute echo "hello"'
 #   karaf-assembly/target/assembly/bin/stop
 #
+# The platform's heap is JAVA_MAX_MEM (bin/setenv; 2048M unless set): JAVA_MAX_MEM=4096M ./start.sh
+#
 set -eu
 cd "$(dirname "$0")"
 

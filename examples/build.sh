@@ -27,7 +27,7 @@ PDK_SRC="$ROOT/pdk/rust/src/lib.rs"
 PLUGINS=(echo sha256 selftest hostile/loop hostile/memory-bomb hostile/deep-recursion hostile/wild-pointer
          hostile/trap hostile/forbidden-import hostile/no-abi hostile/plugin-error hostile/stateful
          openai-engine file-summary kv-counter hostile/capability-probe hostile/host-wild-pointer
-         hostile/host-huge-length hostile/host-wild-alloc hostile/undeclared-capability)
+         hostile/host-huge-length hostile/host-wild-alloc hostile/undeclared-capability hostile/exfiltrate)
 
 # Size-optimized, reproducible: no debug info, no symbol names, abort on
 # panic, one codegen unit, and source paths recorded relative to the repo.

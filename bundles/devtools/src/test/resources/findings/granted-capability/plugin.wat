@@ -1,14 +1,14 @@
-;; granted-capability: declares EnvironmentAccess and reads FLUENT_FIXTURE_EXPOSED on every
-;; request, a variable the operator exposes to it: no call is refused, so no
+;; granted-capability: declares FileSystemRead for notes/ and reads notes/today.txt on every
+;; request, inside its allowed_file_paths: no call is refused (the file is not there), so no
 ;; DENIED_CAPABILITY.
 (module
-  (import "fluent" "env_get" (func $env_get (param i32 i32) (result i64)))
+  (import "fluent" "fs_read" (func $fs_read (param i32 i32) (result i64)))
 
   (memory (export "memory") 1)
 
   ;; The response frame: a 4-byte length, then {"content":"ok"} (16 bytes).
   (data (i32.const 16) "\10\00\00\00{\"content\":\"ok\"}")
-  (data (i32.const 64) "FLUENT_FIXTURE_EXPOSED")
+  (data (i32.const 64) "notes/today.txt")
 
   (func (export "fluent_abi_version") (result i32)
     (i32.const 1))
@@ -34,6 +34,6 @@
     (local.get $ptr))
 
   (func (export "execute_request") (param $ptr i32) (param $len i32) (result i32)
-    (drop (call $env_get (i32.const 64) (i32.const 22)))
+    (drop (call $fs_read (i32.const 64) (i32.const 15)))
     (i32.const 16))
 )

@@ -83,7 +83,9 @@ public final class FluentPluginCli {
         }
     }
 
-    @Command(name = "security-test", description = "Static and dynamic security findings; fails on high severity.")
+    @Command(name = "security-test", description = "Static and dynamic security findings, and what the"
+            + " plugin called per capability (in a sandbox of fake providers: no network, no real files, configuration or environment);"
+            + " fails on high severity.")
     static final class SecurityTest extends CliCommand.Checking {
         @Parameters(index = "0", paramLabel = "FOLDER", description = "The plugin folder")
         Path folder;

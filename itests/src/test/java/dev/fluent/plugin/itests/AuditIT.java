@@ -102,7 +102,8 @@ public class AuditIT extends PlatformTestSupport {
             assertTrue(executeCommand("plugin:unload echo").contains("Unloaded echo"));
 
             List<AuditRecord> records = audit.query(AuditQuery.forPlugin("echo"));
-            assertEquals("newest first", List.of("unload", "load", "execute", "load"),
+            // The first accepted load binds echo to its signer: an owner entry right after it.
+            assertEquals("newest first", List.of("unload", "load", "execute", "owner", "load"),
                     records.stream().map(AuditRecord::action).collect(Collectors.toList()));
             assertFalse(records.get(1).success());
             assertEquals("CHECKSUM_MISMATCH", records.get(1).details().get("code"));
@@ -110,12 +111,13 @@ public class AuditIT extends PlatformTestSupport {
 
             String table = executeCommand("plugin:audit echo");
             List<String> rows = rows(table, "echo");
-            assertEquals(table, 4, rows.size());
+            assertEquals(table, 5, rows.size());
             assertTrue(table, rows.get(0).contains("unload") && rows.get(0).contains("ok"));
             assertTrue(table, rows.get(1).contains("load") && rows.get(1).contains("FAILED")
                     && rows.get(1).contains("CHECKSUM_MISMATCH"));
             assertTrue(table, rows.get(2).contains("execute") && rows.get(2).contains("duration_us="));
-            assertTrue(table, rows.get(3).contains("load") && rows.get(3).contains("ok"));
+            assertTrue(table, rows.get(3).contains("owner") && rows.get(3).contains("change=bound"));
+            assertTrue(table, rows.get(4).contains("load") && rows.get(4).contains("ok"));
 
             String failedLoads = executeCommand("plugin:audit --action load --failed --since 1h echo");
             assertEquals(failedLoads, 1, rows(failedLoads, "echo").size());
@@ -125,7 +127,7 @@ public class AuditIT extends PlatformTestSupport {
 
             long deadline = System.currentTimeMillis() + DEFAULT_TIMEOUT_MILLIS;
             Set<String> expected = Set.of("dev/fluent/plugin/audit/LOAD", "dev/fluent/plugin/audit/EXECUTE",
-                    "dev/fluent/plugin/audit/UNLOAD");
+                    "dev/fluent/plugin/audit/UNLOAD", "dev/fluent/plugin/audit/OWNER");
             while (!topics.containsAll(expected) && System.currentTimeMillis() < deadline) {
                 Thread.sleep(50);
             }

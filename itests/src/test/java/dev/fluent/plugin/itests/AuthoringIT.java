@@ -8,16 +8,31 @@ import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fluent.plugin.api.AuditActions;
+import dev.fluent.plugin.api.AuditLog;
+import dev.fluent.plugin.api.AuditQuery;
+import dev.fluent.plugin.api.AuditRecord;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.Dictionary;
+import java.util.HexFormat;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.After;
 import org.junit.Assume;
 import org.junit.Test;
 import org.junit.runner.RunWith;
+import javax.inject.Inject;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
@@ -42,6 +57,15 @@ public class AuthoringIT extends PlatformTestSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The request head of examples/hostile/exfiltrate, whose port a test overwrites with its server's. */
+    private static final String EXFILTRATE_HEAD = "{\"method\":\"POST\",\"url\":\"http://127.0.0.1:65535/steal\"}";
+
+    @Inject
+    private ConfigurationAdmin configurationAdmin;
+
+    @Inject
+    private AuditLog auditLog;
+
     @Override
     @org.ops4j.pax.exam.Configuration
     public Option[] config() {
@@ -56,8 +80,73 @@ public class AuthoringIT extends PlatformTestSupport {
     @After
     public void unloadEverything() {
         String list = executeCommand("plugin:list");
-        if (list.contains("hello-summary")) {
-            executeCommand("plugin:unload hello-summary");
+        for (String id : new String[] {"hello-summary", "keyed-echo"}) {
+            if (list.contains(id)) {
+                executeCommand("plugin:unload " + id);
+            }
+        }
+    }
+
+    /**
+     * The attack on security-test: an unsigned folder named like a loaded plugin, which reads its api_key and
+     * posts it to a loopback server it names (one the live policy lets that plugin reach). In the sandbox it
+     * gets a fake value and the fake network answers: the server sees no connection, the real log has no
+     * config_get or http_request of that plugin, the run is in the real log as security-test, the report
+     * lists both calls, and the loaded plugin keeps serving.
+     */
+    @Test
+    public void securityTestIsASandboxEvenForAFolderNamedLikeALoadedPlugin() throws Exception {
+        String apiKey = "sk-live-do-not-leak-7731";
+        Path live = copyOf("echo", "keyed-echo-live");
+        editManifest(live, m -> {
+            m.put("name", "keyed-echo");
+            m.remove("signature");
+        });
+        assertTrue(executeCommand("plugin:load " + live).startsWith("Loaded keyed-echo"));
+        Configuration settings = configurationAdmin.getFactoryConfiguration("dev.fluent.plugin.host.config",
+                "keyed-echo", "?");
+        Dictionary<String, Object> values = new Hashtable<>();
+        values.put("plugin.id", "keyed-echo");
+        values.put("api_key", apiKey);
+        settings.update(values);
+        Configuration platform = configurationAdmin.getConfiguration("dev.fluent.plugin", null);
+        Dictionary<String, Object> policy = platform.getProperties();
+        policy.put("allow_loopback.keyed-echo", "true");
+        platform.update(policy);
+
+        try (HttpStub stub = new HttpStub(Map.of("/steal", r -> HttpStub.Response.text(200, "got " + r.text())))) {
+            Path attack = exfiltrating("keyed-echo", stub.port());
+            String url = stub.base() + "/steal";
+            String out = failure("plugin:security-test " + attack, 120_000);
+
+            assertTrue(out, out.contains("host calls during the probes (served by fakes"));
+            assertTrue(out, out.contains("ConfigurationAccess config_get api_key: answered"));
+            assertTrue(out, out.contains("NetworkAccess      http_request POST " + url + ": answered"));
+            assertFalse(out, out.contains(apiKey));
+            assertTrue(out, out.contains("security-test keyed-echo: FAIL (1 high")); // unsigned, and only that
+            assertEquals("no request left the sandbox", 0, stub.connections());
+
+            List<AuditRecord> runs = auditLog.query(AuditQuery.builder().pluginId("keyed-echo")
+                    .action(AuditActions.SECURITY_TEST).build());
+            assertEquals(runs.toString(), 1, runs.size());
+            AuditRecord run = runs.get(0);
+            assertEquals(attack.toString(), run.resource());
+            assertFalse(run.success());
+            assertEquals("FAIL", run.details().get("verdict"));
+            assertEquals("1", run.details().get("high"));
+            assertTrue(run.toString(), Integer.parseInt(run.details().get("probes")) > 20);
+            assertEquals(run.toString(), 2 * Integer.parseInt(run.details().get("probes")),
+                    Integer.parseInt(run.details().get("host_calls")));
+            for (String use : new String[] {AuditActions.CONFIG_GET, AuditActions.HTTP_REQUEST}) {
+                assertEquals("the sandbox wrote no " + use + " into the real log", List.of(), auditLog.query(
+                        AuditQuery.builder().pluginId("keyed-echo").action(use).build()));
+            }
+            assertEquals("still here", executeCommand("plugin:execute keyed-echo \"still here\"").trim());
+            assertEquals(0, stub.connections());
+        } finally {
+            settings.delete();
+            policy.remove("allow_loopback.keyed-echo");
+            platform.update(policy);
         }
     }
 
@@ -175,6 +264,45 @@ public class AuthoringIT extends PlatformTestSupport {
         assertEquals("hello tutorial", executeCommand("plugin:execute hello-summary \"hello tutorial\"").trim());
         String list = executeCommand("plugin:list");
         assertTrue(list, list.contains("hello-summary"));
+    }
+
+    /**
+     * A copy of examples/hostile/exfiltrate named {@code id}, unsigned, aimed at {@code http://127.0.0.1:port}: the
+     * port written over the module's head (padded with spaces, which JSON allows) and into allowed_hosts.
+     */
+    private Path exfiltrating(String id, int port) throws Exception {
+        Path folder = copyOf("hostile/exfiltrate", "exfiltrate");
+        byte[] wasm = Files.readAllBytes(folder.resolve("plugin.wasm"));
+        String head = EXFILTRATE_HEAD.replace("65535", Integer.toString(port));
+        head = head + " ".repeat(EXFILTRATE_HEAD.length() - head.length());
+        byte[] from = EXFILTRATE_HEAD.getBytes(StandardCharsets.UTF_8);
+        int at = indexOf(wasm, from);
+        assertTrue("the request head is in the module", at >= 0);
+        System.arraycopy(head.getBytes(StandardCharsets.UTF_8), 0, wasm, at, from.length);
+        Files.write(folder.resolve("plugin.wasm"), wasm);
+        String checksum = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(wasm));
+        editManifest(folder, m -> {
+            m.put("name", id);
+            m.remove("signature");
+            m.put("checksum", checksum);
+            ((ObjectNode) m.path("permissions")).putArray("allowed_hosts").add("http://127.0.0.1:" + port);
+        });
+        return folder;
+    }
+
+    private static int indexOf(byte[] bytes, byte[] part) {
+        for (int i = 0; i + part.length <= bytes.length; i++) {
+            if (Arrays.equals(bytes, i, i + part.length, part, 0, part.length)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static void editManifest(Path folder, java.util.function.Consumer<ObjectNode> edit) throws IOException {
+        ObjectNode manifest = (ObjectNode) JSON.readTree(folder.resolve("manifest.json").toFile());
+        edit.accept(manifest);
+        Files.writeString(folder.resolve("manifest.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(manifest));
     }
 
     /** A copy of an example plugin under karaf.data, to be changed by the test. */

@@ -8,6 +8,8 @@ import dev.fluent.plugin.api.AuditLog;
 import dev.fluent.plugin.api.AuditQuery;
 import dev.fluent.plugin.api.EngineRequest;
 import dev.fluent.plugin.api.PluginException;
+import dev.fluent.plugin.api.PluginIdentities;
+import dev.fluent.plugin.api.PluginIdentity;
 import dev.fluent.plugin.api.PluginRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -114,6 +116,11 @@ public class DeployAndReloadIT extends PlatformTestSupport {
         if (registry().find("echo").isPresent()) {
             registry().unload("echo");
         }
+        // Each test drops its own versions of echo, signed and unsigned: its identity starts afresh.
+        PluginIdentities identities = waitForService(PluginIdentities.class);
+        if (identities.identity("echo").isPresent()) {
+            identities.release("echo");
+        }
     }
 
     /**
@@ -153,7 +160,20 @@ public class DeployAndReloadIT extends PlatformTestSupport {
         waitFor("echo to be deployed", () -> registry().find("echo").isPresent());
         assertEquals("dropped in", answer("dropped in"));
 
-        copyPlugin(echoVersionTwo(), echo);
+        // Someone who can write here drops an unsigned echo 2.0.0 over the signed one: echo belongs to the
+        // development key, so the reload is refused, audited with both owners, and 1.0.0 keeps serving.
+        Path unsigned = echoVersionTwo();
+        copyPlugin(unsigned, echo);
+        AuditLog audit = waitForService(AuditLog.class);
+        waitFor("the takeover to be refused", () -> audit.query(AuditQuery.builder().pluginId("echo")
+                .action("reload").limit(1).build()).stream()
+                .anyMatch(r -> !r.success() && "OWNER_MISMATCH".equals(r.details().get("code"))
+                        && PluginIdentity.UNSIGNED.equals(r.details().get("signed_by"))));
+        assertEquals("still 1.0.0", answer("still 1.0.0"));
+
+        // The owner's own 2.0.0 replaces it.
+        executeCommand("plugin:sign --key " + pluginFolder("keys").resolve("dev-signing-key.pem") + " " + unsigned);
+        copyPlugin(unsigned, echo);
         waitFor("echo 2.0.0 to be deployed",
                 () -> registry().find("echo").map(i -> i.manifest().version().equals("2.0.0")).orElse(false));
         assertEquals("g=1 m=1", answer("anything"));

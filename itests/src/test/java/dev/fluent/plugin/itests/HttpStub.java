@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -55,6 +56,7 @@ final class HttpStub implements AutoCloseable {
         return t;
     });
     private final Map<String, Function<Request, Response>> routes;
+    private final AtomicInteger connections = new AtomicInteger();
 
     HttpStub(Map<String, Function<Request, Response>> routes) throws IOException {
         this.routes = Map.copyOf(routes);
@@ -66,6 +68,11 @@ final class HttpStub implements AutoCloseable {
         return server.getLocalPort();
     }
 
+    /** Connections accepted so far, whether or not a request followed. */
+    int connections() {
+        return connections.get();
+    }
+
     /** {@code http://127.0.0.1:<port>}. */
     String base() {
         return "http://127.0.0.1:" + port();
@@ -75,6 +82,7 @@ final class HttpStub implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket socket = server.accept();
+                connections.incrementAndGet();
                 workers.execute(() -> serve(socket));
             } catch (IOException closed) {
                 return;

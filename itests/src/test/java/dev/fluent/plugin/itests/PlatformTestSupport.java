@@ -68,6 +68,9 @@ public abstract class PlatformTestSupport {
     /** The watched plugin folder of a test container, relative to {@code karaf.base}. */
     protected static final String WATCHED_FOLDER = "test-plugins";
 
+    /** The distribution's default heap (bin/setenv, JAVA_MAX_MEM). */
+    protected static final String DISTRIBUTION_HEAP = "2048m";
+
     @Inject
     protected BundleContext bundleContext;
 
@@ -110,6 +113,7 @@ public abstract class PlatformTestSupport {
             // The examples are signed with the development key, which only development mode trusts.
             editConfigurationFilePut("etc/dev.fluent.plugin.cfg", "development.mode",
                     Boolean.toString(developmentMode())),
+            vmOptions("-Xmx" + heap()),
             vmOptions(java17Options()),
         };
     }
@@ -138,6 +142,15 @@ public abstract class PlatformTestSupport {
      */
     protected boolean developmentMode() {
         return true;
+    }
+
+    /**
+     * The container's heap, explicit so that the memory budget (a share of it) admits the same plugins on
+     * every machine: twice the distribution's default, as a test class may keep more plugins loaded at once
+     * than the distribution's three examples (each reserves its pool's worst case).
+     */
+    protected String heap() {
+        return "4096m";
     }
 
     /**

@@ -186,6 +186,53 @@ public class TrustIT extends PlatformTestSupport {
         assertTrue(run("plugin:load " + pluginFolder("echo")).startsWith("Loaded echo"));
     }
 
+    @Test
+    public void aPluginIdCannotChangeHandsOrGoBackAVersionButTheOperatorCanDoBothOnPurpose() throws Exception {
+        Path devKey = pluginFolder("keys").resolve("dev-signing-key.pem");
+        Path v2 = ownedEcho("v2", "2.0.0", devKey);
+        assertTrue(run("plugin:load " + v2).startsWith("Loaded owned-echo"));
+        Path keys = Files.createTempDirectory("new-owner").resolve("keys");
+        run("plugin:keygen --out " + keys);
+        Matcher added = Pattern.compile("key ([0-9a-f]{32})").matcher(run("plugin:trust add " + keys.resolve("public.pem")));
+        assertTrue(added.find());
+        String strangerKey = added.group(1);
+        Path takeover = ownedEcho("takeover", "3.0.0", keys.resolve("private.pem"));
+
+        String refused = failure("plugin:reload owned-echo " + takeover);
+        assertTrue(refused, refused.startsWith("OWNER_MISMATCH: ") && refused.contains(DEVELOPMENT_KEY_ID)
+                && refused.contains(strangerKey));
+        AuditRecord entry = auditLog.query(AuditQuery.builder().pluginId("owned-echo").action("reload").limit(1)
+                .build()).get(0);
+        assertFalse(entry.success());
+        assertEquals(DEVELOPMENT_KEY_ID, entry.details().get("owner"));
+        assertEquals(strangerKey, entry.details().get("signed_by"));
+
+        Path v1 = ownedEcho("v1", "1.0.0", devKey);
+        assertTrue(failure("plugin:reload owned-echo " + v1).startsWith("DOWNGRADE: "));
+        assertEquals("2.0.0", waitForService(PluginRegistry.class).find("owned-echo").orElseThrow().manifest().version());
+        assertTrue(run("plugin:rollback owned-echo " + v1).startsWith("Rolled owned-echo back to 1.0.0"));
+        assertEquals("still serving\n", run("plugin:execute owned-echo \"still serving\""));
+        String owners = run("plugin:owner owned-echo");
+        assertTrue(owners, owners.contains(DEVELOPMENT_KEY_ID) && owners.contains("1.0.0"));
+
+        run("plugin:owner --transfer " + strangerKey + " owned-echo");
+        assertTrue("the previous owner's version is unloaded",
+                waitForService(PluginRegistry.class).find("owned-echo").isEmpty());
+        assertTrue(run("plugin:load " + takeover).startsWith("Loaded owned-echo"));
+        List<AuditRecord> owner = auditLog.query(AuditQuery.builder().pluginId("owned-echo").action("owner").build());
+        assertTrue(owner.toString(), owner.stream().anyMatch(r -> "transferred".equals(r.details().get("change"))
+                && strangerKey.equals(r.details().get("to"))));
+    }
+
+    /** A copy of echo named owned-echo at {@code version}, signed with {@code key}. */
+    private Path ownedEcho(String folderName, String version, Path key) throws Exception {
+        Path folder = copyOfEcho(folderName);
+        editManifest(folder, j -> j.replace("\"name\": \"echo\"", "\"name\": \"owned-echo\"")
+                .replace("\"version\": \"1.0.0\"", "\"version\": \"" + version + "\""));
+        run("plugin:sign --key " + key + " " + folder);
+        return folder;
+    }
+
     // Variants of the echo example
 
     private static String sha256(byte[] bytes) throws Exception {

@@ -11,7 +11,8 @@ import java.util.Objects;
  * never changed once written.
  *
  * <p>Three groups: what the runtime does to a plugin ({@link #LOAD}, {@link #RELOAD}, {@link #UNLOAD},
- * {@link #EXECUTE}, {@link #SUSPEND}, {@link #RESUME}) or to itself ({@link #SELF_TEST}, {@link #TRUST});
+ * {@link #EXECUTE}, {@link #SUSPEND}, {@link #RESUME}, {@link #OWNER}, {@link #ROLLBACK}), to itself
+ * ({@link #SELF_TEST}, {@link #TRUST}) or for a plugin author ({@link #SECURITY_TEST});
  * what the audit log records about itself ({@link #AUDIT_RECOVERY}, {@link #AUDIT_OVERFLOW}, {@link
  * #AUDIT_SUPPRESSED}, {@link #AUDIT_RETENTION}, {@link #AUDIT_ACKNOWLEDGE}); and each use
  * or refusal of a capability, named after the host function of import module {@code fluent} that was
@@ -93,6 +94,38 @@ public final class AuditActions {
      * Resource: the key id.
      */
     public static final String TRUST = "trust";
+
+    /**
+     * The owner of a plugin id changed: bound at the first accepted load ({@code change=bound}), moved to
+     * another key by the operator ({@code change=transferred}, details {@code from} and {@code to}) or
+     * released ({@code change=released}). Resource: the owner's key id ({@code unsigned} for an unsigned
+     * plugin).
+     *
+     * @since 1.2
+     */
+    public static final String OWNER = "owner";
+
+    /**
+     * The operator accepted an older version of a plugin on purpose ({@code plugin:rollback}); the load or
+     * reload that follows is audited as usual. Details {@code from} (the highest version accepted so far) and
+     * {@code to}. Resource: the folder of the older version.
+     *
+     * @since 1.2
+     */
+    public static final String ROLLBACK = "rollback";
+
+    // What the platform does for a plugin author
+
+    /**
+     * A security test of a plugin folder ({@code plugin:security-test}): the plugin ran in the sandbox, on fake
+     * capability providers, and this entry records the run; failed when the test found a high-severity
+     * problem. Details: {@code verdict} ({@code PASS} or {@code FAIL}), {@code high}, {@code medium},
+     * {@code low}, {@code probes}, {@code host_calls} (calls the plugin made on the fakes) and {@code refused}.
+     * The plugin id is the one the folder's manifest claims, or none. Resource: the folder.
+     *
+     * @since 1.2
+     */
+    public static final String SECURITY_TEST = "security-test";
 
     // What the audit log records about itself
 

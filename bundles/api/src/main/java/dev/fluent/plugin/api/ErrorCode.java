@@ -56,6 +56,12 @@ public enum ErrorCode {
     COMPILE_FAILED,
     /** A plugin with that id is loaded already. */
     ALREADY_LOADED,
+    /**
+     * The plugin's worst case of memory (its {@code max_memory_mb} times its pool of instances, plus its compiled
+     * code) does not fit in what the operator's memory budget of the heap has left. The message gives the
+     * figures and what to change. Since 1.2.
+     */
+    INSUFFICIENT_MEMORY,
     /** No plugin with that id is loaded. */
     NOT_LOADED,
 
@@ -106,6 +112,22 @@ public enum ErrorCode {
      * @since 1.1
      */
     POLICY_REFUSED,
+    /**
+     * The plugin's id belongs to another owner: the key that signed its first accepted version (or the owner
+     * the operator declared with {@code owner.<plugin-id>}), and this version is signed by a different key
+     * or not at all. The message names both keys; {@code plugin:owner --transfer} moves an id to a new owner.
+     *
+     * @since 1.2
+     */
+    OWNER_MISMATCH,
+    /**
+     * The plugin's version (or, at the same version, its {@code created_at}) is older than one this platform
+     * has already accepted for its id: an old signed version replayed. {@code plugin:rollback} accepts an
+     * older version on purpose.
+     *
+     * @since 1.2
+     */
+    DOWNGRADE,
     /**
      * The plugin needs a capability whose provider is not running (its bundle is stopped or not installed);
      * the plugin is suspended until the provider starts again.

@@ -33,8 +33,11 @@ class AuditActionsTest {
         TOPICS.put(AuditActions.EXECUTE, "dev/fluent/plugin/audit/EXECUTE");
         TOPICS.put(AuditActions.SUSPEND, "dev/fluent/plugin/audit/SUSPEND");
         TOPICS.put(AuditActions.RESUME, "dev/fluent/plugin/audit/RESUME");
+        TOPICS.put(AuditActions.OWNER, "dev/fluent/plugin/audit/OWNER");
+        TOPICS.put(AuditActions.ROLLBACK, "dev/fluent/plugin/audit/ROLLBACK");
         TOPICS.put(AuditActions.SELF_TEST, "dev/fluent/plugin/audit/SELF-TEST");
         TOPICS.put(AuditActions.TRUST, "dev/fluent/plugin/audit/TRUST");
+        TOPICS.put(AuditActions.SECURITY_TEST, "dev/fluent/plugin/audit/SECURITY-TEST");
         TOPICS.put(AuditActions.AUDIT_RECOVERY, "dev/fluent/plugin/audit/AUDIT_RECOVERY");
         TOPICS.put(AuditActions.AUDIT_OVERFLOW, "dev/fluent/plugin/audit/AUDIT_OVERFLOW");
         TOPICS.put(AuditActions.AUDIT_SUPPRESSED, "dev/fluent/plugin/audit/AUDIT_SUPPRESSED");

@@ -3,12 +3,15 @@ package dev.fluent.plugin.devtools;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.fluent.plugin.api.Capability;
 import dev.fluent.plugin.api.EngineResponse;
 import dev.fluent.plugin.api.Permissions;
 import dev.fluent.plugin.api.PluginManifest;
+import dev.fluent.plugin.api.SafeText;
 import dev.fluent.plugin.api.inspect.Finding;
 import dev.fluent.plugin.api.inspect.Inspection;
 import dev.fluent.plugin.api.inspect.ModuleFacts;
+import dev.fluent.plugin.api.inspect.SandboxCall;
 import dev.fluent.plugin.api.inspect.Severity;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -84,6 +87,43 @@ public final class Reports {
         return out.toString();
     }
 
+    /**
+     * What the plugin called on the sandbox's fakes during the probes, per declared capability: each distinct
+     * call ({@code function argument: outcome}) with how often it was made, or {@code not called}. Nothing when
+     * the plugin did not run. Arguments come from the plugin and are escaped.
+     */
+    public static String hostCalls(SecurityReport report) {
+        if (report.probes() == 0 || report.declared().isEmpty()) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder("host calls during the probes (served by fakes; nothing reached the"
+                + " platform):").append(System.lineSeparator());
+        Map<Capability, Map<String, Integer>> calls = grouped(report);
+        for (Capability capability : sorted(report.declared())) {
+            Map<String, Integer> made = calls.getOrDefault(capability, Map.of());
+            if (made.isEmpty()) {
+                out.append(String.format("  %-18s not called%n", capability.manifestName()));
+            }
+            made.forEach((call, count) -> out.append(String.format("  %-18s %s%s%n", capability.manifestName(),
+                    SafeText.escape(call), count > 1 ? " (x" + count + ")" : "")));
+        }
+        return out.toString();
+    }
+
+    /** Per capability, each distinct {@code function argument: outcome} with its count, in the order first made. */
+    private static Map<Capability, Map<String, Integer>> grouped(SecurityReport report) {
+        Map<Capability, Map<String, Integer>> calls = new LinkedHashMap<>();
+        for (SandboxCall c : report.hostCalls()) {
+            String call = c.function() + (c.argument().isEmpty() ? "" : " " + c.argument()) + ": " + c.outcome();
+            calls.computeIfAbsent(c.capability(), k -> new LinkedHashMap<>()).merge(call, 1, Integer::sum);
+        }
+        return calls;
+    }
+
+    private static List<Capability> sorted(java.util.Set<Capability> capabilities) {
+        return capabilities.stream().sorted().toList();
+    }
+
     public static String json(Inspection inspection) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("plugin", inspection.manifest() == null ? null : inspection.manifest().name());
@@ -103,6 +143,28 @@ public final class Reports {
         out.put("medium", report.count(Severity.MEDIUM));
         out.put("low", report.count(Severity.LOW));
         out.put("findings", findings(report.findings()));
+        Map<String, Object> calls = new LinkedHashMap<>();
+        for (Capability capability : sorted(report.declared())) {
+            List<Map<String, Object>> made = new ArrayList<>();
+            Map<String, Map<String, Object>> distinct = new LinkedHashMap<>();
+            for (SandboxCall c : report.hostCalls()) {
+                if (c.capability() == capability) {
+                    Map<String, Object> one = distinct.computeIfAbsent(c.function() + "\n" + c.argument() + "\n"
+                            + c.outcome(), k -> {
+                                Map<String, Object> m = new LinkedHashMap<>();
+                                m.put("function", c.function());
+                                m.put("argument", c.argument());
+                                m.put("outcome", c.outcome());
+                                m.put("count", 0);
+                                made.add(m);
+                                return m;
+                            });
+                    one.put("count", (Integer) one.get("count") + 1);
+                }
+            }
+            calls.put(capability.manifestName(), made);
+        }
+        out.put("host_calls", calls);
         return write(out);
     }
 

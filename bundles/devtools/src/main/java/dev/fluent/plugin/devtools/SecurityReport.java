@@ -1,9 +1,13 @@
 package dev.fluent.plugin.devtools;
 
+import dev.fluent.plugin.api.Capability;
 import dev.fluent.plugin.api.inspect.Finding;
+import dev.fluent.plugin.api.inspect.SandboxCall;
 import dev.fluent.plugin.api.inspect.Severity;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What {@link PluginDevTools#securityTest} found.
@@ -12,13 +16,24 @@ import java.util.List;
  * @param pluginId the plugin's id, or {@code null} when its manifest does not parse
  * @param findings every finding, most severe first
  * @param probes how many requests the dynamic part ran (0 when the plugin does not load)
+ * @param declared the capabilities the manifest declares (empty when it does not parse)
+ * @param hostCalls the host function calls the plugin made on the sandbox's fakes during the probes, in order
+ * @since 1.2 (declared, hostCalls)
  */
-public record SecurityReport(Path folder, String pluginId, List<Finding> findings, int probes) {
+public record SecurityReport(Path folder, String pluginId, List<Finding> findings, int probes,
+        Set<Capability> declared, List<SandboxCall> hostCalls) {
 
     public SecurityReport {
         findings = findings.stream()
                 .sorted((a, b) -> b.severity().compareTo(a.severity()))
                 .toList();
+        declared = declared.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(declared));
+        hostCalls = List.copyOf(hostCalls);
+    }
+
+    /** A report without a sandbox run: nothing declared, no host calls. */
+    public SecurityReport(Path folder, String pluginId, List<Finding> findings, int probes) {
+        this(folder, pluginId, findings, probes, Set.of(), List.of());
     }
 
     public long count(Severity severity) {
@@ -28,6 +43,12 @@ public record SecurityReport(Path folder, String pluginId, List<Finding> finding
     /** Whether any finding is {@link Severity#HIGH}: the plugin must not ship as it is. */
     public boolean failed() {
         return count(Severity.HIGH) > 0;
+    }
+
+    /** Host calls the fakes refused (outside the manifest's permissions) or that failed as malformed. */
+    public long refusedCalls() {
+        return hostCalls.stream().filter(c -> !c.outcome().equals("answered") && !c.outcome().equals("not found"))
+                .count();
     }
 
     /** One line: {@code security-test echo: PASS (0 high, 1 medium, 0 low; 56 probes)}. */

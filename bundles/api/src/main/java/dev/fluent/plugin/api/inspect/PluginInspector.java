@@ -16,7 +16,9 @@ public interface PluginInspector {
     Inspection inspect(Path folder);
 
     /**
-     * Loads a plugin into a private sandbox.
+     * Loads a plugin into a private sandbox: fake capability providers only, a policy that grants exactly what
+     * the manifest declares, a temporary data folder; nothing of the platform's configuration, environment,
+     * files or network (see {@link Sandbox}).
      *
      * @param developmentMode {@code true}: an unsigned plugin loads (a signed one is still verified);
      *        {@code false}: as the platform's configuration says

@@ -9,9 +9,13 @@ import java.util.List;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * One plugin loaded into a private registry of its own: the same runtime, checks, limits and capability
- * providers as the platform's, but no {@code Engine} service, nothing remembered, no rate limit. Close
- * it to unload.
+ * One plugin loaded outside the platform's registry: the same runtime, checks and limits, but no {@code Engine}
+ * service, nothing remembered, no rate limit, and none of the platform's capability providers or policy. Every
+ * capability the manifest declares is granted as declared and served by a fake that records each call and
+ * answers deterministically (a fake HTTP answer without touching the network, fake configuration and
+ * environment values, an in-memory cache, a temporary folder for files, log and metric sinks of its own): what
+ * the plugin does there cannot reach the platform's secrets, files or network. Close it to unload and delete
+ * the temporary folder.
  */
 @ProviderType
 public interface Sandbox extends AutoCloseable {
@@ -29,6 +33,17 @@ public interface Sandbox extends AutoCloseable {
      * exceeded), each as {@code CODE function resource}.
      */
     List<String> refusedHostCalls();
+
+    /**
+     * Every host function call the plugin made on the fakes so far, in order, refused ones included; the
+     * first {@value #MAX_RECORDED_CALLS} only.
+     *
+     * @since 1.1
+     */
+    List<SandboxCall> hostCalls();
+
+    /** Most calls {@link #hostCalls()} keeps. */
+    int MAX_RECORDED_CALLS = 1000;
 
     @Override
     void close();

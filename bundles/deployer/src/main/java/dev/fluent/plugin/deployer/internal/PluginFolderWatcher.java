@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -160,7 +161,8 @@ public final class PluginFolderWatcher {
 
     /** One scan: acts on every entry that is new, changed or gone and has been stable since the last scan. */
     synchronized void scan() {
-        Map<Path, Entry> now = new HashMap<>();
+        // In name order, so that of two folders declaring one id the same one wins on every start.
+        Map<Path, Entry> now = new LinkedHashMap<>();
         if (Files.isDirectory(folder)) {
             try (Stream<Path> children = Files.list(folder)) {
                 for (Path child : children.sorted(Comparator.naturalOrder()).toList()) {

@@ -80,8 +80,8 @@ public final class AuthoringCommandsService implements AuthoringCommands {
     @Override
     public void securityTest(Path folder, boolean json, Console console) throws CommandFailure {
         SecurityReport report = devtools.securityTest(folder);
-        report(json ? Reports.json(report) : Reports.text(report.findings()), !report.failed(), report.summary(),
-                json, console);
+        report(json ? Reports.json(report) : Reports.text(report.findings()) + Reports.hostCalls(report),
+                !report.failed(), report.summary(), json, console);
     }
 
     @Override

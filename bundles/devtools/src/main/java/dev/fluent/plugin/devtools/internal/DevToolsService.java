@@ -7,7 +7,9 @@ import dev.fluent.plugin.api.inspect.Finding;
 import dev.fluent.plugin.api.inspect.Inspection;
 import dev.fluent.plugin.api.inspect.PluginInspector;
 import dev.fluent.plugin.api.inspect.Sandbox;
+import dev.fluent.plugin.api.inspect.SandboxCall;
 import dev.fluent.plugin.api.inspect.Severity;
+import dev.fluent.plugin.api.spi.AuditSink;
 import dev.fluent.plugin.devtools.NewProject;
 import dev.fluent.plugin.devtools.PluginDevTools;
 import dev.fluent.plugin.devtools.SecurityReport;
@@ -18,10 +20,14 @@ import java.util.List;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * {@link PluginDevTools} on the runtime's {@link PluginInspector}: validation is the inspector's load checks;
- * the security test adds {@link StaticChecks} and runs {@link DynamicProbes} in the inspector's sandbox.
+ * the security test adds {@link StaticChecks} and runs {@link DynamicProbes} in the inspector's sandbox (fake
+ * capability providers only), reports what the plugin called there, and records the run in the platform's
+ * audit log ({@link SecurityTestAudit}).
  */
 @Component(service = PluginDevTools.class)
 public final class DevToolsService implements PluginDevTools {
@@ -29,6 +35,7 @@ public final class DevToolsService implements PluginDevTools {
     private final PluginInspector inspector;
     private final ProjectGenerator generator;
     private final Clock clock;
+    private final SecurityTestAudit audit;
 
     @Activate
     public DevToolsService(@Reference PluginInspector inspector, @Reference ManifestParser parser) {
@@ -39,6 +46,16 @@ public final class DevToolsService implements PluginDevTools {
         this.inspector = inspector;
         this.generator = new ProjectGenerator(parser, clock);
         this.clock = clock;
+        this.audit = new SecurityTestAudit(clock);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    public void addAuditSink(AuditSink sink) {
+        audit.add(sink);
+    }
+
+    public void removeAuditSink(AuditSink sink) {
+        audit.remove(sink);
     }
 
     @Override
@@ -53,6 +70,12 @@ public final class DevToolsService implements PluginDevTools {
 
     @Override
     public SecurityReport securityTest(Path folder) {
+        SecurityReport report = run(folder);
+        audit.record(report);
+        return report;
+    }
+
+    private SecurityReport run(Path folder) {
         Inspection inspection = inspector.inspect(folder);
         List<Finding> findings = new ArrayList<>();
         // The load checks' problems, except the missing signature, which UNSIGNED reports with its reason.
@@ -65,9 +88,11 @@ public final class DevToolsService implements PluginDevTools {
         }
         findings.addAll(StaticChecks.check(inspection.manifest(), inspection.module(), clock.instant()));
         DynamicProbes probes = new DynamicProbes();
+        List<SandboxCall> calls = List.of();
         if (inspection.module() != null && startable(inspection)) {
             try (Sandbox sandbox = inspector.sandbox(inspection.folder(), true)) {
                 findings.addAll(probes.run(sandbox));
+                calls = sandbox.hostCalls();
             } catch (PluginException e) {
                 if (findings.stream().noneMatch(f -> f.code().equals(e.code().name()))) {
                     findings.add(new Finding(Severity.HIGH, e.code().name(), "the plugin does not load in the sandbox: "
@@ -75,7 +100,8 @@ public final class DevToolsService implements PluginDevTools {
                 }
             }
         }
-        return new SecurityReport(inspection.folder(), id, findings, probes.probes());
+        return new SecurityReport(inspection.folder(), id, findings, probes.probes(),
+                inspection.manifest().capabilities(), calls);
     }
 
     /** The sandbox runs the plugin unless a load check other than trust or policy failed. */

@@ -8,10 +8,6 @@ import dev.fluent.plugin.devtools.AuthoringCommands;
 import dev.fluent.plugin.devtools.PluginDevTools;
 import dev.fluent.plugin.devtools.internal.AuthoringCommandsService;
 import dev.fluent.plugin.devtools.internal.DevToolsService;
-import dev.fluent.plugin.host.logging.internal.LoggingConfig;
-import dev.fluent.plugin.host.logging.internal.LoggingProvider;
-import dev.fluent.plugin.host.metrics.internal.MetricsConfig;
-import dev.fluent.plugin.host.metrics.internal.MetricsProvider;
 import dev.fluent.plugin.manifest.internal.JsonManifestParser;
 import dev.fluent.plugin.runtime.internal.inspect.PluginInspection;
 import dev.fluent.plugin.trust.internal.FileSigner;
@@ -37,8 +33,9 @@ import org.osgi.util.converter.Converters;
 /**
  * The platform's components outside OSGi, built with {@code new} as Declarative Services wires them in Karaf:
  * the manifest parser; a trust store holding the keys given (in a temporary folder of its own) with both
- * signature verifiers; the runtime's inspector with the logging and metrics capability providers; the
- * devtools, the signer and the {@link AuthoringCommands} on top. Configurations are the typed ones the
+ * signature verifiers; the runtime's inspector, whose sandbox serves every capability with the host test kit's
+ * fakes exactly as in Karaf (no network, no files outside a temporary folder, no environment or configuration
+ * values); the devtools, the signer and the {@link AuthoringCommands} on top. Configurations are the typed ones the
  * components declare, converted from maps as Declarative Services converts them: same keys, same defaults.
  * Close it to stop the inspector's and the trust store's threads and delete the temporary folder.
  */
@@ -74,8 +71,6 @@ public final class StandalonePlatform implements AutoCloseable {
         trust.addVerifier(new RsaVerifier());
         inspection = new PluginInspection(parser, platformConfig);
         inspection.setTrustStore(trust);
-        inspection.addCapabilityProvider(new LoggingProvider(configs.convert(Map.of()).to(LoggingConfig.class)));
-        inspection.addCapabilityProvider(new MetricsProvider(configs.convert(Map.of()).to(MetricsConfig.class)));
         devtools = new DevToolsService(inspection, parser);
         commands = new AuthoringCommandsService(devtools, inspection, signer);
     }

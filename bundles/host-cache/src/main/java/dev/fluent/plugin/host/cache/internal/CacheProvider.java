@@ -4,6 +4,7 @@ import dev.fluent.plugin.api.AuditActions;
 import dev.fluent.plugin.api.Capability;
 import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.spi.CapabilityProvider;
+import dev.fluent.plugin.api.spi.PluginStateHolder;
 import dev.fluent.plugin.api.spi.HostCall;
 import dev.fluent.plugin.api.spi.HostCallException;
 import dev.fluent.plugin.api.spi.HostFunctionDefinition;
@@ -25,7 +26,7 @@ import org.osgi.service.metatype.annotations.Designate;
  */
 @Component(service = CapabilityProvider.class, configurationPid = CacheSettings.PID)
 @Designate(ocd = CacheConfig.class, factory = false)
-public final class CacheProvider implements CapabilityProvider {
+public final class CacheProvider implements CapabilityProvider, PluginStateHolder {
 
     /** Longest key accepted, in bytes. */
     static final int MAX_KEY_BYTES = 256;
@@ -107,5 +108,11 @@ public final class CacheProvider implements CapabilityProvider {
                     + " bytes, got " + length);
         }
         return call.readString(ptr, length);
+    }
+
+    /** The id changed owner: its entries are the previous owner's and go. */
+    @Override
+    public void forget(String pluginId) {
+        namespaces.remove(pluginId);
     }
 }

@@ -4,6 +4,7 @@ import dev.fluent.plugin.api.AuditActions;
 import dev.fluent.plugin.api.Capability;
 import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.spi.CapabilityProvider;
+import dev.fluent.plugin.api.spi.PluginStateHolder;
 import dev.fluent.plugin.api.spi.HostCall;
 import dev.fluent.plugin.api.spi.HostCallException;
 import dev.fluent.plugin.api.spi.HostFunctionDefinition;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 @Component(service = CapabilityProvider.class, configurationPid = LoggingSettings.PID)
 @Designate(ocd = LoggingConfig.class, factory = false)
-public final class LoggingProvider implements CapabilityProvider {
+public final class LoggingProvider implements CapabilityProvider, PluginStateHolder {
 
     /** Prefix of the loggers plugins write to; the runtime sends a plugin's stdout/stderr there too. */
     static final String LOGGER_PREFIX = "dev.fluent.plugin.guest.";
@@ -140,5 +141,11 @@ public final class LoggingProvider implements CapabilityProvider {
             case 3 -> log.warn("[{}] {}", requestId, line);
             default -> log.error("[{}] {}", requestId, line);
         }
+    }
+
+    /** The id changed owner: its log allowance starts afresh. */
+    @Override
+    public void forget(String pluginId) {
+        buckets.remove(pluginId);
     }
 }

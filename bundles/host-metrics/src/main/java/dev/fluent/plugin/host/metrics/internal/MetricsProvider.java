@@ -6,6 +6,7 @@ import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.MetricSnapshot;
 import dev.fluent.plugin.api.PluginMetrics;
 import dev.fluent.plugin.api.spi.CapabilityProvider;
+import dev.fluent.plugin.api.spi.PluginStateHolder;
 import dev.fluent.plugin.api.spi.HostCall;
 import dev.fluent.plugin.api.spi.HostCallException;
 import dev.fluent.plugin.api.spi.HostFunctionDefinition;
@@ -31,7 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 @Component(service = {CapabilityProvider.class, PluginMetrics.class}, configurationPid = MetricsProvider.PID)
 @Designate(ocd = MetricsConfig.class, factory = false)
-public final class MetricsProvider implements CapabilityProvider, PluginMetrics {
+public final class MetricsProvider implements CapabilityProvider, PluginMetrics, PluginStateHolder {
 
     static final String PID = "dev.fluent.plugin.host.metrics";
     static final String MAX_METRICS_KEY = "max_metrics_per_plugin";
@@ -135,5 +136,11 @@ public final class MetricsProvider implements CapabilityProvider, PluginMetrics 
             configured = MAX_METRICS;
         }
         return (int) Math.max(1, Math.min(10_000, configured));
+    }
+
+    /** The id changed owner: the previous owner's metrics are not the new one's. */
+    @Override
+    public void forget(String pluginId) {
+        plugins.remove(pluginId);
     }
 }

@@ -36,6 +36,22 @@ public final class Faults {
         return classify(pluginId, failure, memory, maxMemoryMb);
     }
 
+    /**
+     * The {@code OutOfMemoryError} that ended guest code, itself or as a cause (Chicory may wrap what a host
+     * function threw), or {@code null}. Walking the chain allocates nothing.
+     */
+    public static OutOfMemoryError outOfMemory(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError oom) {
+                return oom;
+            }
+            if (t.getCause() == t) {
+                return null;
+            }
+        }
+        return null;
+    }
+
     /** Refuses to run guest code on a thread its owner has interrupted: the guest would stop at once. */
     public static void checkCallerNotInterrupted(String pluginId) throws PluginException {
         if (Thread.currentThread().isInterrupted()) {
@@ -71,6 +87,12 @@ public final class Faults {
                 return new PluginException(ErrorCode.MEMORY_LIMIT, pluginId,
                         "the host ran out of heap while the plugin ran; lower max_memory_mb or give the JVM more heap");
             }
+        }
+        if (memory != null && memory.heapRefused()) {
+            return new PluginException(ErrorCode.MEMORY_LIMIT, pluginId, "the plugin grew its memory to "
+                    + GuestMemory.size(memory) / (1024 * 1024) + " MiB, below max_memory_mb=" + maxMemoryMb
+                    + ", and the JVM's heap had no room for more (" + describe(failure) + "); lower max_memory_mb"
+                    + " or pool_size, or give the JVM more heap (JAVA_MAX_MEM, -Xmx)");
         }
         if (memory != null && memory.growRefused()) {
             return new PluginException(ErrorCode.MEMORY_LIMIT, pluginId, "the plugin needed more than max_memory_mb="

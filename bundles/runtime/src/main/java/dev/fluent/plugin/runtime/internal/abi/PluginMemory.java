@@ -57,7 +57,7 @@ public final class PluginMemory implements Memory {
 
     private final int initialPages;
     private final int maximumPages;
-    /** Every chunk array ever grown; those past the memory's size are kept, all zero, for the next grow. */
+    /** The chunk arrays of the memory; the table may be longer (it grows by doubling), its entries past the memory null. */
     private byte[][] chunks;
     /** What reads go through: {@code chunks[c]} for chunks inside the memory, null beyond. */
     private byte[][] live;
@@ -70,6 +70,8 @@ public final class PluginMemory implements Memory {
     private final BitSet dirtyHigh = new BitSet();
     private int pageCount;
     private boolean growRefused;
+    /** A grow within the cap was refused because the JVM's heap could not hold it. */
+    private boolean heapRefused;
     private DataSegment[] dataSegments = new DataSegment[0];
 
     private Snapshot snapshot;
@@ -94,11 +96,19 @@ public final class PluginMemory implements Memory {
         this.live = new byte[0][];
         this.writable = new byte[0][];
         this.pageCount = 0;
-        grow(initialPages);
+        if (grow(initialPages) < 0) {
+            // Reported like any other exhaustion of the heap while an instance is made.
+            throw new OutOfMemoryError("the JVM's heap cannot hold the initial memory of " + initialPages + " pages");
+        }
     }
 
     public boolean growRefused() {
         return growRefused;
+    }
+
+    /** Whether a grow within the cap was refused since the last snapshot or reset, for want of heap. */
+    public boolean heapRefused() {
+        return heapRefused;
     }
 
     /** Bytes currently held in chunk arrays, for memory accounting. */
@@ -123,28 +133,42 @@ public final class PluginMemory implements Memory {
         }
         snapshot = new Snapshot(pageCount, originals, dataSegments.clone());
         forgetWrites();
+        if (chunks.length > chunkCount) {
+            // The tables at the memory's exact size: reset() takes a longer one as growth to give back.
+            chunks = Arrays.copyOf(chunks, chunkCount);
+            live = Arrays.copyOf(live, Math.min(chunkCount, ADDRESSABLE_CHUNKS));
+            writable = Arrays.copyOf(writable, live.length);
+        }
         growRefused = false;
     }
 
-    /** Returns to the snapshot: every chunk written since is restored (or zeroed), growth is undone. */
+    /**
+     * Returns to the snapshot: every chunk written since is restored (or zeroed), and memory grown since is
+     * given back to the heap, so an instance waiting in a pool holds no more than it did when it was made.
+     */
     public void reset() {
         Snapshot s = snapshot;
         byte[][] originals = s.chunks();
+        int kept = s.pageCount() << CHUNKS_PER_PAGE_SHIFT;
         for (int i = 0; i < dirtyCount; i++) {
-            restore(dirty[i], originals);
+            if (dirty[i] < kept) {
+                restore(dirty[i], originals);
+            }
         }
-        for (int c = dirtyHigh.nextSetBit(0); c >= 0; c = dirtyHigh.nextSetBit(c + 1)) {
+        for (int c = dirtyHigh.nextSetBit(0); c >= 0 && c < kept; c = dirtyHigh.nextSetBit(c + 1)) {
             restore(c, originals);
         }
         forgetWrites();
-        int from = s.pageCount() << CHUNKS_PER_PAGE_SHIFT;
-        int to = Math.min(pageCount << CHUNKS_PER_PAGE_SHIFT, live.length);
-        if (from < to) {
-            Arrays.fill(live, from, to, null);
+        if (chunks.length > kept) {
+            // Grown during the execution: back to the snapshot's tables, the chunks beyond become garbage.
+            chunks = Arrays.copyOf(chunks, kept);
+            live = Arrays.copyOf(live, Math.min(kept, ADDRESSABLE_CHUNKS));
+            writable = Arrays.copyOf(writable, live.length);
         }
         pageCount = s.pageCount();
         dataSegments = s.dataSegments().clone();
         growRefused = false;
+        heapRefused = false;
     }
 
     private void restore(int c, byte[][] originals) {
@@ -221,20 +245,33 @@ public final class PluginMemory implements Memory {
         }
         int next = previous + size;
         int nextChunks = next << CHUNKS_PER_PAGE_SHIFT;
-        if (chunks.length < nextChunks) {
-            // The tables grow by doubling, up to the cap; only the first 2 GiB is ever in live and writable.
-            int capacity = Math.min(Math.max(nextChunks, chunks.length * 2), maximumPages << CHUNKS_PER_PAGE_SHIFT);
-            chunks = Arrays.copyOf(chunks, capacity);
-            live = Arrays.copyOf(live, Math.min(capacity, ADDRESSABLE_CHUNKS));
-            writable = Arrays.copyOf(writable, live.length);
+        try {
+            if (chunks.length < nextChunks) {
+                // The tables grow by doubling, up to the cap; only the first 2 GiB is ever in live and writable.
+                int capacity = Math.min(Math.max(nextChunks, chunks.length * 2), maximumPages << CHUNKS_PER_PAGE_SHIFT);
+                byte[][] grownChunks = Arrays.copyOf(chunks, capacity);
+                byte[][] grownLive = Arrays.copyOf(live, Math.min(capacity, ADDRESSABLE_CHUNKS));
+                byte[][] grownWritable = Arrays.copyOf(writable, grownLive.length);
+                chunks = grownChunks;
+                live = grownLive;
+                writable = grownWritable;
+            }
+            for (int c = previous << CHUNKS_PER_PAGE_SHIFT; c < nextChunks; c++) {
+                if (chunks[c] == null) {
+                    chunks[c] = new byte[CHUNK_SIZE];
+                }
+            }
+        } catch (OutOfMemoryError e) {
+            // The heap cannot hold it: refused like a grow past the cap (memory.grow answers -1), and what this
+            // grow took is given back at once, so the platform's other threads get their heap back.
+            int from = previous << CHUNKS_PER_PAGE_SHIFT;
+            Arrays.fill(chunks, from, Math.min(nextChunks, chunks.length), null);
+            growRefused = true;
+            heapRefused = true;
+            return -1;
         }
-        for (int c = previous << CHUNKS_PER_PAGE_SHIFT; c < nextChunks; c++) {
-            if (chunks[c] == null) {
-                chunks[c] = new byte[CHUNK_SIZE];
-            }
-            if (c < live.length) {
-                live[c] = chunks[c];
-            }
+        for (int c = previous << CHUNKS_PER_PAGE_SHIFT; c < nextChunks && c < live.length; c++) {
+            live[c] = chunks[c];
         }
         pageCount = next;
         return previous;

@@ -5,19 +5,27 @@ import dev.fluent.plugin.runtime.internal.audit.Auditor;
 import dev.fluent.plugin.runtime.internal.host.CapabilityProviders;
 import dev.fluent.plugin.runtime.internal.policy.ConfiguredPolicy;
 import dev.fluent.plugin.runtime.internal.policy.OperatorPolicy;
+import dev.fluent.plugin.runtime.internal.policy.PlatformConfiguration;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What every execution of every plugin consults besides its own plugin: the watchdog that enforces
- * deadlines, the audit, the capability providers present and the policy in force. One per registry.
+ * deadlines, the audit, the capability providers present and the policy in force; and what every pool
+ * shares: the memory budget of the heap and the sweeper of idle instances. One per registry.
  */
-public final class ExecutionServices {
+public final class ExecutionServices implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExecutionServices.class);
 
     private final Watchdog watchdog;
     private final Auditor auditor;
     private final CapabilityProviders providers;
     private volatile PolicyService policy;
     private volatile boolean rateLimits = true;
+    private final MemoryBudget memory = MemoryBudget.ofHeap();
+    private final IdleSweeper idle = new IdleSweeper();
 
     public ExecutionServices(Watchdog watchdog, Auditor auditor, CapabilityProviders providers, PolicyService policy) {
         this.watchdog = watchdog;
@@ -67,5 +75,36 @@ public final class ExecutionServices {
 
     public void rateLimits(boolean enforced) {
         rateLimits = enforced;
+    }
+
+    /** The heap the plugins of this registry reserve their worst case from, and their pool size. */
+    public MemoryBudget memory() {
+        return memory;
+    }
+
+    public IdleSweeper idle() {
+        return idle;
+    }
+
+    /** The runtime's memory settings of {@code etc/dev.fluent.plugin.cfg}; pool sizes apply to later loads. */
+    public void configure(PlatformConfiguration configuration) {
+        // Config Admin does not enforce the metatype's bounds: a value out of them is brought inside, and said.
+        memory.configure(within("memory_budget_percent", configuration.memory__budget__percent(), 1, 100),
+                within("pool_size", configuration.pool__size(), 1, 64));
+        idle.idleSeconds(within("pool_idle_seconds", configuration.pool__idle__seconds(), 1, Integer.MAX_VALUE));
+    }
+
+    private static int within(String key, long value, int min, int max) {
+        if (value < min || value > max) {
+            int used = (int) Math.max(min, Math.min(max, value));
+            LOG.warn("{} = {} in etc/{}.cfg is outside {} to {}; using {}", key, value, OperatorPolicy.PID, min, max, used);
+            return used;
+        }
+        return (int) value;
+    }
+
+    @Override
+    public void close() {
+        idle.close();
     }
 }

@@ -107,6 +107,31 @@ public final class InstancePool {
         }
     }
 
+    /**
+     * Drops the instances idle since the last trim, keeping at least {@code keep} idle ones: called every idle
+     * period, it drops an instance after one to two periods without use. An instance is marked here and
+     * unmarked when an execution returns it, so the path of an execution reads no clock for this.
+     *
+     * @return how many instances were dropped
+     */
+    public int trimIdle(int keep) {
+        int idleNow = idleCount();
+        int dropped = 0;
+        for (int i = 0; i < maxInstances; i++) {
+            PluginInstance instance = idle.get(i * SPREAD);
+            if (instance == null) {
+                continue;
+            }
+            if (!instance.idleMarked) {
+                instance.idleMarked = true;
+            } else if (idleNow - dropped > keep && idle.compareAndSet(i * SPREAD, instance, null)) {
+                dropped++;
+                discard();
+            }
+        }
+        return dropped;
+    }
+
     public int idleCount() {
         return idleInstances().size();
     }
@@ -154,6 +179,8 @@ public final class InstancePool {
 
     /** Puts a live instance among the idle ones; there is always a free slot, as it counts among the live. */
     private void returnIdle(PluginInstance instance) {
+        // Published to trimIdle by the compare-and-set below.
+        instance.idleMarked = false;
         int start = ThreadStripe.index();
         for (int k = 0; ; k++) {
             int i = (start + k) % maxInstances * SPREAD;

@@ -32,8 +32,8 @@ public final class LoadedPlugin {
 
     private static final BooleanSupplier NEVER_CANCELLED = () -> false;
 
-    /** Instances (so concurrent executions) of one plugin; one more caller waits briefly, then gets BUSY. */
-    public static final int MAX_INSTANCES = 8;
+    /** Instances (so concurrent executions) of one plugin unless {@code pool_size} says otherwise. */
+    public static final int MAX_INSTANCES = MemoryBudget.DEFAULT_POOL_SIZE;
 
     private final CompiledPlugin compiled;
     private final Instant loadedAt;
@@ -59,6 +59,13 @@ public final class LoadedPlugin {
     private volatile boolean abiChecked;
     /** The version that replaced this one; executions that raced the swap run there. */
     private volatile LoadedPlugin successor;
+    /** This version's share of the memory budget, released when it is unloaded or replaced. */
+    private volatile MemoryBudget.Reservation memory;
+    /**
+     * What an execution that ran the heap out becomes when even a new exception cannot be made: made at load,
+     * when there is room, so that failure can always be reported.
+     */
+    private final PluginException heapExhausted;
 
     /**
      * @param warm an instance already made (at load), handed to the pool, or {@code null}
@@ -75,7 +82,9 @@ public final class LoadedPlugin {
         this.compiled = compiled;
         this.statistics = statistics;
         this.loadedAt = loadedAt;
-        this.pool = new InstancePool(compiled.id(), MAX_INSTANCES);
+        this.pool = new InstancePool(compiled.id(), services.memory().poolSize());
+        this.heapExhausted = heapExhausted(compiled.id());
+        services.idle().watch(pool);
         if (warm != null) {
             pool.offer(warm);
             abiChecked = true;
@@ -99,10 +108,29 @@ public final class LoadedPlugin {
         return needed.contains(capability);
     }
 
+    /** Holds {@code reservation} (may be {@code null}) until this version is unloaded or replaced. */
+    public void holdMemory(MemoryBudget.Reservation reservation) {
+        memory = reservation;
+        if (unloaded && reservation != null) {
+            reservation.release();
+        }
+    }
+
     /** New executions fail with UNLOADED; those in flight finish on their instances. */
     public void markUnloaded() {
         unloaded = true;
         pool.close();
+        services.idle().forget(pool);
+        MemoryBudget.Reservation held = memory;
+        if (held != null) {
+            held.release();
+        }
+    }
+
+    /** The bytes of the memory budget this version holds; 0 if it holds none. */
+    public long reservedBytes() {
+        MemoryBudget.Reservation held = memory;
+        return held == null ? 0 : held.bytes();
     }
 
     /**
@@ -143,10 +171,36 @@ public final class LoadedPlugin {
                 executionCount.decrement();
                 return replacement.execute(request, cancelled);
             }
-            failureCount.increment();
-            statistics.record(System.nanoTime() - started, e.code(), ctx);
-            auditor.failure(id, AuditActions.EXECUTE, requestId, e, details(started, ctx));
-            throw e;
+            throw failed(e, started, requestId, ctx);
+        } catch (OutOfMemoryError e) {
+            // Outside the guest (the platform's own steps around it); run() handles those inside.
+            throw failed(heapExhausted(e), started, requestId, ctx);
+        }
+    }
+
+    /** A failed execution, counted and audited. */
+    private PluginException failed(PluginException e, long started, String requestId, Execution ctx) {
+        failureCount.increment();
+        statistics.record(System.nanoTime() - started, e.code(), ctx);
+        auditor.failure(id(), AuditActions.EXECUTE, requestId, e, details(started, ctx));
+        return e;
+    }
+
+    private static PluginException heapExhausted(String id) {
+        return new PluginException(ErrorCode.MEMORY_LIMIT, id, "the JVM's heap ran out while plugin " + id
+                + " ran, and its instance was discarded; lower its max_memory_mb or pool_size, or give the JVM more"
+                + " heap (JAVA_MAX_MEM, -Xmx)");
+    }
+
+    /**
+     * The failure an {@code OutOfMemoryError} becomes. By now the instance is let go, so a new exception can
+     * usually be made; if even that fails, the one made at load is reported.
+     */
+    private PluginException heapExhausted(OutOfMemoryError error) {
+        try {
+            return new PluginException(ErrorCode.MEMORY_LIMIT, id(), heapExhausted.getMessage(), error);
+        } catch (OutOfMemoryError stillNone) {
+            return heapExhausted;
         }
     }
 
@@ -216,6 +270,14 @@ public final class LoadedPlugin {
         }
         if (failure == null) {
             return response;
+        }
+        OutOfMemoryError heap = Faults.outOfMemory(failure);
+        if (heap != null) {
+            // Nothing may allocate before the instance, whose memory is most likely what filled the heap, is
+            // unreachable: it was discarded above, and this frame lets it go now.
+            instance = null;
+            failure = null;
+            throw heapExhausted(heap);
         }
         if (cancelled.getAsBoolean()) {
             throw cancelledBy(id);

@@ -35,6 +35,8 @@ public final class PluginInstance {
     private final ExportFunction alloc;
     private final ExportFunction execute;
     private final ExportFunction abiVersion;
+    /** Set by {@link InstancePool#trimIdle} while the instance sits idle; cleared when it is returned after use. */
+    boolean idleMarked;
     /** The execution this instance serves now; host functions read it. */
     private Execution current;
 

@@ -11,7 +11,6 @@ import dev.fluent.plugin.api.inspect.ModuleFacts;
 import dev.fluent.plugin.api.inspect.PluginInspector;
 import dev.fluent.plugin.api.inspect.Sandbox;
 import dev.fluent.plugin.api.inspect.Severity;
-import dev.fluent.plugin.api.spi.CapabilityProvider;
 import dev.fluent.plugin.api.spi.PolicyService;
 import dev.fluent.plugin.api.spi.TrustStore;
 import dev.fluent.plugin.runtime.internal.compile.CompileCache;
@@ -21,14 +20,12 @@ import dev.fluent.plugin.runtime.internal.load.ModuleInspector;
 import dev.fluent.plugin.runtime.internal.load.TrustGate;
 import dev.fluent.plugin.runtime.internal.policy.OperatorPolicy;
 import dev.fluent.plugin.runtime.internal.policy.PlatformConfiguration;
-import dev.fluent.plugin.runtime.internal.registry.PluginRuntime;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -41,11 +38,12 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * {@link PluginInspector}: the {@link LoadPipeline} in its collecting mode, every problem reported instead
- * of the first only, and private registries ({@link PluginRuntime} without a bundle
- * context: no service, nothing remembered) to run a plugin in. It reads the platform's configuration
- * ({@value OperatorPolicy#PID}) for development mode and the operator's policy, and uses the same trust store
- * and capability providers as the platform. Outside OSGi (the fluent-plugin command line) it is built with
- * {@code new} and given its trust store and providers by hand.
+ * of the first only, and {@link PluginSandbox}es to run a plugin in (no service, nothing remembered, fake
+ * capability providers only, the {@link SandboxPolicy}). It reads the platform's configuration
+ * ({@value OperatorPolicy#PID}) for development mode, and checks manifests against the operator's policy in
+ * {@link #inspect} (whether the platform would load the plugin); the trust store is the platform's. It holds
+ * no capability provider: nothing it runs can reach the platform's. Outside OSGi (the fluent-plugin command
+ * line) it is built with {@code new} and given its trust store by hand.
  */
 @Component(service = PluginInspector.class, configurationPid = OperatorPolicy.PID)
 public final class PluginInspection implements PluginInspector {
@@ -58,7 +56,6 @@ public final class PluginInspection implements PluginInspector {
     /** The policy service in force in the container; outside OSGi, {@link OperatorPolicy} over the configuration. */
     private final AtomicReference<PolicyService> policy = new AtomicReference<>();
     private final AtomicReference<TrustStore> trustStore = new AtomicReference<>();
-    private final List<CapabilityProvider> providers = new CopyOnWriteArrayList<>();
     private final Watchdog watchdog = new Watchdog();
     private final CompileCache compileCache = new CompileCache(null);
 
@@ -118,15 +115,6 @@ public final class PluginInspection implements PluginInspector {
 
     public void unsetTrustStore(TrustStore store) {
         trustStore.compareAndSet(store, null);
-    }
-
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    public void addCapabilityProvider(CapabilityProvider provider) {
-        providers.add(provider);
-    }
-
-    public void removeCapabilityProvider(CapabilityProvider provider) {
-        providers.remove(provider);
     }
 
     @Override
@@ -211,7 +199,7 @@ public final class PluginInspection implements PluginInspector {
 
     @Override
     public Sandbox sandbox(Path folder, boolean developmentMode) throws PluginException {
-        return PluginSandbox.start(folder, parser, trustStore.get(), developmentMode || this.developmentMode, policy(),
-                List.copyOf(providers), compileCache, clock);
+        return PluginSandbox.start(folder, parser, trustStore.get(), developmentMode || this.developmentMode,
+                compileCache, clock);
     }
 }

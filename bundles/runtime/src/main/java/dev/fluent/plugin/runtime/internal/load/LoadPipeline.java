@@ -10,6 +10,7 @@ import dev.fluent.plugin.runtime.internal.abi.Abi;
 import dev.fluent.plugin.runtime.internal.compile.CompileCache;
 import dev.fluent.plugin.runtime.internal.compile.CompiledPlugin;
 import dev.fluent.plugin.runtime.internal.compile.ModuleReader;
+import dev.fluent.plugin.runtime.internal.execute.MemoryBudget;
 import dev.fluent.plugin.runtime.internal.execute.PluginInstance;
 import dev.fluent.plugin.runtime.internal.execute.Watchdog;
 import java.nio.file.Files;
@@ -31,9 +32,12 @@ import org.slf4j.LoggerFactory;
  * <li>{@code module file}: read {@code plugin.wasm};</li>
  * <li>{@code checksum}: the module is the one the manifest names;</li>
  * <li>{@code signature}: the manifest verifies against a trusted key ({@link TrustGate});</li>
+ * <li>{@code identity}: the id's owner signed it and it is not older than a version accepted before
+ * ({@link #checkIdentityWith});</li>
  * <li>{@code module}: parse and validate the module (skipped or shortened on a compile cache hit);</li>
  * <li>{@code imports and exports}: what the module imports is offered and declared, it exports the ABI;</li>
  * <li>{@code policy}: the operator's {@link PolicyService} allows the manifest, before anything costly;</li>
+ * <li>{@code memory}: the plugin's worst case fits the {@link MemoryBudget} of the heap (skipped without one);</li>
  * <li>{@code compile}: the machine code, through the {@link CompileCache};</li>
  * <li>{@code start}: a first instance starts and speaks the ABI ({@link StartProbe}).</li>
  * </ol>
@@ -46,8 +50,12 @@ public final class LoadPipeline {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoadPipeline.class);
 
-    /** A plugin that passed every check, with the instance that proved it starts (the pool's first). */
-    public record Loaded(CompiledPlugin compiled, PluginInstance warmInstance, long loadMillis) {
+    /**
+     * A plugin that passed every check, with the instance that proved it starts (the pool's first) and its share
+     * of the memory budget ({@code null} without a budget), which whoever registers it holds from then on.
+     */
+    public record Loaded(CompiledPlugin compiled, PluginInstance warmInstance, long loadMillis,
+            MemoryBudget.Reservation memory) {
     }
 
     /** What the steps have learned about one plugin so far; each field is set by one step. */
@@ -62,6 +70,7 @@ public final class LoadPipeline {
         private CompileCache.Compiled machine;
         private CompiledPlugin compiled;
         private PluginInstance warm;
+        private MemoryBudget.Reservation memory;
         private boolean startBlocked;
 
         State(Path folder, byte[] manifestJson, byte[] wasm) {
@@ -92,6 +101,11 @@ public final class LoadPipeline {
         void run(State state) throws PluginException;
     }
 
+    /** A check of a manifest that passed its signature step. */
+    public interface ManifestCheck {
+        void check(PluginManifest manifest) throws PluginException;
+    }
+
     /**
      * @param blocksStart in {@link #inspect}: whether a failure keeps the later compile and start steps from
      *        running (a module that is not the signed one, or not valid, must not run even in a check)
@@ -108,6 +122,10 @@ public final class LoadPipeline {
     private final List<Step> steps;
     /** Lazy mode: compile on first use instead of at load. */
     private volatile boolean lazy;
+    /** The identity step's check, or {@code null} where plugins have no lasting identity (a sandbox). */
+    private volatile ManifestCheck identity;
+    /** What a plugin's worst case is reserved from; {@code null}: no admission (checks, the self-test). */
+    private volatile MemoryBudget budget;
 
     /**
      * @param trust the signature step, or {@code null} for a plugin that is part of the platform itself (the
@@ -131,16 +149,30 @@ public final class LoadPipeline {
                         s -> IntegrityChecks.checkChecksum(s.manifest, s.wasm)),
                 new Step("signature", false, s -> s.manifest != null && trust != null,
                         s -> trust.check(s.manifest, s.manifestJson)),
+                new Step("identity", false, s -> s.manifest != null && identity != null,
+                        s -> identity.check(s.manifest)),
                 new Step("module", true, s -> s.wasm != null, this::parseModule),
                 new Step("imports and exports", true, s -> s.module != null && s.manifest != null,
                         s -> s.wasiImports = ModuleInspector.inspect(s.module, s.manifest)),
                 new Step("policy", false, s -> s.manifest != null, s -> policy.get().check(s.manifest)),
+                new Step("memory", true, s -> budget != null && s.wasiImports != null && !s.startBlocked,
+                        this::reserveMemory),
                 new Step("compile", true, s -> s.wasiImports != null && !s.startBlocked, this::compile),
                 new Step("start", true, s -> s.compiled != null && !s.startBlocked && !lazy, this::start));
     }
 
     public void setLazy(boolean lazy) {
         this.lazy = lazy;
+    }
+
+    /** The identity step: who owns a plugin id, and which versions of it were accepted already. */
+    public void checkIdentityWith(ManifestCheck check) {
+        this.identity = check;
+    }
+
+    /** Admits a load only if its worst case fits {@code budget}; the {@link Loaded} carries the reservation. */
+    public void setMemoryBudget(MemoryBudget budget) {
+        this.budget = budget;
     }
 
     /** The names of the steps, in order. */
@@ -159,12 +191,20 @@ public final class LoadPipeline {
     }
 
     private Loaded load(State state) throws PluginException {
-        for (Step step : steps) {
-            if (step.ready().test(state)) {
-                step.action().run(state);
+        try {
+            for (Step step : steps) {
+                if (step.ready().test(state)) {
+                    step.action().run(state);
+                }
             }
+        } catch (PluginException | RuntimeException | Error e) {
+            if (state.memory != null) {
+                state.memory.release(); // a step after the reservation failed: nothing will hold it
+            }
+            throw e;
         }
-        return new Loaded(state.compiled, state.warm, (System.nanoTime() - state.startedNanos) / 1_000_000);
+        return new Loaded(state.compiled, state.warm, (System.nanoTime() - state.startedNanos) / 1_000_000,
+                state.memory);
     }
 
     /** What {@link #inspect} found: the state the steps reached and every problem, in step order. */
@@ -238,6 +278,21 @@ public final class LoadPipeline {
         }
         s.compiled = new CompiledPlugin(s.manifest, s.folder, s.machine.module(), s.machine.machineFactory(),
                 s.wasiImports, ModuleInspector.exports(s.module).containsKey(Abi.EXPORT_INITIALIZE), s.wasm.length);
+    }
+
+    /**
+     * The worst case: each instance of the pool with its memory at the smaller of the module's own maximum and
+     * max_memory_mb, plus the compiled code; reserved before anything is compiled, so a refused plugin costs
+     * no compilation.
+     */
+    private void reserveMemory(State s) throws PluginException {
+        int maxMemoryMb = s.manifest.permissions().maxMemoryMb();
+        long pages = (long) maxMemoryMb * 16;
+        var memories = s.module.memorySection();
+        if (memories.isPresent() && memories.get().memoryCount() == 1) {
+            pages = Math.min(pages, memories.get().getMemory(0).limits().maximumPages());
+        }
+        s.memory = budget.reserve(s.id(), maxMemoryMb, pages, s.wasm.length);
     }
 
     /** In lazy mode nothing runs yet: the first execution instantiates, compiles and checks the ABI. */

@@ -77,6 +77,11 @@ public final class OperatorPolicy implements PolicyService {
                 : defaultDataDir();
     }
 
+    /** The data folder of plugin {@code id}: {@value #DATA_DIR}{@code /<id>}. */
+    public Path dataFolder(String id) {
+        return dataDir.resolve(id);
+    }
+
     /** {@code ${karaf.data}/fluent-plugin/plugin-data}, or {@code plugin-data} outside Karaf. */
     public static Path defaultDataDir() {
         String data = System.getProperty("karaf.data");
@@ -123,7 +128,7 @@ public final class OperatorPolicy implements PolicyService {
                 paths(asked.allowedFilePaths(), roots),
                 (int) Math.min(asked.maxFileSizeMb(), number(MAX_FILE_SIZE, id)),
                 (int) Math.min(asked.rateLimitRequestsPerMinute(), number(MAX_RATE, id)));
-        return new Grant(id, capabilities, granted, roots, dataDir.resolve(id),
+        return new Grant(id, capabilities, granted, roots, dataFolder(id),
                 flag(ALLOW_LOOPBACK, id), flag(ALLOW_PRIVATE, id));
     }
 

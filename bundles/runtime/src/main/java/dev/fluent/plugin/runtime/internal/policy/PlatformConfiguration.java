@@ -23,6 +23,21 @@ public @interface PlatformConfiguration {
             + " load: faster starts, slower first executions.")
     boolean lazy_compile() default false;
 
+    @AttributeDefinition(name = "Memory budget (% of heap)", min = "1", max = "100", description = "The share of"
+            + " the JVM's heap that loaded plugins may reserve between them. A plugin is loaded only if its worst"
+            + " case (max_memory_mb for each instance of its pool, plus its compiled code) fits in what is left;"
+            + " otherwise the load fails with INSUFFICIENT_MEMORY.")
+    int memory__budget__percent() default 70;
+
+    @AttributeDefinition(name = "Pool size", min = "1", max = "64", description = "Instances of one plugin, so"
+            + " executions of it that run at once; one more waits briefly, then gets BUSY. Applies to plugins"
+            + " loaded after a change.")
+    int pool__size() default 8;
+
+    @AttributeDefinition(name = "Idle time (s)", min = "1", description = "How long instances above the first"
+            + " may stay unused before they are dropped (between one and two such periods).")
+    long pool__idle__seconds() default 60;
+
     @AttributeDefinition(name = "Memory cap (MiB)", required = false, type = AttributeType.LONG, min = "1", description = "The most"
             + " max_memory_mb a manifest may ask; a manifest asking more is refused at load. Unset: no cap.")
     String max__memory__mb();

@@ -8,6 +8,7 @@ import dev.fluent.plugin.api.EngineResponse;
 import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.ManifestParser;
 import dev.fluent.plugin.api.PluginException;
+import dev.fluent.plugin.api.PluginIdentity;
 import dev.fluent.plugin.api.PluginInfo;
 import dev.fluent.plugin.api.PluginManifest;
 import dev.fluent.plugin.api.PluginRegistry;
@@ -26,6 +27,7 @@ import dev.fluent.plugin.runtime.internal.execute.LoadedPlugin;
 import dev.fluent.plugin.runtime.internal.execute.StatisticsRecorder;
 import dev.fluent.plugin.runtime.internal.execute.Watchdog;
 import dev.fluent.plugin.runtime.internal.host.CapabilityProviders;
+import dev.fluent.plugin.runtime.internal.identity.IdentityRecords;
 import dev.fluent.plugin.runtime.internal.load.IntegrityChecks;
 import dev.fluent.plugin.runtime.internal.load.LoadPipeline;
 import dev.fluent.plugin.runtime.internal.load.TrustGate;
@@ -64,6 +66,8 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
     private final Watchdog watchdog;
     private final CompileCache compileCache;
     private final LoadPipeline pipeline;
+    /** The pipeline with its failures audited, and the identities of the plugins it accepted. */
+    private final CheckedLoads loads;
     private final TrustGate trust;
     private final Clock clock;
     private final EngineRegistrations plugins;
@@ -79,10 +83,12 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
 
     @Activate
     public PluginRuntime(BundleContext bundleContext, @Reference ManifestParser manifestParser,
-            PlatformConfiguration configuration) {
+            PlatformConfiguration configuration, Map<String, Object> properties) {
         this(bundleContext, manifestParser, Clock.systemUTC(), dataDirectory());
+        loads.identities().declare(IdentityRecords.declarations(properties));
         trust.setDevelopmentMode(configuration.development_mode());
         pipeline.setLazy(configuration.lazy_compile());
+        services.configure(configuration);
         trust.startSweep(this::revalidate);
     }
 
@@ -108,6 +114,8 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         this.plugins = new EngineRegistrations(bundleContext, async);
         this.services = new ExecutionServices(watchdog, auditor, providers, new OperatorPolicy(Map.of()));
         this.pipeline = new LoadPipeline(manifestParser, trust, compileCache, watchdog, services::policy, clock);
+        pipeline.setMemoryBudget(services.memory());
+        this.loads = new CheckedLoads(pipeline, auditor, new IdentityRecords(dataDirectory, clock));
     }
 
     /**
@@ -183,6 +191,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
     /** {@code development.mode} or {@code lazy.compile} changed: turning development mode off unloads unsigned plugins. */
     @Modified
     void modified(PlatformConfiguration configuration) {
+        services.configure(configuration);
         configure(configuration.development_mode(), configuration.lazy_compile());
     }
 
@@ -218,7 +227,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
 
     /**
      * Unloads, and audits, every plugin that lost its right to run: expired, signed by a key that was
-     * revoked or is no longer trusted, or unsigned while development mode is off.
+     * revoked or is no longer trusted, unsigned while development mode is off, or not its id's owner's.
      */
     public void revalidate() {
         for (EngineRegistrations.Registered r : plugins.all()) {
@@ -227,6 +236,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
             try {
                 IntegrityChecks.checkValidity(manifest, clock.instant());
                 reason = trust.withdrawn(manifest);
+                reason = reason != null ? reason : loads.identities().ownerMismatch(manifest);
             } catch (PluginException expired) {
                 reason = expired;
             }
@@ -244,6 +254,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
             plugins.remove(id, null);
         }
         trust.close();
+        services.close();
         async.close();
         watchdog.close();
     }
@@ -256,11 +267,12 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
     @Override
     public PluginInfo load(Path folder, boolean remember) throws PluginException {
         Path source = folder.toAbsolutePath().normalize();
-        LoadPipeline.Loaded loaded = checked(source, AuditActions.LOAD, null);
+        LoadPipeline.Loaded loaded = loads.run(source, AuditActions.LOAD, null);
         CompiledPlugin compiled = loaded.compiled();
         String id = compiled.id();
         LoadedPlugin plugin = new LoadedPlugin(compiled, loaded.warmInstance(), loaded.loadMillis(), clock.instant(),
                 services, new StatisticsRecorder(id, clock));
+        plugin.holdMemory(loaded.memory());
         try {
             plugins.add(plugin);
         } catch (PluginException e) {
@@ -274,8 +286,9 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         auditor.success(id, AuditActions.LOAD, source.toString(), Map.of(
                 "version", compiled.manifest().version(),
                 "checksum", compiled.manifest().checksum(),
-                "signed_by", compiled.manifest().signature() == null ? "unsigned" : compiled.manifest().signatureKeyId(),
+                "signed_by", PluginIdentity.ownerOf(compiled.manifest()),
                 "load_ms", Long.toString(loaded.loadMillis())));
+        loads.accepted(compiled.manifest());
         return plugin.info();
     }
 
@@ -309,10 +322,11 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         if (current == null) {
             throw notLoaded(pluginId, AuditActions.RELOAD, source.toString());
         }
-        LoadPipeline.Loaded loaded = checked(source, AuditActions.RELOAD, pluginId);
+        LoadPipeline.Loaded loaded = loads.run(source, AuditActions.RELOAD, pluginId);
         CompiledPlugin compiled = loaded.compiled();
         LoadedPlugin next = new LoadedPlugin(compiled, loaded.warmInstance(), loaded.loadMillis(), clock.instant(),
                 services, current.plugin().statistics());
+        next.holdMemory(loaded.memory());
         LoadedPlugin previous = plugins.swap(next);
         if (previous == null) {
             next.markUnloaded();
@@ -325,28 +339,11 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         auditor.success(pluginId, AuditActions.RELOAD, source.toString(), Map.of(
                 "version", compiled.manifest().version(),
                 "previous_version", previous.compiled().manifest().version(),
+                "signed_by", PluginIdentity.ownerOf(compiled.manifest()),
                 "checksum", compiled.manifest().checksum(),
                 "load_ms", Long.toString(loaded.loadMillis())));
+        loads.accepted(compiled.manifest());
         return next.info();
-    }
-
-    /**
-     * The load pipeline on {@code source}, its failure audited under {@code action}.
-     *
-     * @param expectedId for a reload, the id the folder must hold
-     */
-    private LoadPipeline.Loaded checked(Path source, String action, String expectedId) throws PluginException {
-        try {
-            LoadPipeline.Loaded loaded = pipeline.load(source);
-            if (expectedId != null && !loaded.compiled().id().equals(expectedId)) {
-                throw new PluginException(ErrorCode.MANIFEST_INVALID, expectedId, "the folder holds plugin "
-                        + loaded.compiled().id() + ", not " + expectedId + "; a reload keeps the plugin's name");
-            }
-            return loaded;
-        } catch (PluginException e) {
-            auditor.failure(expectedId != null ? expectedId : e.pluginId(), action, source.toString(), e, Map.of());
-            throw e;
-        }
     }
 
     @Override
@@ -388,6 +385,11 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
 
     public CompileCache compileCache() {
         return compileCache;
+    }
+
+    /** Who owns each plugin id and the versions accepted, and the audit of changes to them. */
+    CheckedLoads loads() {
+        return loads;
     }
 
     /** NOT_LOADED, audited under {@code action}. */

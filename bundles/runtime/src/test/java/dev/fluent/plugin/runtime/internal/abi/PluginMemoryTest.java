@@ -155,4 +155,32 @@ class PluginMemoryTest {
         assertThrows(WasmRuntimeException.class, () -> m.writeByte(size + 200, (byte) 3));
         assertEquals(0, m.readInt(size - 4));
     }
+
+    @Test
+    void resetGivesMemoryGrownDuringAnExecutionBackToTheHeap() {
+        PluginMemory m = memory(2, 100, 100);
+        m.snapshot();
+        long initial = m.retainedBytes();
+        assertEquals(2 * 65536, initial);
+        assertEquals(2, m.grow(40));
+        m.writeLong(30 * 65536, -1L);
+        assertEquals(42 * 65536, m.retainedBytes());
+        m.reset();
+        assertEquals(initial, m.retainedBytes(), "the grown pages are garbage now, not kept for the next grow");
+        assertEquals(2, m.pages());
+        assertEquals(2, m.grow(1), "and it grows again from its initial size");
+        assertEquals(0L, m.readLong(2 * 65536), "a page grown again is zero");
+    }
+
+    @Test
+    void aMemoryGrownBeforeItsSnapshotKeepsExactlyThatSize() {
+        PluginMemory m = memory(1, 100, 100);
+        m.grow(1); // as a guest's _initialize may: the table doubled past the memory
+        m.writeByte(65536 + 3, (byte) 7);
+        m.snapshot();
+        m.writeByte(65536 + 3, (byte) 9);
+        m.reset();
+        assertEquals(2 * 65536, m.retainedBytes());
+        assertEquals(7, m.read(65536 + 3));
+    }
 }

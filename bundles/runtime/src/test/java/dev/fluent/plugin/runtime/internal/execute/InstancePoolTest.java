@@ -97,4 +97,30 @@ class InstancePoolTest {
         pool.close();
         assertEquals(0, pool.idleCount(), "closing drops the idle instances");
     }
+
+    @Test
+    void dropsInstancesIdleForAWholeSweepDownToTheOnesItKeeps() throws Exception {
+        LoadPipeline.Loaded loaded = Fixtures.loader().load(Fixtures.echo());
+        InstancePool pool = new InstancePool("echo", 4);
+        pool.offer(loaded.warmInstance());
+        for (int i = 0; i < 3; i++) {
+            pool.offer(PluginInstance.create(loaded.compiled(), new Execution("echo", "t", null)));
+        }
+        assertEquals(4, pool.idleCount());
+        assertEquals(0, pool.trimIdle(1), "the first sweep only marks: none has been idle for a whole period");
+        PluginInstance used = pool.borrow(WAIT);
+        pool.release(used);
+        assertEquals(3, pool.trimIdle(1), "the three idle since the last sweep go; the one just used stays");
+        assertEquals(1, pool.idleCount());
+        assertEquals(0, pool.trimIdle(1));
+        assertEquals(0, pool.trimIdle(1), "one is always kept");
+        assertEquals(1, pool.idleCount());
+        // The slots of the dropped ones are free: four executions can run at once again.
+        PluginInstance a = pool.borrow(WAIT);
+        assertTrue(a != null);
+        assertNull(pool.borrow(WAIT));
+        assertNull(pool.borrow(WAIT));
+        assertNull(pool.borrow(WAIT));
+        assertEquals(ErrorCode.BUSY, assertThrows(PluginException.class, () -> pool.borrow(WAIT)).code());
+    }
 }

@@ -10,6 +10,7 @@ import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.manifest.internal.JsonManifestParser;
 import dev.fluent.plugin.runtime.internal.compile.CompileCache;
+import dev.fluent.plugin.runtime.internal.execute.MemoryBudget;
 import dev.fluent.plugin.runtime.internal.execute.Watchdog;
 import dev.fluent.plugin.runtime.internal.policy.OperatorPolicy;
 import dev.fluent.plugin.runtime.internal.testing.Fixtures;
@@ -48,8 +49,8 @@ class LoadPipelineTest {
     @Test
     void runsItsStepsInTheOrderOfTheLoadPathWithThePolicyBeforeTheCompiler() {
         List<String> steps = pipeline(Map.of()).stepNames();
-        assertEquals(List.of("manifest", "validity", "module file", "checksum", "signature", "module",
-                "imports and exports", "policy", "compile", "start"), steps);
+        assertEquals(List.of("manifest", "validity", "module file", "checksum", "signature", "identity", "module",
+                "imports and exports", "policy", "memory", "compile", "start"), steps);
     }
 
     @Test
@@ -74,6 +75,50 @@ class LoadPipelineTest {
                 () -> pipeline(Map.of("max_memory_mb", "1")).load(echo));
         assertEquals(ErrorCode.LIMIT_EXCEEDED, e.code(), e.getMessage());
         assertEquals(0, cache.compilations());
+    }
+
+    @Test
+    void aPluginWhoseWorstCaseDoesNotFitTheBudgetIsRefusedBeforeCompilingAndHoldsNothing() throws Exception {
+        // 300 MiB of heap at 70 %: 210 MiB. echo asks 16 MiB for each of 8 instances, 128 MiB and its code.
+        MemoryBudget budget = new MemoryBudget(300L * 1024 * 1024);
+        LoadPipeline pipeline = pipeline(Map.of());
+        pipeline.setMemoryBudget(budget);
+        LoadPipeline.Loaded first = pipeline.load(Fixtures.copy(Fixtures.echo(), temp.resolve("echo")));
+        assertNotNull(first.memory());
+        assertEquals(budget.reservedBytes(), first.memory().bytes());
+        assertEquals(1, cache.compilations());
+
+        Path other = Fixtures.copy(Fixtures.echo(), temp.resolve("other"));
+        Fixtures.editManifest(other, m -> m.put("name", "other-echo"));
+        PluginException e = assertThrows(PluginException.class, () -> pipeline.load(other));
+        assertEquals(ErrorCode.INSUFFICIENT_MEMORY, e.code(), e.getMessage());
+        assertTrue(e.getMessage().startsWith("plugin other-echo needs up to 128."), e.getMessage());
+        assertEquals(first.memory().bytes(), budget.reservedBytes(), "the refused plugin holds nothing");
+
+        // Once the first lets its share go, the other fits.
+        first.memory().release();
+        assertEquals(0, budget.reservedBytes());
+        assertNotNull(pipeline.load(other).memory());
+    }
+
+    @Test
+    void aLoadThatFailsAfterItsReservationGivesItBack() throws Exception {
+        MemoryBudget budget = new MemoryBudget(1024L * 1024 * 1024);
+        LoadPipeline pipeline = pipeline(Map.of());
+        pipeline.setMemoryBudget(budget);
+        // A caller interrupted while it loads (the files given as bytes, as they are not read then): the memory
+        // step passes, the start step refuses to run guest code.
+        byte[] manifest = Files.readAllBytes(Fixtures.echo().resolve("manifest.json"));
+        byte[] wasm = Files.readAllBytes(Fixtures.echo().resolve("plugin.wasm"));
+        Thread.currentThread().interrupt();
+        try {
+            PluginException e = assertThrows(PluginException.class,
+                    () -> pipeline.load(Fixtures.echo(), manifest, wasm));
+            assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
+        } finally {
+            Thread.interrupted();
+        }
+        assertEquals(0, budget.reservedBytes());
     }
 
     @Test

@@ -84,7 +84,7 @@ class PluginRuntimeTest {
         echo("x");
         runtime.unload("echo");
         List<String> actions = audit.stream().map(e -> e.action() + ":" + e.success()).toList();
-        assertEquals(List.of("load:true", "execute:true", "unload:true"), actions);
+        assertEquals(List.of("load:true", "owner:true", "execute:true", "unload:true"), actions);
     }
 
     @Test

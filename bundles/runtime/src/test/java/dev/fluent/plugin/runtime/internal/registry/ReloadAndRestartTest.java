@@ -57,7 +57,7 @@ class ReloadAndRestartTest {
     @Test
     void reloadServesTheNewVersion() throws Exception {
         PluginRuntime runtime = runtime(null);
-        Path folder = Fixtures.copy(Fixtures.echo(), temp.resolve("echo"));
+        Path folder = Fixtures.unthrottled(Fixtures.copy(Fixtures.echo(), temp.resolve("echo"))); // unsigned, as v2
         runtime.load(folder);
         assertEquals("hi", call(runtime, "hi"));
         assertEquals("2.0.0", runtime.reload("echo", echoVersionTwo()).manifest().version());
@@ -91,6 +91,8 @@ class ReloadAndRestartTest {
     void reloadsRepeatedlyWhileTwoThreadsExecuteWithoutASingleFailure() throws Exception {
         PluginRuntime runtime = runtime(null);
         Path v1 = Fixtures.unthrottled(Fixtures.copy(Fixtures.echo(), temp.resolve("echo")));
+        // Two builds of one version: swapping them back and forth is no downgrade.
+        Fixtures.editManifest(v1, m -> m.put("version", "2.0.0"));
         Path v2 = echoVersionTwo();
         runtime.load(v1);
         AtomicBoolean running = new AtomicBoolean(true);

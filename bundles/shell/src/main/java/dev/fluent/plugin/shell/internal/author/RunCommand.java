@@ -13,7 +13,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.completers.FileCompleter;
 
 @Command(scope = "plugin", name = "run", description = "Runs one request through the plugin in a folder, in a"
-        + " private sandbox with the platform's checks and limits, without loading it; prints the response's"
+        + " sandbox of fake providers with the platform's checks and limits, without loading it; prints the response's"
         + " content.")
 @Service
 public class RunCommand implements Action {

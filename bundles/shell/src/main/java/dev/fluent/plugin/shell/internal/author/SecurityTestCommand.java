@@ -13,7 +13,8 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.completers.FileCompleter;
 
 @Command(scope = "plugin", name = "security-test", description = "Static and dynamic security findings for a plugin"
-        + " folder (the plugin runs in a private sandbox); fails on a high-severity finding.")
+        + " folder, and what it called per declared capability (it runs in a sandbox of fake providers, never the"
+        + " platform's); recorded in the audit log; fails on a high-severity finding.")
 @Service
 public class SecurityTestCommand implements Action {
 
