@@ -47,6 +47,7 @@ public class AuditCommand implements Action {
             + ", " + AuditActions.EXECUTE + ", " + AuditActions.HTTP_REQUEST + " … (Tab lists them; docs/audit.md)")
     @Completion(value = StringsCompleter.class, values = {AuditActions.LOAD, AuditActions.RELOAD,
             AuditActions.UNLOAD, AuditActions.EXECUTE, AuditActions.SUSPEND, AuditActions.RESUME,
+            AuditActions.OWNER, AuditActions.ROLLBACK, AuditActions.SECURITY_TEST,
             AuditActions.SELF_TEST, AuditActions.TRUST, AuditActions.AUDIT_RECOVERY, AuditActions.AUDIT_OVERFLOW,
             AuditActions.AUDIT_SUPPRESSED, AuditActions.AUDIT_RETENTION, AuditActions.AUDIT_ACKNOWLEDGE,
             AuditActions.HTTP_REQUEST, AuditActions.FS_READ, AuditActions.FS_WRITE, AuditActions.ENV_GET,
