@@ -3,12 +3,18 @@ package dev.fluent.plugin.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
 import dev.fluent.plugin.api.AuditLog;
 import dev.fluent.plugin.api.AuditQuery;
 import dev.fluent.plugin.api.AuditRecord;
+import dev.fluent.plugin.api.EngineRequest;
+import dev.fluent.plugin.api.ErrorCode;
+import dev.fluent.plugin.api.PluginException;
+import dev.fluent.plugin.api.PluginRegistry;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +33,7 @@ import org.junit.FixMethodOrder;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.junit.runners.MethodSorters;
+import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -37,13 +44,27 @@ import org.osgi.service.event.EventHandler;
 /**
  * The audit log in the real distribution: a plugin's load, execution, refused load and unload come back
  * through {@code plugin:audit} and EventAdmin; {@code plugin:audit --verify} passes, and reports the break
- * once a line of the file in the container's data folder is edited. The methods run in name order: the
- * second one breaks the chain.
+ * once a line of the file in the container's data folder is edited; a flood through real plugins leaves at
+ * most the volume cap (set low here) and a summary that accounts for the rest; an acknowledgement of what is
+ * no gap is refused and audited. The methods run in name order: {@code b_} breaks the chain.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 @FixMethodOrder(MethodSorters.NAME_ASCENDING)
 public class AuditIT extends PlatformTestSupport {
+
+    /** The container's volume cap: successful routine entries per plugin per minute. */
+    private static final int CAP = 50;
+
+    @Override
+    @org.ops4j.pax.exam.Configuration
+    public Option[] config() {
+        Option[] options = super.config();
+        Option[] all = Arrays.copyOf(options, options.length + 1);
+        all[options.length] = editConfigurationFilePut("etc/dev.fluent.plugin.audit.cfg", "volumeCapPerMinute",
+                Integer.toString(CAP));
+        return all;
+    }
 
     @Test
     public void a0_theRuntimesSelfTestPassedAtStartAndIsAudited() throws Exception {
@@ -129,6 +150,100 @@ public class AuditIT extends PlatformTestSupport {
         String broken = failure("plugin:audit --verify");
         assertTrue(broken, broken.startsWith("AUDIT_CHAIN_BROKEN: " + file.getFileName()));
         assertTrue(broken, broken.contains("(seq " + seq + ")") && broken.contains("the line was edited"));
+    }
+
+    @Test
+    public void c_aFloodThroughRealPluginsLeavesTheCapAndASummaryThatAccountsForEveryEntry() throws Exception {
+        AuditLog audit = waitForService(AuditLog.class);
+        PluginRegistry registry = waitForService(PluginRegistry.class);
+        waitForCommands("audit", "execute");
+        registry.load(copyOfEcho("flood-echo", 120));
+        registry.load(pluginFolder("file-summary"));
+        int ok = 0;
+        int limited = 0;
+        for (int i = 0; i < 300; i++) {
+            try {
+                registry.execute("flood-echo", EngineRequest.of("x" + i));
+                ok++;
+            } catch (PluginException e) {
+                assertEquals(e.toString(), ErrorCode.RATE_LIMITED, e.code());
+                limited++;
+            }
+        }
+        int denied = 20;
+        for (int i = 0; i < denied; i++) {
+            PluginException e = assertThrows(PluginException.class,
+                    () -> registry.execute("file-summary", EngineRequest.of("/etc/passwd")));
+            assertEquals(e.toString(), ErrorCode.ACCESS_DENIED, e.code());
+        }
+        assertTrue("the flood passed the cap and the rate limit: " + ok + " ok, " + limited + " limited",
+                ok > CAP && limited > 0);
+        // An unload ends the plugin's window at once: its summary is written before the unload entry.
+        registry.unload("flood-echo");
+        registry.unload("file-summary");
+
+        List<AuditRecord> echo = audit.query(AuditQuery.builder().pluginId("flood-echo").limit(10_000).build());
+        assertEquals("the cap", CAP, count(echo, "execute", true));
+        assertEquals("the first RATE_LIMITED only", 1, count(echo, "execute", false));
+        assertEquals(List.of("unload", "audit_suppressed"), List.of(echo.get(0).action(), echo.get(1).action()));
+        AuditRecord echoSummary = echo.get(1);
+        assertFalse("it counts repeated failures", echoSummary.success());
+        assertEquals(Integer.toString(ok - CAP), echoSummary.details().get("suppressed.execute"));
+        assertEquals(Integer.toString(limited - 1), echoSummary.details().get("repeated.execute.RATE_LIMITED"));
+        assertEquals("the 300 executions: each written or counted", 300, count(echo, "execute", true)
+                + count(echo, "execute", false) + Integer.parseInt(echoSummary.details().get("suppressed_total"))
+                + Integer.parseInt(echoSummary.details().get("repeated_total")));
+        assertEquals("a load and an unload are never held back", List.of(1L, 1L),
+                List.of(count(echo, "load", true), count(echo, "unload", true)));
+
+        List<AuditRecord> files = audit.query(AuditQuery.builder().pluginId("file-summary").limit(10_000).build());
+        assertEquals(1, count(files, "execute", false));
+        assertEquals(1, count(files, "fs_read", false));
+        assertEquals("ACCESS_DENIED", files.stream().filter(r -> r.action().equals("fs_read")).findFirst()
+                .orElseThrow().details().get("code"));
+        AuditRecord filesSummary = files.get(1);
+        assertEquals("audit_suppressed", filesSummary.action());
+        assertEquals(Integer.toString(denied - 1), filesSummary.details().get("repeated.execute.ACCESS_DENIED"));
+        assertEquals(Integer.toString(denied - 1), filesSummary.details().get("repeated.fs_read.ACCESS_DENIED"));
+
+        String summaries = executeCommand("plugin:audit --action audit_suppressed --failed");
+        assertEquals(summaries, 1, rows(summaries, "flood-echo").size());
+        assertEquals(summaries, 1, rows(summaries, "file-summary").size());
+
+        // The container still serves.
+        assertTrue(executeCommand("plugin:load " + pluginFolder("echo")).startsWith("Loaded echo"));
+        assertEquals("serving", executeCommand("plugin:execute echo serving").trim());
+        executeCommand("plugin:unload echo");
+    }
+
+    @Test
+    public void d_anAcknowledgementOfWhatIsNoGapIsRefusedAndAuditedWithTheOperator() throws Exception {
+        AuditLog audit = waitForService(AuditLog.class);
+        waitForCommands("audit");
+        String refused = failure("plugin:audit --acknowledge 1 --reason testing");
+        assertTrue(refused, refused.startsWith("BAD_REQUEST: no audit_recovery entry with seq 1"));
+        List<AuditRecord> refusals = audit.query(AuditQuery.builder().action("audit_acknowledge").failedOnly(true)
+                .build());
+        assertEquals(refusals.toString(), 1, refusals.size());
+        assertEquals("karaf", refusals.get(0).details().get("operator"));
+        assertEquals("1", refusals.get(0).resource());
+    }
+
+    private static long count(List<AuditRecord> records, String action, boolean success) {
+        return records.stream().filter(r -> r.action().equals(action) && r.success() == success).count();
+    }
+
+    /** An unsigned copy of echo under another name, with another rate limit (development mode loads it). */
+    private Path copyOfEcho(String name, int perMinute) throws IOException {
+        Path folder = Files.createTempDirectory("audit-it").resolve(name);
+        Files.createDirectories(folder);
+        Files.copy(pluginFolder("echo").resolve("plugin.wasm"), folder.resolve("plugin.wasm"));
+        String manifest = Files.readString(pluginFolder("echo").resolve("manifest.json"), StandardCharsets.UTF_8)
+                .replaceFirst("\"name\": \"[^\"]*\"", "\"name\": \"" + name + "\"")
+                .replaceFirst("\"rate_limit_requests_per_minute\": \\d+", "\"rate_limit_requests_per_minute\": " + perMinute)
+                .replaceFirst("\\n\\s*\"signature\": \"[^\"]*\",", "");
+        Files.writeString(folder.resolve("manifest.json"), manifest, StandardCharsets.UTF_8);
+        return folder;
     }
 
     /** Waits until the shell offers these {@code plugin:*} commands (they appear once their services are up). */

@@ -13,7 +13,8 @@ import java.util.Objects;
  * <p>Three groups: what the runtime does to a plugin ({@link #LOAD}, {@link #RELOAD}, {@link #UNLOAD},
  * {@link #EXECUTE}, {@link #SUSPEND}, {@link #RESUME}, {@link #OWNER}, {@link #ROLLBACK}), to itself
  * ({@link #SELF_TEST}, {@link #TRUST}) or for a plugin author ({@link #SECURITY_TEST});
- * what the audit log records about itself ({@link #AUDIT_RECOVERY}, {@link #AUDIT_OVERFLOW}); and each use
+ * what the audit log records about itself ({@link #AUDIT_RECOVERY}, {@link #AUDIT_OVERFLOW}, {@link
+ * #AUDIT_SUPPRESSED}, {@link #AUDIT_RETENTION}, {@link #AUDIT_ACKNOWLEDGE}); and each use
  * or refusal of a capability, named after the host function of import module {@code fluent} that was
  * called ({@link #HTTP_REQUEST}, {@link #FS_READ}, {@link #FS_WRITE}, {@link #ENV_GET}, {@link #CONFIG_GET},
  * {@link #CACHE_GET}, {@link #CACHE_PUT}, {@link #LOG}, {@link #METRIC}: the same names as {@link
@@ -130,7 +131,8 @@ public final class AuditActions {
 
     /**
      * The audit log recovered from a crash or found damage on start: a torn last line, an invalid last line,
-     * entries missing from its end. Always failed; no plugin id.
+     * entries missing from its end. Always failed; no plugin id. Verification reports it as a break until an
+     * operator acknowledges it ({@link #AUDIT_ACKNOWLEDGE}).
      */
     public static final String AUDIT_RECOVERY = "audit_recovery";
 
@@ -139,6 +141,34 @@ public final class AuditActions {
      * {@code dropped_total}). Always failed; no plugin id.
      */
     public static final String AUDIT_OVERFLOW = "audit_overflow";
+
+    /**
+     * What the per-plugin volume cap held back in one window: the successful routine entries of a plugin past
+     * the cap, and the failures that repeated one already written in the window (same action, error code and
+     * resource), counted per action and per code in the details. Failed when it counts repeated failures.
+     * Plugin id: the plugin concerned; no resource.
+     *
+     * @since 1.2
+     */
+    public static final String AUDIT_SUPPRESSED = "audit_suppressed";
+
+    /**
+     * Retention removed the oldest log files (details {@code files_removed}, {@code first_kept_file},
+     * {@code anchor_seq}, {@code anchor_hash} …), or could not; the entry anchors the chain's new start. No
+     * plugin id. Resource: the files removed.
+     *
+     * @since 1.2
+     */
+    public static final String AUDIT_RETENTION = "audit_retention";
+
+    /**
+     * An operator acknowledged an {@link #AUDIT_RECOVERY} entry (details {@code recovery_seq},
+     * {@code recovery_hash}, {@code operator}), so that verification reports its gap as acknowledged; failed
+     * when the acknowledgement was refused. No plugin id. Resource: the recovery entry's seq.
+     *
+     * @since 1.2
+     */
+    public static final String AUDIT_ACKNOWLEDGE = "audit_acknowledge";
 
     // Uses and refusals of a capability, named after the host function called
 

@@ -16,9 +16,29 @@ public interface AuditLog {
      */
     List<AuditRecord> query(AuditQuery query);
 
-    /** Walks the whole chain, every file from the oldest, and reports the first break. */
+    /**
+     * Walks the whole chain, every file from the oldest (or from the start retention anchored), and reports
+     * the first break. Entries the log lost and recovered from on start ({@link AuditActions#AUDIT_RECOVERY})
+     * are breaks too until an operator {@linkplain #acknowledge acknowledges} them.
+     */
     AuditVerification verify();
 
     /** The writer's figures: where it writes, how far behind it is, what it had to hold back or drop. */
     AuditStatus status();
+
+    /**
+     * Acknowledges the gap an {@link AuditActions#AUDIT_RECOVERY} entry reports, once an operator has
+     * reviewed it: writes an {@link AuditActions#AUDIT_ACKNOWLEDGE} entry naming the operator, after which
+     * {@link #verify()} lists the gap as acknowledged instead of failing on it. A refused acknowledgement is
+     * written too, failed.
+     *
+     * @param entry the recovery entry's sequence number (decimal) or its hash (64 hex digits)
+     * @param operator who acknowledges, as the shell knows them
+     * @param reason why the gap is accepted, or {@code null}
+     * @return the acknowledgement entry as written
+     * @throws PluginException {@link ErrorCode#BAD_REQUEST} when {@code entry} names no recovery entry of the
+     *         chain or one acknowledged already; {@link ErrorCode#INTERNAL} when the log could not write it
+     * @since 1.2
+     */
+    AuditRecord acknowledge(String entry, String operator, String reason) throws PluginException;
 }

@@ -40,6 +40,9 @@ class AuditActionsTest {
         TOPICS.put(AuditActions.SECURITY_TEST, "dev/fluent/plugin/audit/SECURITY-TEST");
         TOPICS.put(AuditActions.AUDIT_RECOVERY, "dev/fluent/plugin/audit/AUDIT_RECOVERY");
         TOPICS.put(AuditActions.AUDIT_OVERFLOW, "dev/fluent/plugin/audit/AUDIT_OVERFLOW");
+        TOPICS.put(AuditActions.AUDIT_SUPPRESSED, "dev/fluent/plugin/audit/AUDIT_SUPPRESSED");
+        TOPICS.put(AuditActions.AUDIT_ACKNOWLEDGE, "dev/fluent/plugin/audit/AUDIT_ACKNOWLEDGE");
+        TOPICS.put(AuditActions.AUDIT_RETENTION, "dev/fluent/plugin/audit/AUDIT_RETENTION");
         TOPICS.put(AuditActions.HTTP_REQUEST, "dev/fluent/plugin/audit/HTTP_REQUEST");
         TOPICS.put(AuditActions.FS_READ, "dev/fluent/plugin/audit/FS_READ");
         TOPICS.put(AuditActions.FS_WRITE, "dev/fluent/plugin/audit/FS_WRITE");

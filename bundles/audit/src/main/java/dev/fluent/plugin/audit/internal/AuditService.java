@@ -6,6 +6,7 @@ import dev.fluent.plugin.api.AuditQuery;
 import dev.fluent.plugin.api.AuditRecord;
 import dev.fluent.plugin.api.AuditStatus;
 import dev.fluent.plugin.api.AuditVerification;
+import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.api.spi.AuditEvent;
 import dev.fluent.plugin.api.spi.AuditSink;
 import dev.fluent.plugin.audit.internal.read.ChainVerifier;
@@ -31,8 +32,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The audit log: the {@link AuditSink} the runtime hands every action to, and the {@link AuditLog} the shell
- * queries and verifies. Entries are written by an {@link AuditWriter}; each written entry is also posted to
- * EventAdmin, when present, on {@code dev/fluent/plugin/audit/<ACTION>} ({@link AuditActions#topic}).
+ * queries, verifies and has gaps acknowledged in ({@link Acknowledgements}). Entries are written by an
+ * {@link AuditWriter}; each written entry is also posted to EventAdmin, when present, on
+ * {@code dev/fluent/plugin/audit/<ACTION>} ({@link AuditActions#topic}).
  */
 @Component(service = {AuditSink.class, AuditLog.class}, immediate = true, configurationPid = AuditService.PID)
 @Designate(ocd = AuditConfig.class)
@@ -46,6 +48,7 @@ public final class AuditService implements AuditSink, AuditLog {
 
     private final AuditWriter writer;
     private final boolean postEvents;
+    private final Acknowledgements acknowledgements;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -73,6 +76,17 @@ public final class AuditService implements AuditSink, AuditLog {
                 }
             }
         });
+        this.acknowledgements = new Acknowledgements(new Acknowledgements.Log() {
+            @Override
+            public void record(AuditEvent event) {
+                writer.record(event);
+            }
+
+            @Override
+            public boolean recordDurably(AuditEvent event, long millis) {
+                return writer.recordDurably(event, millis);
+            }
+        }, this::verify, this::query, clock);
         LOG.info("Audit log in {} continues at seq {}", settings.directory(), writer.extent().seq() + 1);
     }
 
@@ -104,6 +118,11 @@ public final class AuditService implements AuditSink, AuditLog {
         } catch (IOException e) {
             throw new UncheckedIOException("reading the audit log in " + writer.directory().path() + " failed", e);
         }
+    }
+
+    @Override
+    public AuditRecord acknowledge(String entry, String operator, String reason) throws PluginException {
+        return acknowledgements.acknowledge(entry, operator, reason);
     }
 
     @Override

@@ -59,7 +59,7 @@ public final class Recovery {
         if (files.isEmpty()) {
             Head head = dir.readHead();
             if (head != null && head.seq() > 0) {
-                notes.add(truncated(clock, head, 0, "no log file is left"));
+                notes.add(truncated(clock, head, 0, "no log file is left", -1));
             }
             return new State(1, 0, 0, EntryCodec.GENESIS, null, notes);
         }
@@ -76,7 +76,7 @@ public final class Recovery {
             if (size == 0) {
                 continue;
             }
-            byte[] tail = lastLine(f.path(), size);
+            byte[] tail = Tail.lastLine(f.path(), size);
             EntryCodec.Link link = tail == null ? null : codec.link(tail, 0, tail.length);
             if (link == null || !link.hashMatches()) {
                 tailValid = false;
@@ -105,7 +105,13 @@ public final class Recovery {
             notes.add(note(clock, "HEAD_UNREADABLE: " + e.getMessage(), Map.of()));
         }
         if (tailValid && head != null && head.seq() > seq) {
-            notes.add(truncated(clock, head, seq, "the log ends at seq " + seq));
+            boolean sameFile = head.file().equals(newest.name()) && head.length() > length;
+            boolean headFileLeft = false;
+            for (LogFile f : files) {
+                headFileLeft |= f.name().equals(head.file());
+            }
+            String found = "the log ends at seq " + seq + (headFileLeft ? "" : " and " + head.file() + " is gone");
+            notes.add(truncated(clock, head, seq, found, sameFile ? head.length() - length : -1));
         }
         return new State(newest.index(), length, seq, hash, lastFile, notes);
     }
@@ -149,38 +155,6 @@ public final class Recovery {
         }
     }
 
-    /** The last line of a file that ends in a newline, without it; {@code null} if unreadable. */
-    private static byte[] lastLine(Path file, long size) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            int window = (int) Math.min(size, 8192);
-            while (true) {
-                ByteBuffer buf = ByteBuffer.allocate(window);
-                long from = size - window;
-                while (buf.hasRemaining() && ch.read(buf, from + buf.position()) > 0) {
-                    // fill the window
-                }
-                byte[] bytes = buf.array();
-                int end = window - 1; // the newline
-                if (bytes[end] != '\n') {
-                    return null;
-                }
-                int start = end;
-                while (start > 0 && bytes[start - 1] != '\n') {
-                    start--;
-                }
-                if (start > 0 || from == 0) {
-                    byte[] line = new byte[end - start];
-                    System.arraycopy(bytes, start, line, 0, line.length);
-                    return line;
-                }
-                if (window >= 64 * 1024 * 1024) {
-                    return null;
-                }
-                window = (int) Math.min(size, (long) window * 4);
-            }
-        }
-    }
-
     /** The last valid entry of a file, reading it whole. */
     private static EntryCodec.Link lastValid(Path file, long size, EntryCodec codec) throws IOException {
         EntryCodec.Link[] last = {null};
@@ -194,15 +168,27 @@ public final class Recovery {
         return last[0];
     }
 
-    private static AuditEvent truncated(Clock clock, Head head, long seq, String found) {
-        LOG.error("The audit log was cut short: {} records seq {} in {}, but {}. Entries that had been forced to "
-                + "disk are gone.", LogDirectory.HEAD, head.seq(), head.file(), found);
+    /**
+     * @param bytesLost how much was cut off the end of the head's file, or {@code -1} when not known
+     */
+    private static AuditEvent truncated(Clock clock, Head head, long seq, String found, long bytesLost) {
+        long lost = head.seq() - seq;
+        LOG.error("The audit log was cut short: {} records seq {} in {}, but {}. {} entries that had been forced to "
+                + "disk are gone. plugin:audit --verify reports the gap until an operator acknowledges it.",
+                LogDirectory.HEAD, head.seq(), head.file(), found, lost);
         Map<String, String> details = new LinkedHashMap<>();
         details.put("head_seq", Long.toString(head.seq()));
         details.put("head_file", head.file());
         details.put("log_seq", Long.toString(seq));
+        details.put("entries_lost", Long.toString(lost));
+        if (bytesLost >= 0) {
+            details.put("bytes_lost", Long.toString(bytesLost));
+        }
         return note(clock, "LOG_TRUNCATED: " + LogDirectory.HEAD + " records seq " + head.seq() + " in " + head.file()
-                + ", but " + found + "; entries that had been forced to disk are gone", details);
+                + ", but " + found + "; " + lost + (lost == 1 ? " entry" : " entries") + " (seq " + (seq + 1)
+                + (lost > 1 ? "–" + head.seq() : "") + ")"
+                + (bytesLost >= 0 ? ", " + bytesLost + " bytes at the end of " + head.file() + "," : "")
+                + " that had been forced to disk " + (lost == 1 ? "is" : "are") + " gone", details);
     }
 
     private static AuditEvent note(Clock clock, String error, Map<String, String> details) {

@@ -40,4 +40,22 @@ public @interface AuditConfig {
             description = "Post every entry on topic " + AuditActions.TOPIC_PREFIX
                     + "<ACTION> when EventAdmin is present.")
     public boolean eventAdmin() default true;
+
+    @AttributeDefinition(name = "Volume cap (entries per plugin per minute)", min = "0",
+            description = "Successful routine entries (executions, host-function uses) written per plugin per minute; "
+                    + "past it they are counted into one audit_suppressed entry. Failures are always written, but "
+                    + "one that repeats an earlier failure of the minute (same action, code and resource) is counted "
+                    + "instead. Load, unload, reload, trust and the log's own entries are never held back. "
+                    + "0 writes every entry.")
+    public int volumeCapPerMinute() default AuditSettings.DEFAULT_VOLUME_CAP;
+
+    @AttributeDefinition(name = "Retention (days)", min = "0",
+            description = "Rotated files whose newest entry is older than this are removed (an audit_retention entry "
+                    + "records it and anchors the chain). 0 keeps files whatever their age.")
+    public int retentionDays() default AuditSettings.DEFAULT_RETENTION_DAYS;
+
+    @AttributeDefinition(name = "Retention size (MiB)", min = "0",
+            description = "The oldest rotated files are removed while all log files together are larger than this; "
+                    + "never the file being written. 0 means no size limit; otherwise at least the maximum file size.")
+    public int retentionMaxMb() default (int) (AuditSettings.DEFAULT_RETENTION_MAX_BYTES / AuditSettings.MIB);
 }

@@ -7,7 +7,10 @@ import dev.fluent.plugin.api.spi.AuditEvent;
 import dev.fluent.plugin.audit.internal.log.Extent;
 import dev.fluent.plugin.audit.internal.log.LogDirectory;
 import dev.fluent.plugin.audit.internal.log.Recovery;
+import dev.fluent.plugin.audit.internal.retention.Retention;
+import dev.fluent.plugin.audit.internal.volume.VolumeLimiter;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -25,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * write whole lines with one system call per chunk and rotate files by size; every flush interval (and before
  * rotating and on close) the file is forced to disk, after which {@code audit.head} is rewritten. When the
  * queue is full the configured {@link Backpressure} applies; an entry that still finds no room is counted,
- * logged, and the loss itself recorded in the chain as an {@code audit_overflow} entry.
+ * logged, and the loss itself recorded in the chain as an {@code audit_overflow} entry. Before an entry is
+ * queued, the {@link VolumeLimiter} may count it into its plugin's {@code audit_suppressed} summary instead;
+ * retention removes the oldest files at start, after rotations and hourly.
  */
 public final class AuditWriter implements AutoCloseable {
 
@@ -47,13 +52,14 @@ public final class AuditWriter implements AutoCloseable {
     private final ArrayBlockingQueue<Object> queue;
     private final LogAppender appender;
     private final WriterThread thread;
+    private final VolumeLimiter limiter;
     private final LongAdder waited = new LongAdder();
     private final LongAdder dropped = new LongAdder();
     private final AtomicLong lastDropWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
     /**
-     * Recovers the chain from the folder (see {@link Recovery}), writes what recovery found, and starts the
-     * writer thread.
+     * Finishes a retention run a stop interrupted, recovers the chain from the folder (see {@link Recovery}),
+     * writes what recovery found, runs retention, and starts the writer thread.
      *
      * @throws IOException when the folder cannot be read or written
      */
@@ -62,17 +68,27 @@ public final class AuditWriter implements AutoCloseable {
         this.dir = new LogDirectory(settings.directory());
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         this.appender = new LogAppender(settings, dir, clock, listener);
+        if (Files.isDirectory(dir.path())) {
+            Retention.finishInterrupted(dir);
+        }
         Recovery.State state = Recovery.recover(dir, clock);
         appender.adopt(state);
         if (!state.notes().isEmpty()) {
             appender.append(state.notes());
         }
         appender.sync();
-        this.thread = new WriterThread(settings, dir, clock, queue, appender, dropped);
+        this.limiter = new VolumeLimiter(settings.volumeCapPerMinute(), clock);
+        Housekeeping housekeeping = new Housekeeping(dir, appender,
+                new Retention(dir, settings.retentionDays(), settings.retentionMaxBytes(), clock), clock);
+        housekeeping.retentionIfDue();
+        this.thread = new WriterThread(settings, dir, clock, queue, appender, dropped, limiter, housekeeping);
         thread.start();
     }
 
-    /** Queues one event; never throws. Waits only when the queue is full and backpressure is {@code block}. */
+    /**
+     * Queues one event, unless the {@link VolumeLimiter} counts it instead (and then perhaps a summary before
+     * it); never throws. Waits only when the queue is full and backpressure is {@code block}.
+     */
     public void record(AuditEvent event) {
         if (event == null) {
             return;
@@ -81,6 +97,43 @@ public final class AuditWriter implements AutoCloseable {
             Fallback.lost(event, "the audit log is closed");
             return;
         }
+        VolumeLimiter.Admission admission = limiter.admit(event);
+        if (admission.summary() != null) {
+            enqueue(admission.summary());
+        }
+        if (admission.write()) {
+            enqueue(event);
+        }
+    }
+
+    /**
+     * Records an entry that must not be lost, e.g. an operator's acknowledgement: waits for room in the queue
+     * whatever the backpressure mode, then until the entry is written and forced to disk.
+     *
+     * @return {@code false} when that did not happen within {@code millis} (the entry may still be written)
+     */
+    public boolean recordDurably(AuditEvent event, long millis) {
+        if (thread.finished()) {
+            return false;
+        }
+        if (!queue.offer(event)) {
+            thread.wake();
+            if (!offerWithin(event, millis)) {
+                return false;
+            }
+        }
+        if (thread.finished() && queue.remove(event)) {
+            return false;
+        }
+        return awaitWritten(millis, true);
+    }
+
+    /** Entries the volume cap counted into summaries instead of writing, since the start. */
+    public long heldBack() {
+        return limiter.heldBack();
+    }
+
+    private void enqueue(AuditEvent event) {
         if (!queue.offer(event)) {
             overflow(event);
         } else {

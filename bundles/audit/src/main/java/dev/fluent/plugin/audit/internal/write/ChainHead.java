@@ -39,10 +39,16 @@ public final class ChainHead {
         file = fileName;
     }
 
-    /** Records the last entry in {@code audit.head}; call once the log file holding it is forced to disk. */
-    public void save(LogDirectory dir) throws IOException {
+    /**
+     * Records the last entry in {@code audit.head}; call once the log file holding it is forced to disk.
+     *
+     * @param activeFile the file being appended to
+     * @param activeLength its length; recorded when it holds the last entry, so that recovery can tell how many
+     *        bytes a truncation cut off
+     */
+    public void save(LogDirectory dir, String activeFile, long activeLength) throws IOException {
         if (seq > 0 && file != null) {
-            dir.writeHead(new Head(file, seq, hash));
+            dir.writeHead(new Head(file, seq, hash, file.equals(activeFile) ? activeLength : -1));
         }
     }
 }

@@ -46,6 +46,7 @@ public final class LogAppender {
     private byte[] buf = new byte[CHUNK_BYTES];
     private int bufLength;
     private long syncedAtNanos = System.nanoTime();
+    private int rotations;
 
     // Read by callers.
     private volatile Extent extent;
@@ -87,6 +88,11 @@ public final class LogAppender {
     /** {@link System#nanoTime()} of the last {@link #sync}. */
     public long syncedAtNanos() {
         return syncedAtNanos;
+    }
+
+    /** Files closed as full since the start; retention looks again after each. */
+    public int rotations() {
+        return rotations;
     }
 
     /** Whether entries were written since the last {@link #sync}. */
@@ -178,6 +184,7 @@ public final class LogAppender {
         channel = FileChannel.open(next, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         fileIndex++;
         fileLength = 0;
+        rotations++;
         dir.syncDirectory();
         extent = new Extent(fileIndex, 0, chain.seq());
         LOG.debug("Audit log rotated to {}", next);
@@ -187,7 +194,7 @@ public final class LogAppender {
     public void sync() throws IOException {
         if (channel != null && dirty) {
             channel.force(false);
-            chain.save(dir);
+            chain.save(dir, LogDirectory.fileName(fileIndex), fileLength);
             dirty = false;
             lastSync = clock.instant();
         }

@@ -4,6 +4,7 @@ import dev.fluent.plugin.api.AuditActions;
 import dev.fluent.plugin.api.spi.AuditEvent;
 import dev.fluent.plugin.audit.internal.log.LogDirectory;
 import dev.fluent.plugin.audit.internal.log.Recovery;
+import dev.fluent.plugin.audit.internal.volume.VolumeLimiter;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -21,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * The writer thread, {@code fluent-audit-writer}: drains the queue in batches of up to {@value #BATCH} and has
  * the {@link LogAppender} write them; releases each {@link Barrier} once what was queued before it is written
  * (and, when asked, forced to disk); forces the log to disk every flush interval when anything was written;
- * records entries the queue dropped in the chain itself ({@code audit_overflow}); warns when the queue fills.
+ * records entries the queue dropped in the chain itself ({@code audit_overflow}); writes the summaries of the
+ * {@link VolumeLimiter}'s ended windows ({@code audit_suppressed}); runs retention ({@link Housekeeping});
+ * warns when the queue fills.
  * Through I/O failures it keeps the entries and retries, recovering the chain first so that entries that did
  * reach the disk are not written twice. Once finished, it writes what is queued, forces it and closes the file.
  */
@@ -46,6 +49,8 @@ public final class WriterThread {
     private final BlockingQueue<Object> queue;
     private final LogAppender appender;
     private final LongAdder dropped;
+    private final VolumeLimiter limiter;
+    private final Housekeeping housekeeping;
     private final long flushNanos;
     private final Thread thread;
     private volatile boolean finished;
@@ -58,15 +63,18 @@ public final class WriterThread {
     /**
      * @param appender the log, its chain recovered and the file open
      * @param dropped the entries the queue dropped so far; each is recorded in the chain
+     * @param limiter whose ended windows' summaries the thread writes
      */
     WriterThread(AuditSettings settings, LogDirectory dir, Clock clock, BlockingQueue<Object> queue,
-            LogAppender appender, LongAdder dropped) {
+            LogAppender appender, LongAdder dropped, VolumeLimiter limiter, Housekeeping housekeeping) {
         this.settings = settings;
         this.dir = dir;
         this.clock = clock;
         this.queue = queue;
         this.appender = appender;
         this.dropped = dropped;
+        this.limiter = limiter;
+        this.housekeeping = housekeeping;
         this.flushNanos = TimeUnit.MILLISECONDS.toNanos(settings.flushIntervalMillis());
         this.lastFailedSync = appender.syncedAtNanos();
         this.thread = new Thread(this::run, "fluent-audit-writer");
@@ -113,6 +121,7 @@ public final class WriterThread {
         long idle = MIN_IDLE_NANOS;
         while (true) {
             boolean last = finished;
+            boolean closing = false;
             try {
                 queue.drainTo(batch, BATCH);
                 if (!batch.isEmpty()) {
@@ -121,6 +130,7 @@ public final class WriterThread {
                             events.add(event);
                         } else if (item instanceof Barrier barrier) {
                             writeAll(events);
+                            writeSummaries(false);
                             if (barrier.sync()) {
                                 syncQuietly();
                             }
@@ -132,6 +142,10 @@ public final class WriterThread {
                     warnIfBehind();
                 }
                 reportDrops();
+                // Finished and drained: nothing can be recorded any more, so every window ends here.
+                closing = last && queue.isEmpty();
+                writeSummaries(closing);
+                housekeeping.retentionIfDue();
                 if (appender.dirty() && System.nanoTime() - nextSync() >= 0) {
                     syncQuietly();
                 }
@@ -144,7 +158,7 @@ public final class WriterThread {
                 batch.clear();
                 events.clear();
             }
-            if (last && queue.isEmpty()) {
+            if (closing) {
                 break;
             }
             if (queue.isEmpty()) {
@@ -183,6 +197,14 @@ public final class WriterThread {
                     false, "AUDIT_OVERFLOW: " + n + " entries were dropped because the audit queue was full (capacity "
                             + settings.queueCapacity() + ", backpressure " + settings.backpressure().configName() + ")",
                     Map.of("dropped", Long.toString(n), "dropped_total", Long.toString(total))))));
+        }
+    }
+
+    /** Writes the summaries of the volume windows that ended; with {@code all}, of every window (the log closes). */
+    private void writeSummaries(boolean all) {
+        List<AuditEvent> summaries = all ? limiter.closeAll() : limiter.closeEnded();
+        if (!summaries.isEmpty()) {
+            writeAll(new ArrayList<>(summaries));
         }
     }
 

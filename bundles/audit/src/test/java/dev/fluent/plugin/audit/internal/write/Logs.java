@@ -23,8 +23,12 @@ public final class Logs {
     private Logs() {
     }
 
+    /**
+     * The defaults, without the volume cap and retention: tests of writing, rotation and recovery see every
+     * entry they record and every file written. The tests of the cap and of retention turn them on.
+     */
     public static AuditSettings settings(Path dir) {
-        return AuditSettings.defaults(dir);
+        return AuditSettings.defaults(dir).withVolumeCap(0).withRetention(0, 0);
     }
 
     public static AuditWriter open(AuditSettings settings) {

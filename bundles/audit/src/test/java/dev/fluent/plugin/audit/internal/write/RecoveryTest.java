@@ -8,6 +8,7 @@ import dev.fluent.plugin.api.AuditActions;
 import dev.fluent.plugin.api.AuditQuery;
 import dev.fluent.plugin.api.AuditRecord;
 import dev.fluent.plugin.api.AuditVerification;
+import dev.fluent.plugin.audit.internal.AuditService;
 import dev.fluent.plugin.audit.internal.log.LineReader;
 import dev.fluent.plugin.audit.internal.log.LogDirectory;
 import dev.fluent.plugin.audit.internal.read.ChainVerifier;
@@ -19,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -61,15 +63,22 @@ public class RecoveryTest {
         assertEquals(Long.toString(whole), note.details().get("offset"));
         assertEquals(12, newest.get(0).seq());
         AuditVerification v = ChainVerifier.verify(new LogDirectory(dir), null);
-        assertTrue(v.ok(), () -> String.valueOf(v.firstBreak()));
-        assertEquals(12, v.entriesChecked());
+        assertEquals(12, v.entriesChecked(), "every link is intact");
+        assertFalse(v.ok(), "the torn line is a gap until acknowledged");
+        assertEquals(11, v.firstBreak().seq());
+        assertTrue(v.firstBreak().reason().contains("TORN_LINE") && v.firstBreak().reason().contains(
+                "plugin:audit --acknowledge 11"), v.firstBreak().reason());
+        assertEquals(1, v.gaps().size());
+        assertFalse(v.gaps().get(0).acknowledged());
     }
 
     @Test
     public void reportsEntriesCutOffTheEndOnRestart() throws IOException {
         AuditSettings settings = Logs.settings(dir);
         Logs.write(settings, 10);
+        long whole = Logs.size(Logs.file(dir, 1));
         Logs.editLines(Logs.file(dir, 1), lines -> lines.subList(7, lines.size()).clear());
+        long cut = whole - Logs.size(Logs.file(dir, 1));
 
         Logs.write(settings, 0);
 
@@ -77,6 +86,10 @@ public class RecoveryTest {
         assertEquals(8, note.seq());
         assertEquals(AuditActions.AUDIT_RECOVERY, note.action());
         assertTrue(note.error().startsWith("LOG_TRUNCATED: audit.head records seq 10"), note.error());
+        assertTrue(note.error().contains("3 entries (seq 8–10), " + cut + " bytes at the end of audit-00000001.jsonl"),
+                note.error());
+        assertEquals("3", note.details().get("entries_lost"));
+        assertEquals(Long.toString(cut), note.details().get("bytes_lost"));
     }
 
     @Test
@@ -114,10 +127,18 @@ public class RecoveryTest {
         long before = lastSeq();
         assertTrue(before >= CrashingWriter.AT_LEAST, "entries written before the kill: " + before);
 
-        try (AuditWriter writer = Logs.open(Logs.settings(dir))) {
+        AuditService service = new AuditService(Logs.settings(dir), Clock.systemUTC());
+        try {
             for (int i = 0; i < 5; i++) {
-                writer.record(Logs.execute("after", i, true));
+                service.record(Logs.execute("after", i, true));
             }
+            // A kill in the middle of a write leaves a torn line: a gap, which an operator acknowledges.
+            for (AuditVerification.Gap gap : service.verify().gaps()) {
+                assertTrue(gap.reason().startsWith("TORN_LINE"), gap.reason());
+                service.acknowledge(Long.toString(gap.seq()), "tester", "killed on purpose");
+            }
+        } finally {
+            service.deactivate();
         }
         AuditVerification v = ChainVerifier.verify(new LogDirectory(dir), null);
         assertTrue(v.ok(), () -> String.valueOf(v.firstBreak()));

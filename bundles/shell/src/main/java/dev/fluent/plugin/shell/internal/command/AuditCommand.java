@@ -7,6 +7,7 @@ import dev.fluent.plugin.api.AuditRecord;
 import dev.fluent.plugin.api.SafeText;
 import dev.fluent.plugin.api.AuditStatus;
 import dev.fluent.plugin.api.AuditVerification;
+import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.devtools.CommandFailure;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +15,8 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -24,11 +27,13 @@ import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.ShellUtil;
 import org.apache.karaf.shell.support.completers.StringsCompleter;
 import org.apache.karaf.shell.support.table.ShellTable;
 
 @Command(scope = "plugin", name = "audit",
-        description = "Shows the audit log, newest first; --verify walks its hash chain and reports the first break.")
+        description = "Shows the audit log, newest first; --verify walks its hash chain and reports the first break; "
+                + "--acknowledge accepts a gap the log recovered from, once reviewed.")
 @Service
 public class AuditCommand implements Action {
 
@@ -42,7 +47,9 @@ public class AuditCommand implements Action {
             + ", " + AuditActions.EXECUTE + ", " + AuditActions.HTTP_REQUEST + " … (Tab lists them; docs/audit.md)")
     @Completion(value = StringsCompleter.class, values = {AuditActions.LOAD, AuditActions.RELOAD,
             AuditActions.UNLOAD, AuditActions.EXECUTE, AuditActions.SUSPEND, AuditActions.RESUME,
+            AuditActions.OWNER, AuditActions.ROLLBACK, AuditActions.SECURITY_TEST,
             AuditActions.SELF_TEST, AuditActions.TRUST, AuditActions.AUDIT_RECOVERY, AuditActions.AUDIT_OVERFLOW,
+            AuditActions.AUDIT_SUPPRESSED, AuditActions.AUDIT_RETENTION, AuditActions.AUDIT_ACKNOWLEDGE,
             AuditActions.HTTP_REQUEST, AuditActions.FS_READ, AuditActions.FS_WRITE, AuditActions.ENV_GET,
             AuditActions.CONFIG_GET, AuditActions.CACHE_GET, AuditActions.CACHE_PUT, AuditActions.LOG,
             AuditActions.METRIC})
@@ -61,8 +68,16 @@ public class AuditCommand implements Action {
     @Option(name = "--limit", description = "At most this many entries (default 50)")
     int limit = DEFAULT_LIMIT;
 
-    @Option(name = "--verify", description = "Walk the whole hash chain, every file, and report the first break")
+    @Option(name = "--verify", description = "Walk the whole hash chain, every file, and report the first break "
+            + "(a gap the log recovered from on start is one until acknowledged)")
     boolean verify;
+
+    @Option(name = "--acknowledge", description = "Acknowledge, after review, the gap the audit_recovery entry with "
+            + "this seq (or hash) reports; the acknowledgement is itself audited, with your user name")
+    String acknowledge;
+
+    @Option(name = "--reason", description = "With --acknowledge: why the gap is accepted (kept in the log)")
+    String reason;
 
     @Option(name = "--status", description = "Show the writer's figures: files, queue, waits, drops")
     boolean status;
@@ -72,6 +87,12 @@ public class AuditCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
+        if (acknowledge != null) {
+            return acknowledge();
+        }
+        if (reason != null) {
+            throw new CommandFailure("BAD_REQUEST: --reason goes with --acknowledge <seq>");
+        }
         if (verify) {
             return verify();
         }
@@ -114,14 +135,60 @@ public class AuditCommand implements Action {
 
     private Object verify() throws CommandFailure {
         AuditVerification v = audit.verify();
-        if (v.ok()) {
-            System.out.printf("Audit chain OK: %d entries in %d file%s%n", v.entriesChecked(), v.filesChecked(),
-                    v.filesChecked() == 1 ? "" : "s");
-            return null;
+        report(v).forEach(System.out::println);
+        if (!v.ok()) {
+            throw new CommandFailure("AUDIT_CHAIN_BROKEN: " + SafeText.escape(v.firstBreak().toString()));
         }
-        String where = v.firstBreak().toString();
-        System.out.printf("Audit chain BROKEN after %d intact entries: %s%n", v.entriesChecked(), where);
-        throw new CommandFailure("AUDIT_CHAIN_BROKEN: " + where);
+        return null;
+    }
+
+    /**
+     * What {@code --verify} prints: the outcome, what retention removed, and each gap the chain records, with
+     * who acknowledged it.
+     */
+    static List<String> report(AuditVerification v) {
+        List<String> lines = new ArrayList<>();
+        String files = v.filesChecked() + " file" + (v.filesChecked() == 1 ? "" : "s");
+        AuditVerification.Break b = v.firstBreak();
+        boolean atGap = b != null && v.gaps().stream().anyMatch(g -> !g.acknowledged() && g.seq() == b.seq()
+                && g.file().equals(b.file()));
+        if (b == null) {
+            lines.add("Audit chain OK: " + v.entriesChecked() + " entries in " + files);
+        } else if (atGap) {
+            lines.add("Audit chain BROKEN at an unacknowledged gap (" + v.entriesChecked() + " entries in " + files
+                    + " link up): " + SafeText.escape(b.toString()));
+        } else {
+            lines.add("Audit chain BROKEN after " + v.entriesChecked() + " intact entries: " + SafeText.escape(b.toString()));
+        }
+        AuditVerification.Retention r = v.retention();
+        if (r != null) {
+            lines.add("  " + r.filesRemoved() + " file" + (r.filesRemoved() == 1 ? "" : "s") + " removed by retention up to "
+                    + r.removedUntil() + " (entries 1–" + r.lastRemovedSeq() + "; recorded by entry " + r.recordedBy() + ")");
+        }
+        for (AuditVerification.Gap g : v.gaps()) {
+            String where = "seq " + g.seq() + " (" + g.file() + " line " + g.line() + ")";
+            lines.add(g.acknowledged()
+                    ? "  acknowledged gap at " + where + " by " + SafeText.escape(g.acknowledgedBy()) + " at "
+                            + g.acknowledgedAt() + ": " + SafeText.escape(g.reason())
+                    : "  UNACKNOWLEDGED gap at " + where + ": " + SafeText.escape(g.reason())
+                            + " (review, then plugin:audit --acknowledge " + g.seq() + ")");
+        }
+        return lines;
+    }
+
+    private Object acknowledge() throws CommandFailure {
+        String operator = ShellUtil.getCurrentUserName();
+        AuditRecord r;
+        try {
+            r = audit.acknowledge(acknowledge, operator, reason);
+        } catch (PluginException e) {
+            // The message quotes what the operator typed: escaped like everything else this command prints.
+            throw new CommandFailure(SafeText.escape(e.toString()));
+        }
+        System.out.printf("Acknowledged the gap at seq %s (%s), as %s; entry %d records it%n",
+                r.details().get("recovery_seq"), SafeText.escape(r.details().getOrDefault("recovery_error", "-")),
+                SafeText.escape(r.details().getOrDefault("operator", "-")), r.seq());
+        return null;
     }
 
     private Object status() {
