@@ -9,6 +9,7 @@ import dev.fluent.plugin.http.internal.auth.Caller;
 import dev.fluent.plugin.http.internal.rest.ApiException;
 import dev.fluent.plugin.http.internal.rest.Bodies;
 import dev.fluent.plugin.http.internal.rest.Endpoints;
+import dev.fluent.plugin.http.internal.rest.Operation;
 import dev.fluent.plugin.http.internal.rest.Reply;
 import dev.fluent.plugin.http.internal.rest.Router;
 import java.io.IOException;
@@ -55,10 +56,25 @@ public final class ApiServlet extends AuditedServlet {
     }
 
     @Override
+    protected String concerns(HttpServletRequest request) {
+        for (Operation operation : Operation.values()) {
+            String id = operation.match(path(request)).map(v -> v.get("id")).orElse(null);
+            if (id != null) {
+                return id;
+            }
+        }
+        return "";
+    }
+
+    @Override
     protected Reply serve(Caller caller, HttpServletRequest request) throws ApiException, PluginException, IOException {
-        Router.Match match = Router.route(request.getMethod(), request.getPathInfo() == null ? "/" : request.getPathInfo());
+        Router.Match match = Router.route(request.getMethod(), path(request));
         roles().require(caller, match.operation().access());
         byte[] body = body(request, maxBodyBytes);
         return endpoints.handle(match.operation(), match.variables(), request.getParameterMap(), body);
+    }
+
+    private static String path(HttpServletRequest request) {
+        return request.getPathInfo() == null ? "/" : request.getPathInfo();
     }
 }

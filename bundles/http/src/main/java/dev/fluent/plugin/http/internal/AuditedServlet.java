@@ -49,6 +49,14 @@ abstract class AuditedServlet extends HttpServlet {
     protected abstract Reply serve(Caller caller, HttpServletRequest request)
             throws ApiException, PluginException, IOException;
 
+    /**
+     * The plugin a call concerns, read from its path alone, for the audit entry of a call refused before it was
+     * served (no credentials, a missing role, a bad body); {@code ""} when none.
+     */
+    protected String concerns(HttpServletRequest request) {
+        return "";
+    }
+
     /** Whether a call without any credentials is let through as {@link Caller#anonymous()}. */
     protected boolean anonymousAllowed(HttpServletRequest request) {
         return false;
@@ -75,7 +83,7 @@ abstract class AuditedServlet extends HttpServlet {
         String resource = request.getMethod() + " " + request.getRequestURI();
         String callerName = "-";
         String scheme = NO_CALLER;
-        String pluginId = "";
+        String pluginId = concerns(request);
         int status;
         String error = null;
         try {
@@ -102,7 +110,7 @@ abstract class AuditedServlet extends HttpServlet {
         } catch (PluginException e) {
             status = Problems.status(e.code());
             error = e.toString();
-            pluginId = e.pluginId() == null ? "" : e.pluginId();
+            pluginId = e.pluginId() == null ? pluginId : e.pluginId();
             problem(response, Problems.of(e, request.getRequestURI()));
         } catch (RuntimeException e) {
             LOG.error("{} failed", resource, e);
