@@ -84,7 +84,7 @@ abstract class AuditedServlet extends HttpServlet {
         String callerName = "-";
         String scheme = NO_CALLER;
         String pluginId = concerns(request);
-        int status;
+        int status = 500;
         String error = null;
         try {
             String authorization = request.getHeader("Authorization");
@@ -93,7 +93,7 @@ abstract class AuditedServlet extends HttpServlet {
             callerName = caller.name();
             scheme = caller.scheme();
             Reply reply = serve(caller, request);
-            pluginId = reply.pluginId();
+            pluginId = reply.pluginId().isEmpty() ? pluginId : reply.pluginId();
             status = reply.status();
             write(response, reply);
         } catch (AuthenticationFailure e) {
@@ -118,8 +118,10 @@ abstract class AuditedServlet extends HttpServlet {
             error = "INTERNAL: " + e;
             problem(response, Problems.of(500, "INTERNAL", "the platform failed; its log has the details",
                     request.getRequestURI()));
+        } finally {
+            // Also when the answer could not be written (the client went away): the call was made.
+            audit.record(pluginId, resource, callerName, scheme, status, error, request.getRemoteAddr());
         }
-        audit.record(pluginId, resource, callerName, scheme, status, error, request.getRemoteAddr());
     }
 
     /** The body of the request, at most {@code maxBytes}; JSON only. */

@@ -72,7 +72,7 @@ public final class MetricsServlet extends AuditedServlet {
             throw new ApiException(405, "METHOD_NOT_ALLOWED", PATH + " takes GET, not " + request.getMethod(),
                     Map.of("Allow", "GET"));
         }
-        if (!anonymous || !Caller.ANONYMOUS.equals(caller.scheme())) {
+        if (!Caller.ANONYMOUS.equals(caller.scheme())) { // an anonymous caller exists only when allowed
             roles().require(caller, Access.READ);
         }
         List<PluginStats> stats = registry.list().stream().map(PluginInfo::id).map(registry::stats)

@@ -27,11 +27,11 @@ public final class JaasRealm implements PasswordRealm {
 
     @Override
     public Optional<Set<String>> login(String user, char[] password) {
-        // The JAAS configuration names Karaf's ProxyLoginModule, which LoginContext loads through the context
-        // class loader: a servlet thread's loader may not see it, this bundle's (which imports its package) does.
+        // Karaf's JAAS configuration names its ProxyLoginModule, which LoginContext loads through the context
+        // class loader: a servlet thread's loader need not see it, the loader that loaded it does.
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(JaasRealm.class.getClassLoader());
+        thread.setContextClassLoader(ProxyLoginModule.class.getClassLoader());
         try {
             LoginContext context = new LoginContext(realm, new Subject(), callbacks -> answer(callbacks, user, password));
             context.login();
@@ -56,10 +56,5 @@ public final class JaasRealm implements PasswordRealm {
                 throw new UnsupportedCallbackException(callback);
             }
         }
-    }
-
-    /** Keeps the import of Karaf's login module proxy's package, which only the JAAS configuration names. */
-    static Class<?> loginModuleProxy() {
-        return ProxyLoginModule.class;
     }
 }
