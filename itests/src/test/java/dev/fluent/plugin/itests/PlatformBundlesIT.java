@@ -51,7 +51,8 @@ public class PlatformBundlesIT extends PlatformTestSupport {
             "dev.fluent.plugin.host.config",
             "dev.fluent.plugin.host.cache",
             "dev.fluent.plugin.host.logging",
-            "dev.fluent.plugin.host.metrics");
+            "dev.fluent.plugin.host.metrics",
+            "dev.fluent.plugin.http");
 
     @Test
     public void bootsThePlatformBundlesAllActive() throws InterruptedException {

@@ -68,6 +68,9 @@ public abstract class PlatformTestSupport {
     /** The watched plugin folder of a test container, relative to {@code karaf.base}. */
     protected static final String WATCHED_FOLDER = "test-plugins";
 
+    /** System property, set in the container, holding the port of its HTTP service (REST API, metrics). */
+    protected static final String HTTP_PORT_PROPERTY = "fluent.itests.http.port";
+
     /** The distribution's default heap (bin/setenv, JAVA_MAX_MEM). */
     protected static final String DISTRIBUTION_HEAP = "2048m";
 
@@ -84,6 +87,7 @@ public abstract class PlatformTestSupport {
         Path moduleDir = Paths.get(System.getProperty("user.dir")).toAbsolutePath();
         Path examplesDir = moduleDir.getParent().resolve("examples");
         String localRepository = System.getProperty("org.ops4j.pax.url.mvn.localRepository", "");
+        String httpPort = freePort();
 
         return new Option[] {
             karafDistributionConfiguration()
@@ -103,6 +107,8 @@ public abstract class PlatformTestSupport {
             editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", freePort()),
             editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", freePort()),
             editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", freePort()),
+            editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", httpPort),
+            systemProperty(HTTP_PORT_PROPERTY).value(httpPort),
             when(!localRepository.isEmpty()).useOptions(editConfigurationFilePut(
                     "etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository", localRepository)),
             systemProperty(EXAMPLES_DIR_PROPERTY).value(examplesDir.toString()),

@@ -1,0 +1,102 @@
+package dev.fluent.plugin.http.internal.rest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fluent.plugin.api.AuditRecord;
+import dev.fluent.plugin.api.AuditVerification;
+import dev.fluent.plugin.api.Capability;
+import dev.fluent.plugin.api.EngineResponse;
+import dev.fluent.plugin.api.ErrorCode;
+import dev.fluent.plugin.api.Permissions;
+import dev.fluent.plugin.api.PluginInfo;
+import dev.fluent.plugin.api.PluginManifest;
+import dev.fluent.plugin.api.PluginStats;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class JsonViewsTest {
+
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    @Test
+    void anEngineResponseHasThePlugInExecuteJsonFieldsInTheirOrder() throws Exception {
+        EngineResponse response = new EngineResponse("hi", new EngineResponse.Usage(1, 2, 3), "m", "stop",
+                new EngineResponse.Cost(0.5, 0.25, 0.75));
+
+        String json = mapper.writeValueAsString(JsonViews.response(response));
+
+        assertEquals("{\"content\":\"hi\",\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2,\"total_tokens\":3},"
+                + "\"model\":\"m\",\"finish_reason\":\"stop\",\"cost\":{\"prompt_cost\":0.5,\"completion_cost\":0.25,"
+                + "\"total_cost\":0.75}}", json);
+    }
+
+    @Test
+    void aPluginShowsItsManifestLimitsAndFiguresInSnakeCase() throws Exception {
+        PluginManifest manifest = new PluginManifest("echo", "1.2.3", "Echoes", "Fluent", "echo",
+                Set.of(Capability.LOGGING_ACCESS), Permissions.DEFAULTS, "ab".repeat(32), "ed25519:dev:AAAA",
+                Instant.parse("2026-01-01T00:00:00Z"), null);
+        PluginInfo info = new PluginInfo(manifest, Path.of("plugins", "echo"), Instant.parse("2026-02-01T10:00:00Z"),
+                1234, 56, 7, 1);
+
+        JsonNode json = mapper.valueToTree(JsonViews.plugin(info));
+
+        assertEquals("echo", json.get("id").asText());
+        assertEquals("1.2.3", json.get("version").asText());
+        assertEquals("echo", json.get("engine_type").asText());
+        assertEquals("LoggingAccess", json.get("capabilities").get(0).asText());
+        assertEquals(64, json.get("permissions").get("max_memory_mb").asInt());
+        assertEquals(60, json.get("permissions").get("rate_limit_requests_per_minute").asInt());
+        assertTrue(json.get("signed").asBoolean());
+        assertEquals("dev", json.get("signed_by").asText());
+        assertEquals("2026-01-01T00:00:00Z", json.get("created_at").asText());
+        assertTrue(json.get("expires_at").isNull());
+        assertEquals(Path.of("plugins", "echo").toString(), json.get("source").asText());
+        assertEquals(1234, json.get("module_bytes").asLong());
+        assertEquals("2026-02-01T10:00:00Z", json.get("loaded_at").asText());
+        assertEquals(7, json.get("executions").asLong());
+        assertEquals(1, json.get("failures").asLong());
+    }
+
+    @Test
+    void statisticsGiveFailuresByCodeAndLatencyInMicroseconds() {
+        PluginStats stats = new PluginStats("echo", 10, 8, Map.of(ErrorCode.TIMEOUT, 1L, ErrorCode.BUSY, 1L),
+                100, 200, 300, 400, 65536, 0, 10, 20, null, Instant.parse("2026-02-01T10:00:00Z"), Duration.ofSeconds(90));
+
+        JsonNode json = mapper.valueToTree(JsonViews.stats(stats));
+
+        assertEquals(2, json.get("failure_count").asLong());
+        assertEquals(1, json.get("failures").get("TIMEOUT").asLong());
+        assertEquals(1, json.get("failures").get("BUSY").asLong());
+        assertEquals(300, json.get("latency_micros").get("p99").asLong());
+        assertEquals(65536, json.get("memory_high_water_bytes").asLong());
+        assertTrue(json.get("last_used").isNull());
+        assertEquals(90, json.get("uptime_seconds").asLong());
+    }
+
+    @Test
+    void auditEntriesAndTheVerificationKeepTheChainFields() {
+        AuditRecord record = new AuditRecord(5, Instant.parse("2026-02-01T10:00:00Z"), "echo", "http",
+                "GET /fluent/api/plugins", true, null, Map.of("caller", "alice", "status", "200"), "0".repeat(64),
+                "f".repeat(64), "audit-1.jsonl");
+
+        JsonNode entry = mapper.valueToTree(JsonViews.auditRecords(List.of(record))).get("entries").get(0);
+        assertEquals(5, entry.get("seq").asLong());
+        assertEquals("alice", entry.get("details").get("caller").asText());
+        assertEquals("f".repeat(64), entry.get("hash").asText());
+        assertTrue(entry.get("error").isNull());
+
+        JsonNode broken = mapper.valueToTree(JsonViews.verification(new AuditVerification(4, 1,
+                new AuditVerification.Break("audit-1.jsonl", 5, 5, "hash mismatch"))));
+        assertTrue(!broken.get("ok").asBoolean());
+        assertEquals(5, broken.get("first_break").get("line").asLong());
+        assertTrue(mapper.valueToTree(JsonViews.verification(AuditVerification.intact(3, 1))).get("first_break").isNull());
+    }
+}
