@@ -28,8 +28,9 @@ import java.util.stream.Collectors;
  */
 final class ProjectGenerator {
 
-    /** The PDK's source files, as pdk/rust/src holds them. */
-    static final List<String> PDK_FILES = List.of("lib.rs", "abi.rs", "host.rs", "json.rs");
+    /** The PDK's files, as pdk/rust holds them: its Cargo.toml, then its sources under src/. */
+    static final List<String> PDK_FILES = List.of("Cargo.toml", "src/lib.rs", "src/abi.rs", "src/host.rs",
+            "src/json.rs");
     /** How long a new plugin is valid: signing keeps this date, so a year between releases. */
     static final Duration VALIDITY = Duration.ofDays(365);
     /** The all-zero placeholder build.sh replaces with the module's SHA-256. */
@@ -62,6 +63,7 @@ final class ProjectGenerator {
             Files.createDirectories(folder.resolve("pdk/src"));
             Files.writeString(folder.resolve("manifest.json"), manifest);
             Files.writeString(folder.resolve("src/lib.rs"), fill(template("lib.rs"), values));
+            Files.writeString(folder.resolve("Cargo.toml"), fill(template("Cargo.toml"), values));
             Files.writeString(folder.resolve("README.md"), fill(template("README.md"), values));
             Files.writeString(folder.resolve(".gitignore"), template("gitignore"));
             Path build = folder.resolve("build.sh");
@@ -72,7 +74,7 @@ final class ProjectGenerator {
                 build.toFile().setExecutable(true);
             }
             for (String file : PDK_FILES) {
-                Files.writeString(folder.resolve("pdk/src").resolve(file), template("pdk/" + file));
+                Files.writeString(folder.resolve("pdk").resolve(file), template("pdk/" + file));
             }
         } catch (IOException | UncheckedIOException e) {
             throw new PluginException(ErrorCode.PLUGIN_NOT_FOUND, project.name(),
