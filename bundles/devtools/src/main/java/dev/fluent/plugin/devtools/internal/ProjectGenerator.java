@@ -30,7 +30,7 @@ final class ProjectGenerator {
 
     /** The PDK's files, as pdk/rust holds them: its Cargo.toml, then its sources under src/. */
     static final List<String> PDK_FILES = List.of("Cargo.toml", "src/lib.rs", "src/abi.rs", "src/host.rs",
-            "src/json.rs");
+            "src/json.rs", "src/fakes.rs");
     /** How long a new plugin is valid: signing keeps this date, so a year between releases. */
     static final Duration VALIDITY = Duration.ofDays(365);
     /** The all-zero placeholder build.sh replaces with the module's SHA-256. */
@@ -57,7 +57,8 @@ final class ProjectGenerator {
                 "engine_type", project.engineType(),
                 "crate_name", project.name().replaceAll("[^a-z0-9_]", "_"),
                 "capabilities", project.capabilities().isEmpty() ? "none" : capabilities(project),
-                "capability_calls", capabilityCalls(project));
+                "capability_calls", capabilityCalls(project),
+                "capability_tests", capabilityTests(project));
         try {
             Files.createDirectories(folder.resolve("src"));
             Files.createDirectories(folder.resolve("pdk/src"));
@@ -134,14 +135,56 @@ final class ProjectGenerator {
         return calls.toString();
     }
 
+    /**
+     * A unit test of the calls {@link #capabilityCalls} writes, on the PDK's fakes of the host; without such a
+     * call, one that shows the fakes saw none.
+     */
+    private static String capabilityTests(NewProject p) {
+        StringBuilder tests = new StringBuilder();
+        if (p.capabilities().contains(Capability.LOGGING_ACCESS)) {
+            tests.append("""
+                        #[test]
+                        fn logs_each_request() {
+                            // Natively the PDK's fakes stand in for the host and record what the plugin did.
+                            handle(Request::new("hello")).unwrap();
+                            let lines = fakes::log::lines();
+                            assert_eq!(lines, [(fluent_pdk::host::LogLevel::Info, String::from("request received"))]);
+                        }
+                    """);
+        }
+        if (p.capabilities().contains(Capability.METRICS_ACCESS)) {
+            tests.append(tests.isEmpty() ? "" : "\n").append("""
+                        #[test]
+                        fn counts_each_request() {
+                            handle(Request::new("hello")).unwrap();
+                            handle(Request::new("again")).unwrap();
+                            assert_eq!(fakes::metrics::counter("requests"), 2);
+                        }
+                    """);
+        }
+        if (tests.isEmpty()) {
+            tests.append("""
+                        #[test]
+                        fn calls_no_host_function() {
+                            // Natively the PDK's fakes stand in for the host: fakes::config::set,
+                            // fakes::http::respond_with … set its answers; fakes::log::lines,
+                            // fakes::http::requests … show what the plugin did.
+                            handle(Request::new("hello")).unwrap();
+                            assert!(fakes::log::lines().is_empty() && fakes::http::requests().is_empty());
+                        }
+                    """);
+        }
+        return tests.toString();
+    }
+
     private static String hint(Capability c) {
         return switch (c) {
-            case NETWORK_ACCESS -> "http_request; list the hosts in allowed_hosts";
-            case FILE_SYSTEM_READ -> "fs_read; list the paths in allowed_file_paths";
-            case FILE_SYSTEM_WRITE -> "fs_write; list the paths in allowed_file_paths";
-            case ENVIRONMENT_ACCESS -> "env_get";
-            case CONFIGURATION_ACCESS -> "config_get";
-            case CACHE_ACCESS -> "cache_get, cache_put";
+            case NETWORK_ACCESS -> "http_request; list the hosts in allowed_hosts; tests: fakes::http";
+            case FILE_SYSTEM_READ -> "fs_read; list the paths in allowed_file_paths; tests: fakes::fs";
+            case FILE_SYSTEM_WRITE -> "fs_write; list the paths in allowed_file_paths; tests: fakes::fs";
+            case ENVIRONMENT_ACCESS -> "env_get; tests: fakes::env";
+            case CONFIGURATION_ACCESS -> "config_get; tests: fakes::config";
+            case CACHE_ACCESS -> "cache_get, cache_put; tests: fakes::cache";
             default -> c.manifestName();
         };
     }

@@ -31,7 +31,7 @@ class RustProjectBuildTest {
 
     private Path create() throws Exception {
         return Plugins.devtools(true).create(new NewProject("built-here", "summarize",
-                Set.of(Capability.LOGGING_ACCESS), dir, "me"));
+                Set.of(Capability.LOGGING_ACCESS, Capability.METRICS_ACCESS), dir, "me"));
     }
 
     @Test
@@ -53,8 +53,12 @@ class RustProjectBuildTest {
                 + " (Debian: rustc, libstd-rust-dev-wasm32, lld-14)");
         Path project = create();
         Map<String, String> rustc = Map.of("FLUENT_BUILD", "rustc");
+        // Its own two tests, and one per host call it makes (a log line, a counter), served by the PDK's fakes.
         String tests = Toolchains.build(project, rustc, "test");
-        assertTrue(tests.contains("test result: ok"), tests);
+        assertTrue(tests.contains("test result: ok. 4 passed"), tests);
+        Path plain = Plugins.devtools(true).create(new NewProject("no-calls", "echo", Set.of(), dir, ""));
+        String plainTests = Toolchains.build(plain, rustc, "test");
+        assertTrue(plainTests.contains("test result: ok. 3 passed"), plainTests);
         String built = Toolchains.build(project, rustc);
         assertTrue(built.contains("built plugin.wasm with rustc for wasm32-wasi"), built);
         assertLoadsAndAnswers(project);
@@ -67,7 +71,7 @@ class RustProjectBuildTest {
         Path project = create();
         Map<String, String> cargo = Map.of("FLUENT_BUILD", "cargo");
         String tests = Toolchains.build(project, cargo, "test");
-        assertTrue(tests.contains("test result: ok"), tests);
+        assertTrue(tests.contains("test result: ok. 4 passed"), tests);
         String target = Toolchains.cargoWasmTarget();
         if (target == null) {
             // Unit tests need only the host's standard library; the module needs a WebAssembly one.
