@@ -13,10 +13,12 @@ import dev.fluent.plugin.devtools.CommandFailure;
 import dev.fluent.plugin.devtools.Console;
 import dev.fluent.plugin.devtools.NewProject;
 import dev.fluent.plugin.devtools.PluginDevTools;
+import dev.fluent.plugin.devtools.ProjectLanguage;
 import dev.fluent.plugin.devtools.Reports;
 import dev.fluent.plugin.devtools.SecurityReport;
 import dev.fluent.plugin.trust.signing.SigningCommands;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -46,9 +48,13 @@ public final class AuthoringCommandsService implements AuthoringCommands {
 
     @Override
     public void create(String name, String engineType, List<String> capabilities, Path output, String author,
-            Console console) throws CommandFailure {
+            String language, Console console) throws CommandFailure {
+        ProjectLanguage lang = language == null ? ProjectLanguage.RUST : ProjectLanguage.fromId(language)
+                .orElseThrow(() -> new CommandFailure("unknown language " + language + "; known: "
+                        + Arrays.stream(ProjectLanguage.values()).map(ProjectLanguage::id).toList()));
         try {
-            Path folder = devtools.create(new NewProject(name, engineType, capabilities(capabilities), output, author));
+            Path folder = devtools.create(new NewProject(name, engineType, capabilities(capabilities), output, author,
+                    lang));
             console.println("Created " + folder + "; build it with " + folder.resolve("build.sh"));
         } catch (PluginException e) {
             throw new CommandFailure(e);
