@@ -60,9 +60,10 @@ public interface AuthoringCommands {
 
     /**
      * The manifest and the module (capabilities, limits, signer, validity, imports, exports, memory), then
-     * what {@link #validate} reports.
+     * what {@link #validate} reports. A signature by a key not trusted here is a warning ({@code WARN
+     * KEY_UNTRUSTED}), not a failure: inspecting is looking, and trust is the loading platform's decision.
      *
-     * @throws CommandFailure with the summary when the plugin does not load
+     * @throws CommandFailure with the summary when the plugin does not load for any other reason
      */
     void inspect(Path folder, Console console) throws CommandFailure;
 
