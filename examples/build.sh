@@ -13,8 +13,9 @@
 # and for the C plugins clang, lld, wasi-libc and libclang-rt-dev-wasm32
 # (CLANG selects that compiler, default clang). RUSTC selects the Rust
 # compiler (default /usr/bin/rustc: a rustup toolchain usually has no
-# wasm32-wasi standard library, and a different rustc gives different bytes). Signing runs the platform's own signer, so bundles/trust must be
-# built (mvn -q install -DskipTests -pl bundles/trust -am); --check skips the
+# wasm32-wasi standard library, and a different rustc gives different bytes).
+# Signing runs the platform's own signer, so bundles/trust must be built
+# (mvn -q install -DskipTests -pl bundles/trust -am); --check skips the
 # signatures when it is not. Exits non-zero on any failure.
 set -euo pipefail
 
@@ -49,7 +50,7 @@ mode=build
 case "${1:-}" in
   "") ;;
   --check) mode=check ;;
-  -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+  -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
   *) fail "unknown argument '$1' (use --check or nothing)" ;;
 esac
 
