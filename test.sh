@@ -1,16 +1,19 @@
 #!/bin/sh
 #
 # Runs every test: the example plugins are rebuilt from source and compared with the committed ones
-# (when the plugin toolchain is installed: Debian's rustc, libstd-rust-dev-wasm32 and wabt), then the
-# Maven build runs the unit tests of every module and the Pax Exam tests against the real distribution.
+# (when the plugin toolchains are installed: Debian's rustc, libstd-rust-dev-wasm32 and wabt, and clang,
+# lld, wasi-libc and libclang-rt-dev-wasm32 for C), then the Maven build runs the unit tests of every
+# module and the Pax Exam tests against the real distribution.
 #
 set -eu
 cd "$(dirname "$0")"
 
-if [ -x "${RUSTC:-/usr/bin/rustc}" ] && command -v wat2wasm >/dev/null 2>&1; then
+if [ -x "${RUSTC:-/usr/bin/rustc}" ] && command -v wat2wasm >/dev/null 2>&1 && command -v "${CLANG:-clang}" >/dev/null 2>&1
+then
     examples/check.sh
 else
-    echo "test.sh: plugin toolchain not installed (rustc, libstd-rust-dev-wasm32, wabt): example rebuild check skipped" >&2
+    echo "test.sh: plugin toolchains not installed (rustc, libstd-rust-dev-wasm32, wabt; clang, lld, wasi-libc," \
+        "libclang-rt-dev-wasm32): example rebuild check skipped" >&2
 fi
 # The tutorial runs before the full build: it needs only the command line's jar, and it leaves its signed
 # plugin in target/tutorial-plugin, which the Pax Exam test AuthoringIT then loads into the distribution.

@@ -9,11 +9,13 @@
 #                              the committed plugin.wasm files, checksums and
 #                              signatures are up to date; changes nothing (CI)
 #
-# Needs the Debian packages rustc, libstd-rust-dev-wasm32 and wabt. RUSTC
-# selects the compiler (default /usr/bin/rustc: a rustup toolchain usually
-# has no wasm32-wasi standard library, and a different rustc gives different
-# bytes). Signing runs the platform's own signer, so bundles/trust must be
-# built (mvn -q install -DskipTests -pl bundles/trust -am); --check skips the
+# Needs the Debian packages rustc, libstd-rust-dev-wasm32, lld-14 and wabt,
+# and for the C plugins clang, lld, wasi-libc and libclang-rt-dev-wasm32
+# (CLANG selects that compiler, default clang). RUSTC selects the Rust
+# compiler (default /usr/bin/rustc: a rustup toolchain usually has no
+# wasm32-wasi standard library, and a different rustc gives different bytes).
+# Signing runs the platform's own signer, so bundles/trust must be built
+# (mvn -q install -DskipTests -pl bundles/trust -am); --check skips the
 # signatures when it is not. Exits non-zero on any failure.
 set -euo pipefail
 
@@ -22,18 +24,24 @@ ROOT="$(cd "$HERE/.." && pwd)"
 RUSTC="${RUSTC:-/usr/bin/rustc}"
 TARGET=wasm32-wasi
 PDK_SRC="$ROOT/pdk/rust/src/lib.rs"
+CLANG="${CLANG:-clang}"
+C_PDK="$ROOT/pdk/c"
 
-# Every plugin folder, relative to examples/. Those with src/lib.rs are Rust; the rest are WAT.
+# Every plugin folder, relative to examples/. Those with src/lib.rs are Rust, those with src/plugin.c
+# are C; the rest are WAT.
 PLUGINS=(echo sha256 selftest hostile/loop hostile/memory-bomb hostile/deep-recursion hostile/wild-pointer
          hostile/trap hostile/forbidden-import hostile/no-abi hostile/plugin-error hostile/stateful
          openai-engine file-summary kv-counter hostile/capability-probe hostile/host-wild-pointer
          hostile/host-huge-length hostile/host-wild-alloc hostile/undeclared-capability hostile/exfiltrate
-         hostile/log-flood)
+         hostile/log-flood c-echo)
 
 # Size-optimized, reproducible: no debug info, no symbol names, abort on
 # panic, one codegen unit, and source paths recorded relative to the repo.
 RUST_FLAGS=(--edition 2021 -C opt-level=s -C debuginfo=0 -C strip=symbols -C panic=abort
             -C codegen-units=1 --remap-path-prefix "$ROOT=.")
+# C: a WASI reactor (the host calls _initialize), size-optimized, warnings as errors, no custom sections.
+C_FLAGS=(--target=wasm32-wasi -mexec-model=reactor -Os -std=c11 -Wall -Wextra -Werror
+         -ffile-prefix-map="$ROOT=." -Wl,--strip-all)
 
 fail() { echo "build.sh: $*" >&2; exit 1; }
 step() { echo "== $*"; }
@@ -42,11 +50,13 @@ mode=build
 case "${1:-}" in
   "") ;;
   --check) mode=check ;;
-  -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+  -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
   *) fail "unknown argument '$1' (use --check or nothing)" ;;
 esac
 
 command -v "$RUSTC" >/dev/null || fail "no rustc at $RUSTC (install the Debian package rustc, or set RUSTC)"
+command -v "$CLANG" >/dev/null ||
+  fail "no $CLANG (install the Debian packages clang lld wasi-libc libclang-rt-dev-wasm32, or set CLANG)"
 for tool in wat2wasm wasm-validate; do
   command -v "$tool" >/dev/null || fail "$tool not found (install the Debian package wabt)"
 done
@@ -70,10 +80,13 @@ build_plugins() {
       "$RUSTC" "${RUST_FLAGS[@]}" --target "$TARGET" --crate-name "$name" --crate-type cdylib \
         -C lto=fat --extern fluent_pdk="$out/pdk/libfluent_pdk.rlib" \
         "$HERE/$dir/src/lib.rs" -o "$out/$dir/plugin.wasm"
+    elif [[ -f "$HERE/$dir/src/plugin.c" ]]; then
+      "$CLANG" "${C_FLAGS[@]}" -I "$C_PDK" "$HERE/$dir/src/plugin.c" "$C_PDK/fluent_plugin.c" \
+        -o "$out/$dir/plugin.wasm"
     elif [[ -f "$HERE/$dir/plugin.wat" ]]; then
       wat2wasm "$HERE/$dir/plugin.wat" -o "$out/$dir/plugin.wasm"
     else
-      fail "$dir has neither src/lib.rs nor plugin.wat"
+      fail "$dir has neither src/lib.rs, src/plugin.c nor plugin.wat"
     fi
     wasm-validate "$out/$dir/plugin.wasm" || fail "$dir/plugin.wasm does not validate"
   done

@@ -229,6 +229,19 @@ mod tests {
         assert_eq!(e.code, "BAD_REQUEST");
     }
 
+    /// `handle` itself, with the PDK's fakes standing in for the host's configuration and network.
+    #[test]
+    fn handle_reads_its_configuration_and_calls_the_endpoint_through_the_host() {
+        fluent_pdk::fakes::config::set("api_key", "sk-fake");
+        fluent_pdk::fakes::http::respond_with(200, r#"{"model":"m","choices":[{"message":{"content":"Hello from the fake"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":4,"total_tokens":5}}"#);
+        let response = handle(Request::new("Hi")).unwrap();
+        assert_eq!(response.content, "Hello from the fake");
+        let sent = fluent_pdk::fakes::http::requests();
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0].url, DEFAULT_ENDPOINT);
+        assert!(sent[0].headers.contains(&("Authorization".into(), "Bearer sk-fake".into())));
+    }
+
     #[test]
     fn uses_defaults() {
         let settings = Settings::load(|k| Ok(if k == "api_key" { Some(" k ".into()) } else { None })).unwrap();

@@ -27,9 +27,9 @@
 //! side: the call does not return, and the caller of the plugin gets the
 //! host's error code (`ACCESS_DENIED`, `LIMIT_EXCEEDED` …).
 //!
-//! Outside WebAssembly (in native unit tests) every wrapper returns
-//! [`HostError::Unavailable`] and logging does nothing; test a plugin's
-//! logic by passing the host calls in as functions.
+//! Outside WebAssembly (in native unit tests) the wrappers are served by
+//! the fakes of [`crate::fakes`], which a test sets (`fakes::config::set`,
+//! `fakes::http::respond_with` …) and reads back (`fakes::log::lines` …).
 
 use crate::json::{self, Value};
 use alloc::string::String;
@@ -40,61 +40,116 @@ use core::fmt;
 const NOT_FOUND: i64 = -1;
 /// Result status: failed; `last_error` has the message.
 const FAILED: i64 = -2;
-/// Result status of the native stand-ins: no host.
-#[cfg(not(target_arch = "wasm32"))]
-const NO_HOST: i64 = i64::MIN;
 
+/// What one host call answered: data (possibly empty), `None` for not
+/// found, or a failure the plugin may handle.
+type Answer = Result<Option<Vec<u8>>, HostError>;
+
+/// The host's side of each call, in WebAssembly: the `fluent` imports, with
+/// pointers and lengths as the ABI passes them. Natively, `crate::fakes`
+/// answers the same functions.
 #[cfg(target_arch = "wasm32")]
-mod ffi {
-    #[link(wasm_import_module = "fluent")]
-    extern "C" {
-        pub fn log(level: i32, ptr: i32, len: i32);
-        pub fn http_request(head_ptr: i32, head_len: i32, body_ptr: i32, body_len: i32) -> i64;
-        pub fn fs_read(path_ptr: i32, path_len: i32) -> i64;
-        pub fn fs_write(path_ptr: i32, path_len: i32, data_ptr: i32, data_len: i32, flags: i32) -> i64;
-        pub fn env_get(name_ptr: i32, name_len: i32) -> i64;
-        pub fn config_get(key_ptr: i32, key_len: i32) -> i64;
-        pub fn cache_get(key_ptr: i32, key_len: i32) -> i64;
-        pub fn cache_put(key_ptr: i32, key_len: i32, value_ptr: i32, value_len: i32, ttl_seconds: i32) -> i64;
-        pub fn metric(kind: i32, name_ptr: i32, name_len: i32, value: i64) -> i64;
-        pub fn last_error() -> i64;
+mod sys {
+    use super::{decode, Answer, HttpRequest, LogLevel};
+    use alloc::string::String;
+
+    mod ffi {
+        #[link(wasm_import_module = "fluent")]
+        extern "C" {
+            pub fn log(level: i32, ptr: i32, len: i32);
+            pub fn http_request(head_ptr: i32, head_len: i32, body_ptr: i32, body_len: i32) -> i64;
+            pub fn fs_read(path_ptr: i32, path_len: i32) -> i64;
+            pub fn fs_write(path_ptr: i32, path_len: i32, data_ptr: i32, data_len: i32, flags: i32) -> i64;
+            pub fn env_get(name_ptr: i32, name_len: i32) -> i64;
+            pub fn config_get(key_ptr: i32, key_len: i32) -> i64;
+            pub fn cache_get(key_ptr: i32, key_len: i32) -> i64;
+            pub fn cache_put(key_ptr: i32, key_len: i32, value_ptr: i32, value_len: i32, ttl_seconds: i32) -> i64;
+            pub fn metric(kind: i32, name_ptr: i32, name_len: i32, value: i64) -> i64;
+            pub fn last_error() -> i64;
+        }
+    }
+
+    /// A pointer and length as the ABI passes them.
+    fn raw(bytes: &[u8]) -> (i32, i32) {
+        (bytes.as_ptr() as usize as i32, bytes.len() as i32)
+    }
+
+    fn answer(result: i64) -> Answer {
+        decode(result, last_error)
+    }
+
+    fn last_error() -> String {
+        // SAFETY: an import of the host; it takes no arguments.
+        let result = unsafe { ffi::last_error() };
+        match decode(result, || String::new()) {
+            Ok(Some(bytes)) if !bytes.is_empty() => {
+                String::from_utf8(bytes).unwrap_or_else(|_| String::from("the host call failed"))
+            }
+            _ => String::from("the host call failed"),
+        }
+    }
+
+    pub fn log(level: LogLevel, message: &str) {
+        let (ptr, len) = raw(message.as_bytes());
+        // SAFETY: ptr/len describe `message`, alive for the call.
+        unsafe { ffi::log(level as i32, ptr, len) }
+    }
+
+    pub fn http_request(request: &HttpRequest) -> Answer {
+        let head = request.head_json();
+        let (head_ptr, head_len) = raw(head.as_bytes());
+        let (body_ptr, body_len) = raw(&request.body);
+        // SAFETY: the pointers describe `head` and `request.body`, alive for the call.
+        answer(unsafe { ffi::http_request(head_ptr, head_len, body_ptr, body_len) })
+    }
+
+    pub fn fs_read(path: &str) -> Answer {
+        let (ptr, len) = raw(path.as_bytes());
+        // SAFETY: ptr/len describe `path`, alive for the call.
+        answer(unsafe { ffi::fs_read(ptr, len) })
+    }
+
+    pub fn fs_write(path: &str, data: &[u8], flags: i32) -> Answer {
+        let (path_ptr, path_len) = raw(path.as_bytes());
+        let (data_ptr, data_len) = raw(data);
+        // SAFETY: the pointers describe `path` and `data`, alive for the call.
+        answer(unsafe { ffi::fs_write(path_ptr, path_len, data_ptr, data_len, flags) })
+    }
+
+    pub fn env_get(name: &str) -> Answer {
+        let (ptr, len) = raw(name.as_bytes());
+        // SAFETY: ptr/len describe `name`, alive for the call.
+        answer(unsafe { ffi::env_get(ptr, len) })
+    }
+
+    pub fn config_get(key: &str) -> Answer {
+        let (ptr, len) = raw(key.as_bytes());
+        // SAFETY: ptr/len describe `key`, alive for the call.
+        answer(unsafe { ffi::config_get(ptr, len) })
+    }
+
+    pub fn cache_get(key: &str) -> Answer {
+        let (ptr, len) = raw(key.as_bytes());
+        // SAFETY: ptr/len describe `key`, alive for the call.
+        answer(unsafe { ffi::cache_get(ptr, len) })
+    }
+
+    pub fn cache_put(key: &str, value: &[u8], ttl_seconds: u32) -> Answer {
+        let (key_ptr, key_len) = raw(key.as_bytes());
+        let (value_ptr, value_len) = raw(value);
+        // SAFETY: the pointers describe `key` and `value`, alive for the call.
+        answer(unsafe { ffi::cache_put(key_ptr, key_len, value_ptr, value_len, ttl_seconds as i32) })
+    }
+
+    pub fn metric(kind: i32, name: &str, value: i64) -> Answer {
+        let (ptr, len) = raw(name.as_bytes());
+        // SAFETY: ptr/len describe `name`, alive for the call.
+        answer(unsafe { ffi::metric(kind, ptr, len, value) })
     }
 }
 
-/// Native stand-ins with the same signatures: no host is there.
 #[cfg(not(target_arch = "wasm32"))]
-#[allow(clippy::missing_safety_doc)]
-mod ffi {
-    use super::NO_HOST;
-    pub unsafe fn log(_: i32, _: i32, _: i32) {}
-    pub unsafe fn http_request(_: i32, _: i32, _: i32, _: i32) -> i64 {
-        NO_HOST
-    }
-    pub unsafe fn fs_read(_: i32, _: i32) -> i64 {
-        NO_HOST
-    }
-    pub unsafe fn fs_write(_: i32, _: i32, _: i32, _: i32, _: i32) -> i64 {
-        NO_HOST
-    }
-    pub unsafe fn env_get(_: i32, _: i32) -> i64 {
-        NO_HOST
-    }
-    pub unsafe fn config_get(_: i32, _: i32) -> i64 {
-        NO_HOST
-    }
-    pub unsafe fn cache_get(_: i32, _: i32) -> i64 {
-        NO_HOST
-    }
-    pub unsafe fn cache_put(_: i32, _: i32, _: i32, _: i32, _: i32) -> i64 {
-        NO_HOST
-    }
-    pub unsafe fn metric(_: i32, _: i32, _: i32, _: i64) -> i64 {
-        NO_HOST
-    }
-    pub unsafe fn last_error() -> i64 {
-        0
-    }
-}
+use crate::fakes::host as sys;
 
 /// A failure of a host call that the plugin may handle.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -104,8 +159,7 @@ pub enum HostError {
     /// The operation failed; the message says why (a refused connection, a
     /// timeout, a folder that does not exist …).
     Failed(String),
-    /// No host answered: the code runs outside the Fluent host (a native
-    /// test), or the host returned something this PDK does not know.
+    /// The host returned something this PDK does not know.
     Unavailable,
 }
 
@@ -130,13 +184,11 @@ impl From<HostError> for crate::PluginError {
     }
 }
 
-/// A pointer and length as the ABI passes them.
-fn raw(bytes: &[u8]) -> (i32, i32) {
-    (bytes.as_ptr() as usize as i32, bytes.len() as i32)
-}
-
-/// The bytes of a result: `Ok(None)` for NOT_FOUND, `Ok(Some(empty))` for 0.
-fn take(result: i64) -> Result<Option<Vec<u8>>, HostError> {
+/// Decodes a host function's `i64` result (docs/abi.md, section 7): the
+/// bytes of a buffer result, `Ok(None)` for NOT_FOUND, `Ok(Some(empty))` for
+/// 0, and for FAILED the message `last_error` gives.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+fn decode(result: i64, last_error: impl FnOnce() -> String) -> Answer {
     if result == 0 {
         return Ok(Some(Vec::new()));
     }
@@ -144,7 +196,7 @@ fn take(result: i64) -> Result<Option<Vec<u8>>, HostError> {
         return Ok(None);
     }
     if result == FAILED {
-        return Err(HostError::Failed(last_error_message()));
+        return Err(HostError::Failed(last_error()));
     }
     if result < 0 {
         return Err(HostError::Unavailable);
@@ -154,26 +206,12 @@ fn take(result: i64) -> Result<Option<Vec<u8>>, HostError> {
     crate::abi::take_buffer(ptr, len).map(Some).ok_or(HostError::Unavailable)
 }
 
-fn take_string(result: i64) -> Result<Option<String>, HostError> {
-    match take(result)? {
+fn text(answer: Answer) -> Result<Option<String>, HostError> {
+    match answer? {
         None => Ok(None),
         Some(bytes) => String::from_utf8(bytes)
             .map(Some)
             .map_err(|_| HostError::Failed(String::from("the host returned text that is not UTF-8"))),
-    }
-}
-
-fn last_error_message() -> String {
-    // SAFETY: an import of the host; it takes no arguments.
-    let result = unsafe { ffi::last_error() };
-    if result <= 0 {
-        return String::from("the host call failed");
-    }
-    let ptr = (result as u64 & 0xFFFF_FFFF) as usize;
-    let len = (result as u64 >> 32) as usize;
-    match crate::abi::take_buffer(ptr, len) {
-        Some(bytes) => String::from_utf8(bytes).unwrap_or_else(|_| String::from("the host call failed")),
-        None => String::from("the host call failed"),
     }
 }
 
@@ -193,9 +231,7 @@ pub enum LogLevel {
 /// control characters, cuts long lines and drops lines beyond the
 /// operator's rate; a flood of calls in one execution ends it.
 pub fn log(level: LogLevel, message: &str) {
-    let (ptr, len) = raw(message.as_bytes());
-    // SAFETY: ptr/len describe `message`, alive for the call.
-    unsafe { ffi::log(level as i32, ptr, len) }
+    sys::log(level, message)
 }
 
 pub fn trace(message: &str) {
@@ -342,12 +378,7 @@ impl HttpResponse {
 /// private address, a redirect to either, more than `max_network_requests`
 /// requests, or a body over the operator's cap end the execution.
 pub fn http_request(request: &HttpRequest) -> Result<HttpResponse, HostError> {
-    let head = request.head_json();
-    let (head_ptr, head_len) = raw(head.as_bytes());
-    let (body_ptr, body_len) = raw(&request.body);
-    // SAFETY: the pointers describe `head` and `request.body`, alive for the call.
-    let result = unsafe { ffi::http_request(head_ptr, head_len, body_ptr, body_len) };
-    match take(result)? {
+    match sys::http_request(request)? {
         Some(bytes) => HttpResponse::decode(bytes),
         None => Err(HostError::NotFound),
     }
@@ -360,10 +391,7 @@ pub fn http_request(request: &HttpRequest) -> Result<HttpResponse, HostError> {
 /// `allowed_file_paths` (`..`, a symbolic link out) or a file larger than
 /// `max_file_size_mb` ends the execution.
 pub fn fs_read(path: &str) -> Result<Vec<u8>, HostError> {
-    let (ptr, len) = raw(path.as_bytes());
-    // SAFETY: ptr/len describe `path`, alive for the call.
-    let result = unsafe { ffi::fs_read(ptr, len) };
-    take(result)?.ok_or(HostError::NotFound)
+    sys::fs_read(path)?.ok_or(HostError::NotFound)
 }
 
 /// [`fs_read`] as UTF-8 text.
@@ -383,11 +411,7 @@ pub fn fs_append(path: &str, data: &[u8]) -> Result<(), HostError> {
 }
 
 fn write(path: &str, data: &[u8], flags: i32) -> Result<(), HostError> {
-    let (path_ptr, path_len) = raw(path.as_bytes());
-    let (data_ptr, data_len) = raw(data);
-    // SAFETY: the pointers describe `path` and `data`, alive for the call.
-    let result = unsafe { ffi::fs_write(path_ptr, path_len, data_ptr, data_len, flags) };
-    take(result).map(|_| ())
+    sys::fs_write(path, data, flags).map(|_| ())
 }
 
 // ----------------------------------------------- environment, configuration
@@ -396,17 +420,13 @@ fn write(path: &str, data: &[u8], flags: i32) -> Result<(), HostError> {
 /// (`EnvironmentAccess`); `Ok(None)` if it is exposed but not set. Asking
 /// for one that is not exposed ends the execution.
 pub fn env_get(name: &str) -> Result<Option<String>, HostError> {
-    let (ptr, len) = raw(name.as_bytes());
-    // SAFETY: ptr/len describe `name`, alive for the call.
-    take_string(unsafe { ffi::env_get(ptr, len) })
+    text(sys::env_get(name))
 }
 
 /// A value of this plugin's own configuration (`ConfigurationAccess`), set
 /// by the operator; `Ok(None)` if the key is not set.
 pub fn config_get(key: &str) -> Result<Option<String>, HostError> {
-    let (ptr, len) = raw(key.as_bytes());
-    // SAFETY: ptr/len describe `key`, alive for the call.
-    take_string(unsafe { ffi::config_get(ptr, len) })
+    text(sys::config_get(key))
 }
 
 // ------------------------------------------------------------------ cache
@@ -414,9 +434,7 @@ pub fn config_get(key: &str) -> Result<Option<String>, HostError> {
 /// A value of this plugin's cache (`CacheAccess`); `Ok(None)` if absent or
 /// expired. Keys are 1 to 256 bytes.
 pub fn cache_get(key: &str) -> Result<Option<Vec<u8>>, HostError> {
-    let (ptr, len) = raw(key.as_bytes());
-    // SAFETY: ptr/len describe `key`, alive for the call.
-    take(unsafe { ffi::cache_get(ptr, len) })
+    sys::cache_get(key)
 }
 
 /// Stores a value in this plugin's cache (`CacheAccess`) for `ttl_seconds`
@@ -424,18 +442,13 @@ pub fn cache_get(key: &str) -> Result<Option<Vec<u8>>, HostError> {
 /// shortened). The cache is bounded: old entries make room for new ones.
 /// Writing more than the whole cache in one execution ends it.
 pub fn cache_put(key: &str, value: &[u8], ttl_seconds: u32) -> Result<(), HostError> {
-    let (key_ptr, key_len) = raw(key.as_bytes());
-    let (value_ptr, value_len) = raw(value);
-    // SAFETY: the pointers describe `key` and `value`, alive for the call.
-    take(unsafe { ffi::cache_put(key_ptr, key_len, value_ptr, value_len, ttl_seconds as i32) }).map(|_| ())
+    sys::cache_put(key, value, ttl_seconds).map(|_| ())
 }
 
 // ---------------------------------------------------------------- metrics
 
 fn metric(kind: i32, name: &str, value: i64) -> Result<(), HostError> {
-    let (ptr, len) = raw(name.as_bytes());
-    // SAFETY: ptr/len describe `name`, alive for the call.
-    take(unsafe { ffi::metric(kind, ptr, len, value) }).map(|_| ())
+    sys::metric(kind, name, value).map(|_| ())
 }
 
 /// Adds to a counter (`MetricsAccess`). Names: 1-64 of `a-z 0-9 _ . -`.
@@ -486,16 +499,6 @@ mod tests {
     }
 
     #[test]
-    fn without_a_host_every_call_is_unavailable() {
-        assert_eq!(config_get("k"), Err(HostError::Unavailable));
-        assert_eq!(cache_put("k", b"v", 0), Err(HostError::Unavailable));
-        assert_eq!(fs_read("a.txt"), Err(HostError::Unavailable));
-        assert_eq!(http_request(&HttpRequest::get("https://h/")), Err(HostError::Unavailable));
-        assert_eq!(counter("c", 1), Err(HostError::Unavailable));
-        info("dropped without a host");
-    }
-
-    #[test]
     fn host_errors_become_plugin_errors() {
         let e: crate::PluginError = HostError::Failed(String::from("connection refused")).into();
         assert_eq!((e.code.as_str(), e.message.as_str()), (HOST_ERROR, "connection refused"));
@@ -505,9 +508,10 @@ mod tests {
 
     #[test]
     fn maps_statuses() {
-        assert_eq!(take(0), Ok(Some(Vec::new())));
-        assert_eq!(take(NOT_FOUND), Ok(None));
-        assert_eq!(take(-7), Err(HostError::Unavailable));
-        assert_eq!(take(FAILED), Err(HostError::Failed(String::from("the host call failed"))));
+        let why = || String::from("connection refused");
+        assert_eq!(decode(0, why), Ok(Some(Vec::new())));
+        assert_eq!(decode(NOT_FOUND, why), Ok(None));
+        assert_eq!(decode(-7, why), Err(HostError::Unavailable));
+        assert_eq!(decode(FAILED, why), Err(HostError::Failed(String::from("connection refused"))));
     }
 }

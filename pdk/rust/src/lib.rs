@@ -14,15 +14,19 @@
 //! fluent_plugin!(handle);
 //! ```
 //!
-//! The crate has no dependencies and needs only `core` and `alloc`, so it
-//! works in `std` and `no_std` plugins alike. Build the plugin as a `cdylib`
-//! for `wasm32-wasi` (or `wasm32-unknown-unknown`).
+//! The crate has no dependencies and, in WebAssembly, needs only `core` and
+//! `alloc`, so it works in `std` and `no_std` plugins alike. Build the plugin
+//! as a `cdylib` for `wasm32-wasip1` (`wasm32-wasi` before Rust 1.78) or
+//! `wasm32-unknown-unknown`. Natively (a plugin's unit tests) it uses `std`
+//! for [`fakes`], which stand in for the host.
 
-#![cfg_attr(not(test), no_std)]
+#![cfg_attr(all(target_arch = "wasm32", not(test)), no_std)]
 
 extern crate alloc;
 
 pub mod abi;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod fakes;
 pub mod host;
 pub mod json;
 

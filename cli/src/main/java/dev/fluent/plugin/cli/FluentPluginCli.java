@@ -44,7 +44,8 @@ public final class FluentPluginCli {
     }
 
     @Command(name = "create",
-            description = "Writes a new plugin project: Rust source on the PDK, manifest, build.sh, README.")
+            description = "Writes a new plugin project: Rust (a Cargo package) or C source on its PDK, manifest,"
+                    + " build.sh, README.")
     static final class Create extends CliCommand {
         @Parameters(index = "0", paramLabel = "NAME", description = "The plugin id (lowercase letters, digits, - _ .)")
         String name;
@@ -63,9 +64,13 @@ public final class FluentPluginCli {
         @Option(names = "--author", defaultValue = "", description = "The manifest's author")
         String author;
 
+        @Option(names = "--language", defaultValue = "rust", paramLabel = "LANGUAGE",
+                description = "rust (default: a Cargo package on the Rust PDK) or c (on the C PDK)")
+        String language;
+
         @Override
         void run(AuthoringCommands commands, Console console) throws CommandFailure {
-            commands.create(name, engineType, capabilities, output, author, console);
+            commands.create(name, engineType, capabilities, output, author, language, console);
         }
     }
 

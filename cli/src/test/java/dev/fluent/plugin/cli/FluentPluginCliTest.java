@@ -39,6 +39,13 @@ class FluentPluginCliTest {
     }
 
     @Test
+    void inspectOfAPluginSignedByAKeyNotTrustedHereWarnsAndSucceeds() {
+        assertEquals(0, run("inspect", example("echo")), err::toString);
+        assertTrue(out.toString().contains("WARN   KEY_UNTRUSTED: "), out::toString);
+        assertEquals("", err.toString());
+    }
+
+    @Test
     void runsARequest() {
         assertEquals(0, run("run", "--trust", example("keys/dev-signing-key.pub.pem"), "--flow", "test",
                 example("echo"), "hello cli"), err::toString);

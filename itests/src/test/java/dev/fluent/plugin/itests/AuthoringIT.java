@@ -80,7 +80,7 @@ public class AuthoringIT extends PlatformTestSupport {
     @After
     public void unloadEverything() {
         String list = executeCommand("plugin:list");
-        for (String id : new String[] {"hello-summary", "keyed-echo"}) {
+        for (String id : new String[] {"hello-summary", "keyed-echo", "c-echo"}) {
             if (list.contains(id)) {
                 executeCommand("plugin:unload " + id);
             }
@@ -157,8 +157,9 @@ public class AuthoringIT extends PlatformTestSupport {
                 + " my-summary summarize");
         Path project = output.resolve("my-summary");
         assertTrue(out, out.startsWith("Created " + project));
-        for (String file : new String[] {"manifest.json", "src/lib.rs", "build.sh", "README.md", ".gitignore",
-                "pdk/src/lib.rs", "pdk/src/abi.rs", "pdk/src/host.rs", "pdk/src/json.rs"}) {
+        for (String file : new String[] {"manifest.json", "src/lib.rs", "Cargo.toml", "build.sh", "README.md",
+                ".gitignore", "pdk/Cargo.toml", "pdk/src/lib.rs", "pdk/src/abi.rs", "pdk/src/host.rs",
+                "pdk/src/json.rs", "pdk/src/fakes.rs"}) {
             assertTrue(file + " in " + project, Files.isRegularFile(project.resolve(file)));
             assertTrue(file + " is empty", Files.size(project.resolve(file)) > 0);
         }
@@ -169,6 +170,14 @@ public class AuthoringIT extends PlatformTestSupport {
         assertEquals("Tester", manifest.path("author").asText());
         assertEquals("LoggingAccess", manifest.path("capabilities").path(0).asText());
         assertTrue(manifest.toString(), manifest.path("permissions").path("max_memory_mb").asInt() > 0);
+
+        String c = executeCommand("plugin:create --language c --output " + output + " my-c-tool summarize");
+        assertTrue(c, c.startsWith("Created " + output.resolve("my-c-tool")));
+        for (String file : new String[] {"src/plugin.c", "pdk/fluent_plugin.h", "pdk/fluent_plugin.c", "build.sh"}) {
+            assertTrue(file + " in the C project", Files.isRegularFile(output.resolve("my-c-tool").resolve(file)));
+        }
+        String unknown = failure("plugin:create --language cobol --output " + output + " my-cobol x");
+        assertTrue(unknown, unknown.contains("unknown language cobol"));
 
         String again = failure("plugin:create --output " + output + " my-summary summarize");
         assertTrue(again, again.contains("exists already"));
@@ -241,6 +250,25 @@ public class AuthoringIT extends PlatformTestSupport {
 
         String trapped = failure("plugin:run " + pluginFolder("hostile/trap") + " x");
         assertTrue(trapped, trapped.contains("TRAP: "));
+    }
+
+    /**
+     * A plugin written in C on pdk/c, examples/c-echo (signed with the development key, as the other examples):
+     * loaded into the distribution, it answers, reports its own error code, and its log call reaches the host.
+     */
+    @Test
+    public void theCExampleLoadsAndAnswersInTheDistribution() throws IOException {
+        String loaded = executeCommand("plugin:load " + pluginFolder("c-echo"));
+        assertTrue(loaded, loaded.startsWith("Loaded c-echo"));
+        assertEquals("hello from C", executeCommand("plugin:execute c-echo \"hello from C\"").trim());
+        JsonNode response = JSON.readTree(executeCommand("plugin:execute --json c-echo \"three little words\""));
+        assertEquals("three little words", response.path("content").asText());
+        assertEquals(3, response.path("usage").path("prompt_tokens").asInt());
+        assertEquals("c-echo", response.path("model").asText());
+        String refused = failure("plugin:execute c-echo \"\"");
+        assertTrue(refused, refused.contains("EMPTY_PAYLOAD"));
+        String shown = executeCommand("plugin:show c-echo");
+        assertTrue(shown, shown.contains("LoggingAccess"));
     }
 
     /**

@@ -29,8 +29,20 @@ public interface AuthoringCommands {
      * @throws CommandFailure {@code MANIFEST_INVALID} for an unknown capability, or what
      *         {@link PluginDevTools#create} refuses
      */
+    default void create(String name, String engineType, List<String> capabilities, Path output, String author,
+            Console console) throws CommandFailure {
+        create(name, engineType, capabilities, output, author, null, console);
+    }
+
+    /**
+     * Writes a new plugin project in a language (see {@link PluginDevTools#create}).
+     *
+     * @param language a {@link ProjectLanguage#id()} ({@code rust}, {@code c}), in any case; {@code null} for Rust
+     * @throws CommandFailure for an unknown language, and as {@link #create(String, String, List, Path, String,
+     *         Console)}
+     */
     void create(String name, String engineType, List<String> capabilities, Path output, String author,
-            Console console) throws CommandFailure;
+            String language, Console console) throws CommandFailure;
 
     /**
      * Every load check, every problem with its fix, then a one-line summary ({@code --json}: one JSON object).
@@ -48,9 +60,10 @@ public interface AuthoringCommands {
 
     /**
      * The manifest and the module (capabilities, limits, signer, validity, imports, exports, memory), then
-     * what {@link #validate} reports.
+     * what {@link #validate} reports. A signature by a key not trusted here is a warning ({@code WARN
+     * KEY_UNTRUSTED}), not a failure: inspecting is looking, and trust is the loading platform's decision.
      *
-     * @throws CommandFailure with the summary when the plugin does not load
+     * @throws CommandFailure with the summary when the plugin does not load for any other reason
      */
     void inspect(Path folder, Console console) throws CommandFailure;
 

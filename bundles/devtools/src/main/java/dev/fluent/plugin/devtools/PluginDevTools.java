@@ -10,8 +10,9 @@ import org.osgi.annotation.versioning.ProviderType;
 public interface PluginDevTools {
 
     /**
-     * Writes a new plugin project: Rust source on the PDK (embedded, so it builds offline), a manifest
-     * with conservative limits and only the requested capabilities, {@code build.sh} and a README.
+     * Writes a new plugin project: source in the project's language on its PDK (Rust: a Cargo package; C: a
+     * header and a source file; embedded, so it builds offline), a manifest with conservative limits and only the
+     * requested capabilities, {@code build.sh} and a README.
      *
      * @return the project folder, {@code <output>/<name>}; it is also the plugin folder once built
      * @throws PluginException {@code MANIFEST_INVALID} for a bad name or engine type, {@code PLUGIN_NOT_FOUND}

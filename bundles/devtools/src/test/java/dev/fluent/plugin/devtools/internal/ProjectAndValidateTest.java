@@ -29,8 +29,9 @@ class ProjectAndValidateTest {
     void createsAProjectWithOnlyTheRequestedCapabilities() throws Exception {
         Path folder = Plugins.devtools(true).create(new NewProject("my-engine", "openai",
                 Set.of(Capability.LOGGING_ACCESS), dir, "me"));
-        for (String file : List.of("manifest.json", "src/lib.rs", "build.sh", "README.md", "pdk/src/lib.rs",
-                "pdk/src/host.rs", "pdk/src/abi.rs", "pdk/src/json.rs")) {
+        for (String file : List.of("manifest.json", "src/lib.rs", "Cargo.toml", "build.sh", "README.md",
+                "pdk/Cargo.toml", "pdk/src/lib.rs",
+                "pdk/src/host.rs", "pdk/src/abi.rs", "pdk/src/json.rs", "pdk/src/fakes.rs")) {
             assertTrue(Files.isRegularFile(folder.resolve(file)), file);
         }
         assertTrue(Files.isExecutable(folder.resolve("build.sh")));

@@ -70,6 +70,26 @@ class StandalonePlatformTest {
     }
 
     @Test
+    void inspectWarnsOfAnUntrustedKeyAndFailsOnAnythingElse() throws Exception {
+        try (StandalonePlatform platform = StandalonePlatform.start()) {
+            platform.commands().inspect(example("echo"), lines::add);
+            assertTrue(lines.contains("limits        memory 16 MiB, time 5000 ms, network requests 0, hosts none,"
+                    + " file paths none, file size 1 MiB, rate 600/min"), lines::toString);
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith("WARN   KEY_UNTRUSTED: ")), lines::toString);
+            assertTrue(lines.stream().noneMatch(l -> l.startsWith("HIGH")), lines::toString);
+            assertEquals("inspect echo: passes every other load check; it loads where its signer's key is trusted",
+                    lines.get(lines.size() - 1));
+
+            Path tampered = Files.createDirectories(temp.resolve("tampered"));
+            Files.copy(example("echo/manifest.json"), tampered.resolve("manifest.json"));
+            Files.write(tampered.resolve("plugin.wasm"), new byte[] {0, 'a', 's', 'm', 1, 0, 0, 0});
+            CommandFailure failure = assertThrows(CommandFailure.class,
+                    () -> platform.commands().inspect(tampered, lines::add));
+            assertTrue(failure.getMessage().startsWith("validate echo: "), failure::getMessage);
+        }
+    }
+
+    @Test
     void developmentModeLoadsAnUnsignedPlugin() throws Exception {
         Path unsigned = Files.createDirectories(temp.resolve("echo"));
         Files.copy(example("echo/plugin.wasm"), unsigned.resolve("plugin.wasm"));

@@ -3,7 +3,9 @@
 //! `handle` turns one request into a response; `fluent_plugin!` exports it with
 //! the platform's ABI. Host functions of the declared capabilities are in
 //! `fluent_pdk::host`; calling one the manifest does not declare makes the
-//! platform refuse the plugin at load.
+//! platform refuse the plugin at load. In the unit tests below (run natively
+//! by `./build.sh test`), `fluent_pdk::fakes` answers those calls: set what
+//! the host would answer, then check what the plugin did.
 
 use fluent_pdk::{fluent_plugin, PluginError, Request, Response, Usage};
 
@@ -23,6 +25,7 @@ fluent_plugin!(handle);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use fluent_pdk::fakes;
 
     #[test]
     fn answers_with_the_payload() {
@@ -35,4 +38,5 @@ mod tests {
     fn refuses_an_empty_payload() {
         assert!(handle(Request::new("  ")).is_err());
     }
-}
+
+{{capability_tests}}}

@@ -14,8 +14,8 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.completers.FileCompleter;
 
-@Command(scope = "plugin", name = "create", description = "Writes a new plugin project: Rust source on the PDK, a"
-        + " manifest with conservative limits, build.sh and a README.")
+@Command(scope = "plugin", name = "create", description = "Writes a new plugin project: Rust (a Cargo package) or C"
+        + " source on its PDK, a manifest with conservative limits, build.sh and a README.")
 @Service
 public class CreateCommand implements Action {
 
@@ -37,12 +37,15 @@ public class CreateCommand implements Action {
     @Option(name = "--author", description = "The manifest's author")
     String author = "";
 
+    @Option(name = "--language", description = "rust (default: a Cargo package on the Rust PDK) or c (on the C PDK)")
+    String language = "rust";
+
     @Reference
     AuthoringCommands commands;
 
     @Override
     public Object execute() throws CommandFailure {
-        commands.create(name, engineType, capabilities, Path.of(output), author, System.out::println);
+        commands.create(name, engineType, capabilities, Path.of(output), author, language, System.out::println);
         return null;
     }
 }
