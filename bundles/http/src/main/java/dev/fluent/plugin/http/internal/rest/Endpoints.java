@@ -6,6 +6,7 @@ import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.api.PluginInfo;
 import dev.fluent.plugin.api.PluginRegistry;
 import dev.fluent.plugin.api.PluginStats;
+import dev.fluent.plugin.api.json.JsonViews;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

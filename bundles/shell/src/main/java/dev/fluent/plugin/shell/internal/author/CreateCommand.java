@@ -2,10 +2,10 @@ package dev.fluent.plugin.shell.internal.author;
 
 import dev.fluent.plugin.devtools.AuthoringCommands;
 import dev.fluent.plugin.devtools.CommandFailure;
+import dev.fluent.plugin.shell.internal.support.PlatformAction;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
@@ -17,7 +17,7 @@ import org.apache.karaf.shell.support.completers.FileCompleter;
 @Command(scope = "plugin", name = "create", description = "Writes a new plugin project: Rust (a Cargo package) or C"
         + " source on its PDK, a manifest with conservative limits, build.sh and a README.")
 @Service
-public class CreateCommand implements Action {
+public class CreateCommand extends PlatformAction {
 
     @Argument(index = 0, name = "name", required = true, description = "The plugin id")
     String name;
@@ -44,7 +44,7 @@ public class CreateCommand implements Action {
     AuthoringCommands commands;
 
     @Override
-    public Object execute() throws CommandFailure {
+    protected Object run() throws CommandFailure {
         commands.create(name, engineType, capabilities, Path.of(output), author, language, System.out::println);
         return null;
     }

@@ -2,8 +2,8 @@ package dev.fluent.plugin.shell.internal.author;
 
 import dev.fluent.plugin.devtools.AuthoringCommands;
 import dev.fluent.plugin.devtools.CommandFailure;
+import dev.fluent.plugin.shell.internal.support.PlatformAction;
 import java.nio.file.Path;
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
@@ -14,7 +14,7 @@ import org.apache.karaf.shell.support.completers.FileCompleter;
 @Command(scope = "plugin", name = "inspect", description = "Shows a plugin folder's manifest and module (capabilities,"
         + " limits, signer, imports, exports, memory) and every load problem, without loading it.")
 @Service
-public class InspectCommand implements Action {
+public class InspectCommand extends PlatformAction {
 
     @Argument(index = 0, name = "folder", required = true, description = "The plugin folder")
     @Completion(FileCompleter.class)
@@ -24,7 +24,7 @@ public class InspectCommand implements Action {
     AuthoringCommands commands;
 
     @Override
-    public Object execute() throws CommandFailure {
+    protected Object run() throws CommandFailure {
         commands.inspect(Path.of(folder), System.out::println);
         return null;
     }

@@ -3,8 +3,8 @@ package dev.fluent.plugin.shell.internal.author;
 import dev.fluent.plugin.api.spi.PluginSigner;
 import dev.fluent.plugin.devtools.AuthoringCommands;
 import dev.fluent.plugin.devtools.CommandFailure;
+import dev.fluent.plugin.shell.internal.support.PlatformAction;
 import java.nio.file.Path;
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
@@ -16,7 +16,7 @@ import org.apache.karaf.shell.support.completers.StringsCompleter;
 @Command(scope = "plugin", name = "keygen", description = "Generates a signing key pair: private.pem (owner-only)"
         + " and public.pem, the half others trust.")
 @Service
-public class KeygenCommand implements Action {
+public class KeygenCommand extends PlatformAction {
 
     @Option(name = "--algorithm", description = "ed25519 (default) or rsa (3072 bits)")
     @Completion(value = StringsCompleter.class, values = {PluginSigner.ED25519, PluginSigner.RSA})
@@ -30,7 +30,7 @@ public class KeygenCommand implements Action {
     AuthoringCommands commands;
 
     @Override
-    public Object execute() throws CommandFailure {
+    protected Object run() throws CommandFailure {
         commands.keygen(algorithm, Path.of(out), System.out::println);
         return null;
     }

@@ -2,8 +2,8 @@ package dev.fluent.plugin.shell.internal.author;
 
 import dev.fluent.plugin.devtools.AuthoringCommands;
 import dev.fluent.plugin.devtools.CommandFailure;
+import dev.fluent.plugin.shell.internal.support.PlatformAction;
 import java.nio.file.Path;
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
@@ -16,7 +16,7 @@ import org.apache.karaf.shell.support.completers.FileCompleter;
         + " sandbox of fake providers with the platform's checks and limits, without loading it; prints the response's"
         + " content.")
 @Service
-public class RunCommand implements Action {
+public class RunCommand extends PlatformAction {
 
     @Argument(index = 0, name = "folder", required = true, description = "The plugin folder")
     @Completion(FileCompleter.class)
@@ -36,7 +36,7 @@ public class RunCommand implements Action {
     AuthoringCommands commands;
 
     @Override
-    public Object execute() throws CommandFailure {
+    protected Object run() throws CommandFailure {
         commands.run(Path.of(folder), payload, flow, json, System.out::println);
         return null;
     }

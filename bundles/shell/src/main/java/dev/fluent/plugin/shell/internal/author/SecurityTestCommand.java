@@ -2,8 +2,8 @@ package dev.fluent.plugin.shell.internal.author;
 
 import dev.fluent.plugin.devtools.AuthoringCommands;
 import dev.fluent.plugin.devtools.CommandFailure;
+import dev.fluent.plugin.shell.internal.support.PlatformAction;
 import java.nio.file.Path;
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
@@ -16,7 +16,7 @@ import org.apache.karaf.shell.support.completers.FileCompleter;
         + " folder, and what it called per declared capability (it runs in a sandbox of fake providers, never the"
         + " platform's); recorded in the audit log; fails on a high-severity finding.")
 @Service
-public class SecurityTestCommand implements Action {
+public class SecurityTestCommand extends PlatformAction {
 
     @Argument(index = 0, name = "folder", required = true, description = "The plugin folder")
     @Completion(FileCompleter.class)
@@ -29,7 +29,7 @@ public class SecurityTestCommand implements Action {
     AuthoringCommands commands;
 
     @Override
-    public Object execute() throws CommandFailure {
+    protected Object run() throws CommandFailure {
         commands.securityTest(Path.of(folder), json, System.out::println);
         return null;
     }

@@ -2,9 +2,9 @@ package dev.fluent.plugin.shell.internal.author;
 
 import dev.fluent.plugin.devtools.AuthoringCommands;
 import dev.fluent.plugin.devtools.CommandFailure;
+import dev.fluent.plugin.shell.internal.support.PlatformAction;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
@@ -16,7 +16,7 @@ import org.apache.karaf.shell.support.completers.FileCompleter;
 @Command(scope = "plugin", name = "sign", description = "Sets each plugin folder's checksum, signs its manifest and"
         + " writes manifest.json back.")
 @Service
-public class SignCommand implements Action {
+public class SignCommand extends PlatformAction {
 
     @Option(name = "--key", required = true, description = "The private key (PKCS#8 PEM, as plugin:keygen writes it)")
     @Completion(FileCompleter.class)
@@ -31,7 +31,7 @@ public class SignCommand implements Action {
     AuthoringCommands commands;
 
     @Override
-    public Object execute() throws CommandFailure {
+    protected Object run() throws CommandFailure {
         commands.sign(Path.of(key), folders.stream().map(Path::of).toList(), System.out::println);
         return null;
     }

@@ -2,8 +2,8 @@ package dev.fluent.plugin.shell.internal.author;
 
 import dev.fluent.plugin.devtools.AuthoringCommands;
 import dev.fluent.plugin.devtools.CommandFailure;
+import dev.fluent.plugin.shell.internal.support.PlatformAction;
 import java.nio.file.Path;
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
@@ -15,7 +15,7 @@ import org.apache.karaf.shell.support.completers.FileCompleter;
 @Command(scope = "plugin", name = "validate", description = "Runs every load check on a plugin folder without loading"
         + " it, and reports every problem with its fix.")
 @Service
-public class ValidateCommand implements Action {
+public class ValidateCommand extends PlatformAction {
 
     @Argument(index = 0, name = "folder", required = true, description = "The plugin folder")
     @Completion(FileCompleter.class)
@@ -28,7 +28,7 @@ public class ValidateCommand implements Action {
     AuthoringCommands commands;
 
     @Override
-    public Object execute() throws CommandFailure {
+    protected Object run() throws CommandFailure {
         commands.validate(Path.of(folder), json, System.out::println);
         return null;
     }

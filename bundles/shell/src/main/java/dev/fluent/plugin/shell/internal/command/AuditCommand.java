@@ -4,11 +4,14 @@ import dev.fluent.plugin.api.AuditActions;
 import dev.fluent.plugin.api.AuditLog;
 import dev.fluent.plugin.api.AuditQuery;
 import dev.fluent.plugin.api.AuditRecord;
-import dev.fluent.plugin.api.SafeText;
 import dev.fluent.plugin.api.AuditStatus;
 import dev.fluent.plugin.api.AuditVerification;
 import dev.fluent.plugin.api.PluginException;
+import dev.fluent.plugin.api.SafeText;
+import dev.fluent.plugin.api.json.JsonViews;
 import dev.fluent.plugin.devtools.CommandFailure;
+import dev.fluent.plugin.shell.internal.support.JsonOutput;
+import dev.fluent.plugin.shell.internal.support.PlatformAction;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -20,7 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
@@ -35,7 +37,7 @@ import org.apache.karaf.shell.support.table.ShellTable;
         description = "Shows the audit log, newest first; --verify walks its hash chain and reports the first break; "
                 + "--acknowledge accepts a gap the log recovered from, once reviewed.")
 @Service
-public class AuditCommand implements Action {
+public class AuditCommand extends PlatformAction {
 
     static final int DEFAULT_LIMIT = 50;
 
@@ -82,11 +84,14 @@ public class AuditCommand implements Action {
     @Option(name = "--status", description = "Show the writer's figures: files, queue, waits, drops")
     boolean status;
 
+    @Option(name = "--json", description = "Print the entries as JSON ({\"entries\": [...]}, as GET /fluent/api/audit), or with --verify the outcome (as GET /fluent/api/audit/verify)")
+    boolean json;
+
     @Reference
     AuditLog audit;
 
     @Override
-    public Object execute() throws Exception {
+    protected Object run() throws Exception {
         if (acknowledge != null) {
             return acknowledge();
         }
@@ -112,6 +117,11 @@ public class AuditCommand implements Action {
         } catch (IllegalArgumentException e) {
             throw new CommandFailure("BAD_REQUEST: " + e.getMessage());
         }
+        List<AuditRecord> records = audit.query(query);
+        if (json) {
+            JsonOutput.print(JsonViews.auditRecords(records), System.out);
+            return null;
+        }
         ShellTable table = new ShellTable();
         table.column("Seq").alignRight();
         table.column("Time");
@@ -120,7 +130,7 @@ public class AuditCommand implements Action {
         table.column("Result");
         table.column("Resource").maxSize(60).wrap();
         table.column("Error / details").maxSize(100).wrap();
-        for (AuditRecord r : audit.query(query)) {
+        for (AuditRecord r : records) {
             // Resources, errors and details carry what plugins and dropped file names control: escaped, so
             // they can neither forge rows nor drive the terminal.
             table.addRow().addContent(r.seq(), r.timestamp().truncatedTo(ChronoUnit.MILLIS),
@@ -135,7 +145,11 @@ public class AuditCommand implements Action {
 
     private Object verify() throws CommandFailure {
         AuditVerification v = audit.verify();
-        report(v).forEach(System.out::println);
+        if (json) {
+            JsonOutput.print(JsonViews.verification(v), System.out);
+        } else {
+            report(v).forEach(System.out::println);
+        }
         if (!v.ok()) {
             throw new CommandFailure("AUDIT_CHAIN_BROKEN: " + SafeText.escape(v.firstBreak().toString()));
         }

@@ -6,7 +6,7 @@ import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.api.PluginRegistry;
 import dev.fluent.plugin.devtools.CommandFailure;
 import dev.fluent.plugin.devtools.Reports;
-import org.apache.karaf.shell.api.action.Action;
+import dev.fluent.plugin.shell.internal.support.PlatformAction;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
@@ -17,7 +17,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 @Command(scope = "plugin", name = "execute",
         description = "Runs one request through a plugin and prints the response's content.")
 @Service
-public class ExecuteCommand implements Action {
+public class ExecuteCommand extends PlatformAction {
 
     @Argument(index = 0, name = "id", required = true, description = "The plugin id")
     @Completion(PluginIdCompleter.class)
@@ -36,7 +36,7 @@ public class ExecuteCommand implements Action {
     PluginRegistry registry;
 
     @Override
-    public Object execute() throws Exception {
+    protected Object run() throws Exception {
         EngineResponse response;
         try {
             response = registry.execute(id, new EngineRequest(flow, payload));

@@ -2,24 +2,34 @@ package dev.fluent.plugin.shell.internal.command;
 
 import dev.fluent.plugin.api.Capability;
 import dev.fluent.plugin.api.PluginInfo;
-import dev.fluent.plugin.api.SafeText;
 import dev.fluent.plugin.api.PluginRegistry;
+import dev.fluent.plugin.api.SafeText;
+import dev.fluent.plugin.api.json.JsonViews;
+import dev.fluent.plugin.shell.internal.support.JsonOutput;
+import dev.fluent.plugin.shell.internal.support.PlatformAction;
 import java.util.stream.Collectors;
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 
 @Command(scope = "plugin", name = "list", description = "Lists the loaded plugins.")
 @Service
-public class ListCommand implements Action {
+public class ListCommand extends PlatformAction {
+
+    @Option(name = "--json", description = "Print the plugins as JSON: {\"plugins\": [...]}, the fields of GET /fluent/api/plugins")
+    boolean json;
 
     @Reference
     PluginRegistry registry;
 
     @Override
-    public Object execute() {
+    protected Object run() {
+        if (json) {
+            JsonOutput.print(JsonViews.plugins(registry.list()), System.out);
+            return null;
+        }
         ShellTable table = new ShellTable();
         table.column("ID");
         table.column("Version");

@@ -4,8 +4,8 @@ import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.api.PluginInfo;
 import dev.fluent.plugin.api.PluginRegistry;
 import dev.fluent.plugin.devtools.CommandFailure;
+import dev.fluent.plugin.shell.internal.support.PlatformAction;
 import java.nio.file.Path;
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
@@ -15,7 +15,7 @@ import org.apache.karaf.shell.support.completers.FileCompleter;
 
 @Command(scope = "plugin", name = "load", description = "Verifies, compiles and registers a plugin from its folder.")
 @Service
-public class LoadCommand implements Action {
+public class LoadCommand extends PlatformAction {
 
     @Argument(index = 0, name = "folder", required = true,
             description = "The plugin folder, holding manifest.json and plugin.wasm")
@@ -26,7 +26,7 @@ public class LoadCommand implements Action {
     PluginRegistry registry;
 
     @Override
-    public Object execute() throws Exception {
+    protected Object run() throws Exception {
         try {
             PluginInfo info = registry.load(Path.of(folder));
             System.out.printf("Loaded %s %s (engine %s) from %s in %d ms%n", info.id(), info.manifest().version(),

@@ -4,10 +4,12 @@ import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.api.PluginIdentities;
 import dev.fluent.plugin.api.PluginIdentity;
 import dev.fluent.plugin.api.SafeText;
+import dev.fluent.plugin.api.json.JsonViews;
 import dev.fluent.plugin.devtools.CommandFailure;
+import dev.fluent.plugin.shell.internal.support.JsonOutput;
+import dev.fluent.plugin.shell.internal.support.PlatformAction;
 import java.util.List;
 import java.util.Objects;
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
@@ -20,7 +22,7 @@ import org.apache.karaf.shell.support.table.ShellTable;
         + " accepted version, or the owner.<id> the policy declares) and the newest version accepted; gives an id"
         + " to another key (--transfer) or forgets it (--release). A change clears what was kept for the plugin.")
 @Service
-public class OwnerCommand implements Action {
+public class OwnerCommand extends PlatformAction {
 
     @Argument(index = 0, name = "id", description = "A plugin id; every id when omitted")
     @Completion(PluginIdCompleter.class)
@@ -35,11 +37,14 @@ public class OwnerCommand implements Action {
             + " loaded); its next accepted load binds it anew")
     boolean release;
 
+    @Option(name = "--json", description = "Print the records as JSON: {\"owners\": [{plugin_id, owner, declared, version, created_at, bound_at}]}")
+    boolean json;
+
     @Reference
     PluginIdentities identities;
 
     @Override
-    public Object execute() throws Exception {
+    protected Object run() throws Exception {
         try {
             if (transferTo != null || release) {
                 if (id == null || (transferTo != null && release)) {
@@ -55,7 +60,13 @@ public class OwnerCommand implements Action {
                 }
                 return null;
             }
-            print(id == null ? identities.identities() : identities.identity(id).map(List::of).orElse(List.of()));
+            List<PluginIdentity> rows = id == null ? identities.identities()
+                    : identities.identity(id).map(List::of).orElse(List.of());
+            if (json) {
+                JsonOutput.print(JsonViews.identities(rows), System.out);
+                return null;
+            }
+            print(rows);
         } catch (PluginException e) {
             throw new CommandFailure(e);
         }

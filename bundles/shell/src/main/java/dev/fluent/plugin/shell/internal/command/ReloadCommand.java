@@ -4,8 +4,8 @@ import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.api.PluginInfo;
 import dev.fluent.plugin.api.PluginRegistry;
 import dev.fluent.plugin.devtools.CommandFailure;
+import dev.fluent.plugin.shell.internal.support.PlatformAction;
 import java.nio.file.Path;
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
@@ -17,7 +17,7 @@ import org.apache.karaf.shell.support.completers.FileCompleter;
         description = "Replaces a loaded plugin by the version now in its folder (or another folder). The new "
                 + "version is checked and compiled first; if it fails, the old one keeps serving.")
 @Service
-public class ReloadCommand implements Action {
+public class ReloadCommand extends PlatformAction {
 
     @Argument(index = 0, name = "id", required = true, description = "The plugin id")
     @Completion(PluginIdCompleter.class)
@@ -32,7 +32,7 @@ public class ReloadCommand implements Action {
     PluginRegistry registry;
 
     @Override
-    public Object execute() throws Exception {
+    protected Object run() throws Exception {
         try {
             PluginInfo info = folder == null ? registry.reload(id) : registry.reload(id, Path.of(folder));
             System.out.printf("Reloaded %s %s from %s in %d ms%n", info.id(), info.manifest().version(),

@@ -4,8 +4,8 @@ import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.api.PluginIdentities;
 import dev.fluent.plugin.api.PluginInfo;
 import dev.fluent.plugin.devtools.CommandFailure;
+import dev.fluent.plugin.shell.internal.support.PlatformAction;
 import java.nio.file.Path;
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
@@ -17,7 +17,7 @@ import org.apache.karaf.shell.support.completers.FileCompleter;
         + " purpose: a version older than one already accepted is otherwise refused as a replay (DOWNGRADE)."
         + " Every other check still applies; the rollback is audited.")
 @Service
-public class RollbackCommand implements Action {
+public class RollbackCommand extends PlatformAction {
 
     @Argument(index = 0, name = "id", required = true, description = "The plugin id")
     @Completion(PluginIdCompleter.class)
@@ -31,7 +31,7 @@ public class RollbackCommand implements Action {
     PluginIdentities identities;
 
     @Override
-    public Object execute() throws Exception {
+    protected Object run() throws Exception {
         try {
             PluginInfo info = identities.rollback(id, Path.of(folder));
             System.out.printf("Rolled %s back to %s from %s%n", info.id(), info.manifest().version(), info.source());

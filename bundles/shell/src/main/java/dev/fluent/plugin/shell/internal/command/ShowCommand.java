@@ -4,34 +4,44 @@ import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.Permissions;
 import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.api.PluginInfo;
-import dev.fluent.plugin.api.SafeText;
 import dev.fluent.plugin.api.PluginManifest;
 import dev.fluent.plugin.api.PluginRegistry;
+import dev.fluent.plugin.api.SafeText;
+import dev.fluent.plugin.api.json.JsonViews;
 import dev.fluent.plugin.devtools.CommandFailure;
+import dev.fluent.plugin.shell.internal.support.JsonOutput;
+import dev.fluent.plugin.shell.internal.support.PlatformAction;
 import java.util.List;
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 
 @Command(scope = "plugin", name = "show", description = "Shows a loaded plugin's manifest, limits and figures.")
 @Service
-public class ShowCommand implements Action {
+public class ShowCommand extends PlatformAction {
 
     @Argument(index = 0, name = "id", required = true, description = "The plugin id")
     @Completion(PluginIdCompleter.class)
     String id;
 
+    @Option(name = "--json", description = "Print the plugin as JSON, the fields of GET /fluent/api/plugins/<id>")
+    boolean json;
+
     @Reference
     PluginRegistry registry;
 
     @Override
-    public Object execute() throws Exception {
+    protected Object run() throws Exception {
         PluginInfo info = registry.find(id).orElseThrow(() -> new CommandFailure(new PluginException(
                 ErrorCode.NOT_LOADED, id, "no plugin " + id + " is loaded (plugin:list shows those that are)")));
+        if (json) {
+            JsonOutput.print(JsonViews.plugin(info), System.out);
+            return null;
+        }
         PluginManifest m = info.manifest();
         Permissions p = m.permissions();
         ShellTable table = new ShellTable();

@@ -1,18 +1,24 @@
 package dev.fluent.plugin.shell.internal.command;
 
 import dev.fluent.plugin.api.ErrorCode;
-import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.api.MetricSnapshot;
+import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.api.PluginInfo;
 import dev.fluent.plugin.api.PluginMetrics;
 import dev.fluent.plugin.api.PluginRegistry;
 import dev.fluent.plugin.api.PluginStats;
+import dev.fluent.plugin.api.json.JsonViews;
 import dev.fluent.plugin.devtools.CommandFailure;
+import dev.fluent.plugin.shell.internal.support.JsonOutput;
+import dev.fluent.plugin.shell.internal.support.PlatformAction;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
@@ -21,11 +27,14 @@ import org.apache.karaf.shell.support.table.ShellTable;
         description = "Shows what plugins have done: executions, failures by kind, latency, memory, bytes. "
                 + "The same figures are MBeans dev.fluent.plugin:type=Plugin,name=<id>.")
 @Service
-public class StatsCommand implements Action {
+public class StatsCommand extends PlatformAction {
 
     @Argument(index = 0, name = "id", required = false, description = "One plugin (all of them, as a table, without)")
     @Completion(PluginIdCompleter.class)
     String id;
+
+    @Option(name = "--json", description = "Print the figures as JSON: one plugin's as GET /fluent/api/plugins/<id>/stats, all as {\"stats\": [...]}")
+    boolean json;
 
     @Reference
     PluginRegistry registry;
@@ -35,16 +44,22 @@ public class StatsCommand implements Action {
     PluginMetrics metrics;
 
     @Override
-    public Object execute() throws Exception {
-        if (id == null) {
+    protected Object run() throws Exception {
+        if (json) {
+            JsonOutput.print(id == null ? Map.of("stats", registry.list().stream().map(info -> registry.stats(info.id()))
+                    .flatMap(Optional::stream).map(JsonViews::stats).toList()) : JsonViews.stats(one(id)), System.out);
+        } else if (id == null) {
             printAll();
         } else {
-            PluginStats stats = registry.stats(id).orElseThrow(() -> new CommandFailure(new PluginException(
-                    ErrorCode.NOT_LOADED, id, "no plugin " + id + " is loaded (plugin:list shows those that are)")));
-            printOne(stats);
+            printOne(one(id));
             printMetrics(id);
         }
         return null;
+    }
+
+    private PluginStats one(String pluginId) throws CommandFailure {
+        return registry.stats(pluginId).orElseThrow(() -> new CommandFailure(new PluginException(ErrorCode.NOT_LOADED,
+                pluginId, "no plugin " + pluginId + " is loaded (plugin:list shows those that are)")));
     }
 
     private void printAll() {

@@ -4,10 +4,10 @@ import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.api.spi.TrustStore;
 import dev.fluent.plugin.api.spi.TrustedKey;
 import dev.fluent.plugin.devtools.CommandFailure;
+import dev.fluent.plugin.shell.internal.support.PlatformAction;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.TreeSet;
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
@@ -19,7 +19,7 @@ import org.apache.karaf.shell.support.table.ShellTable;
 @Command(scope = "plugin", name = "trust", description = "Manages the keys trusted to sign plugins:"
         + " add <public.pem>, list, remove <key-id>, revoke <key-id>.")
 @Service
-public class TrustCommand implements Action {
+public class TrustCommand extends PlatformAction {
 
     @Argument(index = 0, name = "action", required = true, description = "add, list, remove or revoke")
     @Completion(value = StringsCompleter.class, values = {"add", "list", "remove", "revoke"})
@@ -32,7 +32,7 @@ public class TrustCommand implements Action {
     TrustStore trust;
 
     @Override
-    public Object execute() throws Exception {
+    protected Object run() throws Exception {
         try {
             switch (action) {
                 case "list" -> list();

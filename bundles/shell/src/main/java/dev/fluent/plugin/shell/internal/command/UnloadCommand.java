@@ -3,7 +3,7 @@ package dev.fluent.plugin.shell.internal.command;
 import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.api.PluginRegistry;
 import dev.fluent.plugin.devtools.CommandFailure;
-import org.apache.karaf.shell.api.action.Action;
+import dev.fluent.plugin.shell.internal.support.PlatformAction;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
@@ -12,7 +12,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 @Command(scope = "plugin", name = "unload", description = "Unregisters a plugin; executions in flight finish.")
 @Service
-public class UnloadCommand implements Action {
+public class UnloadCommand extends PlatformAction {
 
     @Argument(index = 0, name = "id", required = true, description = "The plugin id")
     @Completion(PluginIdCompleter.class)
@@ -22,7 +22,7 @@ public class UnloadCommand implements Action {
     PluginRegistry registry;
 
     @Override
-    public Object execute() throws Exception {
+    protected Object run() throws Exception {
         try {
             registry.unload(id);
             System.out.println("Unloaded " + id);

@@ -1,4 +1,4 @@
-package dev.fluent.plugin.http.internal.rest;
+package dev.fluent.plugin.api.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +11,7 @@ import dev.fluent.plugin.api.Capability;
 import dev.fluent.plugin.api.EngineResponse;
 import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.Permissions;
+import dev.fluent.plugin.api.PluginIdentity;
 import dev.fluent.plugin.api.PluginInfo;
 import dev.fluent.plugin.api.PluginManifest;
 import dev.fluent.plugin.api.PluginStats;
@@ -98,5 +99,30 @@ class JsonViewsTest {
         assertTrue(!broken.get("ok").asBoolean());
         assertEquals(5, broken.get("first_break").get("line").asLong());
         assertTrue(mapper.valueToTree(JsonViews.verification(AuditVerification.intact(3, 1))).get("first_break").isNull());
+    }
+
+    /** The field names are a contract scripts and HTTP clients rely on: any change here is a breaking one. */
+    @Test
+    void fieldNamesAreStable() {
+        PluginManifest manifest = new PluginManifest("echo", "1.0.0", "", "", "echo", Set.of(), Permissions.DEFAULTS,
+                "ab".repeat(32), null, null, null);
+        PluginInfo info = new PluginInfo(manifest, Path.of("echo"), Instant.EPOCH, 1, 1, 0, 0);
+        PluginStats stats = new PluginStats("echo", 0, 0, Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, null, Instant.EPOCH,
+                Duration.ZERO);
+        PluginIdentity owner = new PluginIdentity("echo", "unsigned", false, null, null, Instant.EPOCH);
+
+        assertEquals(List.of("id", "version", "engine_type", "description", "author", "capabilities", "permissions",
+                "checksum", "signed", "signed_by", "signature", "created_at", "expires_at", "source", "module_bytes",
+                "loaded_at", "load_millis", "executions", "failures"), List.copyOf(JsonViews.plugin(info).keySet()));
+        assertEquals(List.of("max_memory_mb", "max_execution_time_ms", "max_network_requests", "allowed_hosts",
+                "allowed_file_paths", "max_file_size_mb", "rate_limit_requests_per_minute"),
+                List.copyOf(JsonViews.permissions(Permissions.DEFAULTS).keySet()));
+        assertEquals(List.of("plugin_id", "executions", "successes", "failure_count", "failures", "latency_micros",
+                "memory_high_water_bytes", "network_requests", "bytes_in", "bytes_out", "last_used", "loaded_at",
+                "uptime_seconds"), List.copyOf(JsonViews.stats(stats).keySet()));
+        assertEquals(List.of("plugin_id", "owner", "declared", "version", "created_at", "bound_at"),
+                List.copyOf(JsonViews.identity(owner).keySet()));
+        assertEquals(Set.of("plugins"), JsonViews.plugins(List.of(info)).keySet());
+        assertEquals(Set.of("owners"), JsonViews.identities(List.of(owner)).keySet());
     }
 }

@@ -1,4 +1,4 @@
-package dev.fluent.plugin.http.internal.rest;
+package dev.fluent.plugin.api.json;
 
 import dev.fluent.plugin.api.AuditRecord;
 import dev.fluent.plugin.api.AuditVerification;
@@ -6,6 +6,7 @@ import dev.fluent.plugin.api.Capability;
 import dev.fluent.plugin.api.EngineResponse;
 import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.Permissions;
+import dev.fluent.plugin.api.PluginIdentity;
 import dev.fluent.plugin.api.PluginInfo;
 import dev.fluent.plugin.api.PluginManifest;
 import dev.fluent.plugin.api.PluginStats;
@@ -16,9 +17,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The JSON the API answers with, written field by field: the names are the API's contract (docs/http-api.md),
- * snake_case like the manifest's, and do not follow the Java records if those change. Times are RFC 3339 UTC
- * text; an unknown time is {@code null}.
+ * The JSON form of the platform's objects, shared by its front ends: the HTTP API's bodies (docs/http-api.md)
+ * and the shell's {@code --json} output print the same fields for the same object. Each view is a map written
+ * field by field: the names are a contract, snake_case like the manifest's, and do not follow the Java records
+ * if those change. Times are RFC 3339 UTC text; an unknown time is {@code null}. Any JSON writer turns the maps
+ * into text; this package needs none.
  */
 public final class JsonViews {
 
@@ -134,6 +137,22 @@ public final class JsonViews {
 
     public static Map<String, Object> auditRecords(List<AuditRecord> records) {
         return Map.of("entries", records.stream().map(JsonViews::auditRecord).toList());
+    }
+
+    /** Who owns a plugin id and the newest version accepted for it: what {@code plugin:owner} shows. */
+    public static Map<String, Object> identity(PluginIdentity r) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("plugin_id", r.pluginId());
+        out.put("owner", r.owner());
+        out.put("declared", r.declared());
+        out.put("version", r.version());
+        out.put("created_at", time(r.createdAt()));
+        out.put("bound_at", time(r.boundAt()));
+        return out;
+    }
+
+    public static Map<String, Object> identities(List<PluginIdentity> records) {
+        return Map.of("owners", records.stream().map(JsonViews::identity).toList());
     }
 
     /** The outcome of walking the audit chain: {@code ok}, and where it first breaks when it does. */
