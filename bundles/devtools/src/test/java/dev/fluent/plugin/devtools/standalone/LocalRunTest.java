@@ -196,6 +196,17 @@ class LocalRunTest {
     }
 
     @Test
+    void environmentVariablesAreReadOnlyWhenTheLocalPolicyExposesThem() throws Exception {
+        Path probe = copy("hostile/capability-probe", m -> { });
+        writePolicy(probe, "{\"environment\": [\"PATH\"]}");
+        assertEquals(System.getenv("PATH"), run(probe, "{\"op\":\"env\",\"name\":\"PATH\"}", options()));
+        CommandFailure hidden = assertThrows(CommandFailure.class,
+                () -> run(probe, "{\"op\":\"env\",\"name\":\"HOME\"}", options()));
+        assertTrue(hidden.getMessage().startsWith("ACCESS_DENIED: environment variable HOME is not exposed"),
+                hidden::getMessage);
+    }
+
+    @Test
     void aLocalPolicyIsReadStrictlyWithTheFieldNamed() throws Exception {
         Path plugin = openai();
         writePolicy(plugin, "{\"allowed_host\": [\"" + origin() + "\"]}");
