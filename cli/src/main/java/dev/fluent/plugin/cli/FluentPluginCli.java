@@ -5,6 +5,8 @@ import dev.fluent.plugin.api.spi.PluginSigner;
 import dev.fluent.plugin.devtools.AuthoringCommands;
 import dev.fluent.plugin.devtools.CommandFailure;
 import dev.fluent.plugin.devtools.Console;
+import dev.fluent.plugin.devtools.standalone.LocalRunOptions;
+import dev.fluent.plugin.devtools.standalone.StandalonePlatform;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +14,7 @@ import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -145,8 +148,18 @@ public final class FluentPluginCli {
     }
 
     @Command(name = "run",
-            description = "Executes one request locally, with the platform's runtime, checks and limits.")
+            description = "Executes one request locally, with the platform's runtime, checks and limits: on the"
+                    + " platform's real capability providers under the local policy (local-policy.json in the"
+                    + " folder, or --local-policy), otherwise on fakes. Which one is said on standard error.")
     static final class Run extends CliCommand.Checking {
+        @Option(names = "--local-policy", paramLabel = "JSON", description = "The local policy to run under"
+                + " (default: local-policy.json in the plugin folder, if there is one)")
+        Path localPolicy;
+
+        @Option(names = "--fakes", description = "Serve every capability with fakes even when a local policy"
+                + " exists (for a folder you did not write)")
+        boolean fakes;
+
         @Parameters(index = "0", paramLabel = "FOLDER", description = "The plugin folder")
         Path folder;
 
@@ -159,6 +172,15 @@ public final class FluentPluginCli {
 
         @Option(names = "--json", description = "Print the whole response as JSON")
         boolean json;
+
+        @Override
+        StandalonePlatform platform() {
+            if (fakes && localPolicy != null) {
+                throw new ParameterException(spec.commandLine(), "--fakes and --local-policy exclude each other");
+            }
+            return StandalonePlatform.start(checks.trust, checks.dev, checks.policy,
+                    new LocalRunOptions(localPolicy, fakes, spec.commandLine().getErr()::println));
+        }
 
         @Override
         void run(AuthoringCommands commands, Console console) throws CommandFailure {

@@ -8,7 +8,6 @@ import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.api.inspect.Finding;
 import dev.fluent.plugin.api.inspect.Inspection;
 import dev.fluent.plugin.api.inspect.PluginInspector;
-import dev.fluent.plugin.api.inspect.Sandbox;
 import dev.fluent.plugin.api.inspect.Severity;
 import dev.fluent.plugin.api.spi.PluginSigner;
 import dev.fluent.plugin.devtools.AuthoringCommands;
@@ -31,7 +30,7 @@ import org.osgi.service.component.annotations.Reference;
 
 /**
  * {@link AuthoringCommands} on the platform's services: the devtools for create, validate and security-test,
- * the inspector for inspect and run, the signer (through the trust bundle's {@link SigningCommands}, which the
+ * the inspector for inspect, {@link PluginRuns} for run, the signer (through the trust bundle's {@link SigningCommands}, which the
  * build scripts' signer shares) for keygen and sign. Reports are rendered by {@link Reports} only.
  */
 @Component(service = AuthoringCommands.class)
@@ -40,13 +39,22 @@ public final class AuthoringCommandsService implements AuthoringCommands {
     private final PluginDevTools devtools;
     private final PluginInspector inspector;
     private final SigningCommands signing;
+    private final PluginRuns runs;
 
+    /** In Karaf: {@code run} uses the inspector's sandbox of fakes ({@link PluginRuns#inSandbox}). */
     @Activate
     public AuthoringCommandsService(@Reference PluginDevTools devtools, @Reference PluginInspector inspector,
             @Reference PluginSigner signer) {
+        this(devtools, inspector, signer, PluginRuns.inSandbox(inspector));
+    }
+
+    /** @param runs where {@code run} runs a request (the command line's may use the real providers) */
+    public AuthoringCommandsService(PluginDevTools devtools, PluginInspector inspector, PluginSigner signer,
+            PluginRuns runs) {
         this.devtools = devtools;
         this.inspector = inspector;
         this.signing = new SigningCommands(signer);
+        this.runs = runs;
     }
 
     @Override
@@ -115,8 +123,8 @@ public final class AuthoringCommandsService implements AuthoringCommands {
 
     @Override
     public void run(Path folder, String payload, String flow, boolean json, Console console) throws CommandFailure {
-        try (Sandbox sandbox = inspector.sandbox(folder, false)) {
-            EngineResponse response = sandbox.execute(new EngineRequest(flow == null ? DEFAULT_FLOW : flow, payload));
+        try {
+            EngineResponse response = runs.run(folder, new EngineRequest(flow == null ? DEFAULT_FLOW : flow, payload));
             console.println(json ? Reports.json(response) : response.content());
         } catch (PluginException e) {
             throw new CommandFailure(e);

@@ -69,6 +69,8 @@ final class ProjectGenerator {
             Files.createDirectories(folder);
             Files.writeString(folder.resolve("manifest.json"), manifest);
             Files.writeString(folder.resolve(".gitignore"), template("gitignore"));
+            // An example only: run picks up local-policy.json, which the author writes when ready for real hosts.
+            Files.writeString(folder.resolve("local-policy.example.json"), template("local-policy.example.json"));
             for (Map.Entry<String, String> file : files.entrySet()) {
                 Path target = folder.resolve(file.getKey());
                 Files.createDirectories(target.getParent());

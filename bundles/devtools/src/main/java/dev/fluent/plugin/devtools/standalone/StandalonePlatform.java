@@ -8,8 +8,11 @@ import dev.fluent.plugin.devtools.AuthoringCommands;
 import dev.fluent.plugin.devtools.PluginDevTools;
 import dev.fluent.plugin.devtools.internal.AuthoringCommandsService;
 import dev.fluent.plugin.devtools.internal.DevToolsService;
+import dev.fluent.plugin.devtools.internal.PluginRuns;
+import dev.fluent.plugin.devtools.internal.local.LocalRuns;
 import dev.fluent.plugin.manifest.internal.JsonManifestParser;
 import dev.fluent.plugin.runtime.internal.inspect.PluginInspection;
+import dev.fluent.plugin.runtime.internal.load.TrustGate;
 import dev.fluent.plugin.trust.internal.FileSigner;
 import dev.fluent.plugin.trust.internal.FolderTrustStore;
 import dev.fluent.plugin.trust.internal.PolicyConfig;
@@ -35,7 +38,10 @@ import org.osgi.util.converter.Converters;
  * the manifest parser; a trust store holding the keys given (in a temporary folder of its own) with both
  * signature verifiers; the runtime's inspector, whose sandbox serves every capability with the host test kit's
  * fakes exactly as in Karaf (no network, no files outside a temporary folder, no environment or configuration
- * values); the devtools, the signer and the {@link AuthoringCommands} on top. Configurations are the typed ones the
+ * values); the devtools, the signer and the {@link AuthoringCommands} on top. Its {@code run} differs from the
+ * shell's on purpose: with the author's local policy ({@link LocalRunOptions}) it runs the plugin on the
+ * platform's real capability providers, built here as Declarative Services builds them, under the runtime's
+ * own policy rules; without one, on the sandbox's fakes as in Karaf. Configurations are the typed ones the
  * components declare, converted from maps as Declarative Services converts them: same keys, same defaults.
  * Close it to stop the inspector's and the trust store's threads and delete the temporary folder.
  */
@@ -52,7 +58,8 @@ public final class StandalonePlatform implements AutoCloseable {
     private final PluginDevTools devtools;
     private final AuthoringCommands commands;
 
-    private StandalonePlatform(List<Path> trustedKeys, boolean developmentMode, Path policyFile) {
+    private StandalonePlatform(List<Path> trustedKeys, boolean developmentMode, Path policyFile,
+            LocalRunOptions runOptions) {
         Map<String, Object> platformConfig = policy(policyFile);
         if (developmentMode || policyFile == null) {
             platformConfig.put(DEVELOPMENT_MODE, Boolean.toString(developmentMode));
@@ -72,7 +79,9 @@ public final class StandalonePlatform implements AutoCloseable {
         inspection = new PluginInspection(parser, platformConfig);
         inspection.setTrustStore(trust);
         devtools = new DevToolsService(inspection, parser);
-        commands = new AuthoringCommandsService(devtools, inspection, signer);
+        PluginRuns runs = new LocalRuns(PluginRuns.inSandbox(inspection), runOptions.policy(), runOptions.fakes(),
+                runOptions.notes(), platformConfig, parser, trust, TrustGate.developmentMode(platformConfig));
+        commands = new AuthoringCommandsService(devtools, inspection, signer, runs);
     }
 
     /**
@@ -84,7 +93,18 @@ public final class StandalonePlatform implements AutoCloseable {
      * @throws UncheckedIOException when a key or the policy file cannot be read
      */
     public static StandalonePlatform start(List<Path> trustedKeys, boolean developmentMode, Path policyFile) {
-        return new StandalonePlatform(List.copyOf(trustedKeys), developmentMode, policyFile);
+        return start(trustedKeys, developmentMode, policyFile, LocalRunOptions.defaults());
+    }
+
+    /**
+     * As {@link #start(List, boolean, Path)}, with {@code run} serving capabilities as {@code runOptions} says:
+     * the real providers under a local policy, or the fakes.
+     *
+     * @since 1.1
+     */
+    public static StandalonePlatform start(List<Path> trustedKeys, boolean developmentMode, Path policyFile,
+            LocalRunOptions runOptions) {
+        return new StandalonePlatform(List.copyOf(trustedKeys), developmentMode, policyFile, runOptions);
     }
 
     /** Nothing trusted, production mode, the default policy: enough to create, keygen and sign. */

@@ -7,7 +7,7 @@
  * internals. Inside Karaf nothing uses this package: the platform's services are there.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.fluent.plugin.devtools.standalone;
 
 import org.osgi.annotation.bundle.Export;

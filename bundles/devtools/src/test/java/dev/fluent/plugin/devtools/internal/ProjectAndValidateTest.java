@@ -13,6 +13,7 @@ import dev.fluent.plugin.api.inspect.Finding;
 import dev.fluent.plugin.api.inspect.Inspection;
 import dev.fluent.plugin.devtools.NewProject;
 import dev.fluent.plugin.devtools.Reports;
+import dev.fluent.plugin.devtools.internal.local.LocalPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,6 +42,11 @@ class ProjectAndValidateTest {
         assertTrue(m.expiresAt().isAfter(m.createdAt()));
         assertTrue(Files.readString(folder.resolve("src/lib.rs")).contains("fluent_pdk::host::info"));
         assertTrue(Files.readString(folder.resolve("build.sh")).contains("--crate-name \"$CRATE\""));
+        // The local policy's example is one run accepts, allowing nothing yet; the real one stays out of git.
+        LocalPolicy example = LocalPolicy.read(folder.resolve("local-policy.example.json"));
+        assertEquals(List.of(), example.allowedHosts());
+        assertEquals(folder.resolve("local-data"), example.dataDir());
+        assertTrue(Files.readString(folder.resolve(".gitignore")).contains("local-policy.json"));
     }
 
     @Test

@@ -8,11 +8,12 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * describes them. The method names give the keys by the rules of Declarative Services: {@code __} stands
  * for {@code _}, so {@code max__bytes__per__plugin()} is {@code max_bytes_per_plugin}. Whole numbers are
  * {@code long}, as they always were read, so that a value past a bound is brought within it rather than
- * refused.
+ * refused. Public for the
+ * command line, which builds the provider outside OSGi.
  */
 @ObjectClassDefinition(name = "Fluent Plugin Platform: CacheAccess",
         description = "Bounds of the key-value cache each plugin has to itself.")
-@interface CacheConfig {
+public @interface CacheConfig {
 
     @AttributeDefinition(name = "Bytes per plugin", min = "1024", max = "1073741824",
             description = "Bytes of keys and values one plugin's namespace holds; the least recently used "

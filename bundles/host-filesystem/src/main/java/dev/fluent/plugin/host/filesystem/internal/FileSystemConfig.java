@@ -8,12 +8,12 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * is optional. docs/capabilities.md describes them. The method names give the keys by the rules of
  * Declarative Services: {@code __} stands for {@code _}, so {@code max__calls__per__execution()} is
  * {@code max_calls_per_execution}. Whole numbers are {@code long}, so that a value past a bound is brought
- * within it rather than refused.
+ * within it rather than refused. Public for the command line, which builds the providers outside OSGi.
  */
 @ObjectClassDefinition(name = "Fluent Plugin Platform: FileSystemRead and FileSystemWrite",
         description = "Quotas of the file host functions fs_read and fs_write: per execution, and per plugin on its "
                 + "data folder. The manifest's max_file_size_mb still caps each file.")
-@interface FileSystemConfig {
+public @interface FileSystemConfig {
 
     @AttributeDefinition(name = "File calls per execution", min = "1", max = "1000000",
             description = "fs_read and fs_write calls one execution may make together; one more fails the "

@@ -8,12 +8,13 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * describes them. The method names give the keys by the rules of Declarative Services: {@code __} stands
  * for {@code _}, so {@code max__response__bytes()} is {@code max_response_bytes}. Whole numbers are
  * {@code long}, as they always were read, so that a value past a bound is brought within it rather than
- * refused.
+ * refused. Public for the
+ * command line, which builds the provider outside OSGi.
  */
 @ObjectClassDefinition(name = "Fluent Plugin Platform: NetworkAccess",
         description = "Limits of the HTTP client plugins reach their allowed hosts through. Every wait is also "
                 + "cut to the time the execution has left.")
-@interface NetworkConfig {
+public @interface NetworkConfig {
 
     @AttributeDefinition(name = "Largest response (bytes)", min = "1", max = "16777216",
             description = "Largest response body; a larger one fails the execution with LIMIT_EXCEEDED, without "
