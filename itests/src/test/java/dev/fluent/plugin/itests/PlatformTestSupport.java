@@ -164,7 +164,7 @@ public abstract class PlatformTestSupport {
      * without these the endorsed spec locator and the modules Karaf opens are missing. Paths are
      * relative to the unpacked distribution, the container's working directory.
      */
-    private static String[] java17Options() {
+    protected static String[] java17Options() {
         String karafVersion = karafVersion();
         return new String[] {
             "--add-reads=java.xml=java.logging",
@@ -197,7 +197,7 @@ public abstract class PlatformTestSupport {
         return org.ops4j.pax.exam.MavenUtils.getArtifactVersion("org.apache.karaf.shell", "org.apache.karaf.shell.core");
     }
 
-    private static String freePort() {
+    protected static String freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return Integer.toString(socket.getLocalPort());
         } catch (IOException e) {

@@ -79,6 +79,7 @@ public final class PluginFolderWatcher {
         this(registry, resolveFolder(config.folder()), dataFolder(), 0);
         long interval = config.enabled() ? config.scan_interval_ms() : 0;
         if (interval > 0) {
+            createIfMissing(folder);
             bootFinished = new ServiceTracker<>(context,
                     context.createFilter("(objectClass=" + BOOT_FINISHED + ")"), null) {
                 @Override
@@ -144,6 +145,24 @@ public final class PluginFolderWatcher {
             return Path.of(configured).toAbsolutePath().normalize();
         }
         return Path.of(System.getProperty("karaf.base", "."), "plugins").toAbsolutePath().normalize();
+    }
+
+    /**
+     * Creates the watched folder when it is missing, as on a Karaf the platform was just installed into: the
+     * operator then finds where to drop plugins. A folder that cannot be made is logged, not fatal: scans
+     * find it empty until it exists.
+     */
+    static void createIfMissing(Path folder) {
+        if (Files.isDirectory(folder)) {
+            return;
+        }
+        try {
+            Files.createDirectories(folder);
+            LOG.info("Created the watched plugin folder {}", folder);
+        } catch (IOException e) {
+            LOG.warn("Cannot create the watched plugin folder {} ({}): create it, or set folder in etc/"
+                    + "dev.fluent.plugin.deployer.cfg to one this process may write", folder, e.toString());
+        }
     }
 
     private static Path dataFolder() {

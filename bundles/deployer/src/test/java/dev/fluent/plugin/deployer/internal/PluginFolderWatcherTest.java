@@ -141,6 +141,16 @@ class PluginFolderWatcherTest {
     }
 
     @Test
+    void createsAMissingWatchedFolderAndLeavesAnExistingOneAlone() throws Exception {
+        Path missing = temp.resolve("karaf").resolve("plugins");
+        PluginFolderWatcher.createIfMissing(missing);
+        assertTrue(Files.isDirectory(missing), "created with its parents");
+        Path kept = Files.writeString(missing.resolve("note.txt"), "kept");
+        PluginFolderWatcher.createIfMissing(missing);
+        assertEquals("kept", Files.readString(kept), "an existing folder keeps what it holds");
+    }
+
+    @Test
     void loadsANewFolderOnceItIsStable() throws Exception {
         PluginFolderWatcher watcher = watcher();
         pluginFolder("echo", "echo");
