@@ -39,9 +39,11 @@ assembly=karaf-assembly/target/assembly
 stop_running() {
     [ -x "$home/bin/status" ] && "$home/bin/status" >/dev/null 2>&1 || return 0
     echo "Stopping the platform running in $home, to start it on the new build."
+    pid=$(cat "$home/karaf.pid" 2>/dev/null || true)
     "$home/bin/stop" >/dev/null
+    # The JVM's end, from its pid (bin/status would start a JVM for each look).
     waited=0
-    while "$home/bin/status" >/dev/null 2>&1; do
+    while [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; do
         if [ "$waited" -ge 60 ]; then
             echo "The platform in $home did not stop within 60 s; stop it (see $home/karaf.pid) and run ./start.sh again" >&2
             exit 1
