@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.fluent.plugin.api.Capability;
 import dev.fluent.plugin.api.EngineResponse;
+import dev.fluent.plugin.api.json.JsonViews;
 import dev.fluent.plugin.api.Permissions;
 import dev.fluent.plugin.api.PluginManifest;
 import dev.fluent.plugin.api.SafeText;
@@ -170,30 +171,12 @@ public final class Reports {
 
     /** An engine's response with every field, on one line, as {@code run --json} prints it. */
     public static String json(EngineResponse r) {
-        return write(JSON, fields(r));
+        return write(JSON, JsonViews.response(r));
     }
 
     /** The same, indented for people, as {@code plugin:execute --json} prints it. */
     public static String prettyJson(EngineResponse r) {
-        return write(PRETTY, fields(r));
-    }
-
-    private static Map<String, Object> fields(EngineResponse r) {
-        Map<String, Object> usage = new LinkedHashMap<>();
-        usage.put("prompt_tokens", r.usage().promptTokens());
-        usage.put("completion_tokens", r.usage().completionTokens());
-        usage.put("total_tokens", r.usage().totalTokens());
-        Map<String, Object> cost = new LinkedHashMap<>();
-        cost.put("prompt_cost", r.cost().promptCost());
-        cost.put("completion_cost", r.cost().completionCost());
-        cost.put("total_cost", r.cost().totalCost());
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("content", r.content());
-        out.put("usage", usage);
-        out.put("model", r.model());
-        out.put("finish_reason", r.finishReason());
-        out.put("cost", cost);
-        return out;
+        return write(PRETTY, JsonViews.response(r));
     }
 
     private static List<Map<String, Object>> findings(List<Finding> findings) {
