@@ -7,7 +7,6 @@ import com.dylibso.chicory.runtime.WasmRuntimeException;
 import com.dylibso.chicory.wasm.types.ActiveDataSegment;
 import com.dylibso.chicory.wasm.types.DataSegment;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
-import dev.fluent.plugin.runtime.internal.load.ModuleInspector;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -88,7 +87,7 @@ public final class PluginMemory implements Memory {
         this.initialPages = declared.initialPages();
         this.maximumPages = Math.min(declared.maximumPages(), capPages);
         if (initialPages > maximumPages) {
-            // ModuleInspector refuses such modules at load; this guards direct use.
+            // The load step "imports and exports" refuses such modules; this guards direct use.
             throw new WasmRuntimeException("initial memory of " + initialPages + " pages exceeds the cap of "
                     + maximumPages);
         }

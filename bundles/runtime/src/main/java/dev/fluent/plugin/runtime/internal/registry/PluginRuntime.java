@@ -162,10 +162,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         }
     }
 
-    /**
-     * Turns enforcement of {@code rate_limit_requests_per_minute} off or on, for tests and benchmarks that
-     * run plugins faster than their manifests allow. Not configurable: production always enforces it.
-     */
+    /** Rate limits off or on, for tests and benchmarks only: not configurable, production always enforces them. */
     public void enforceRateLimits(boolean enforced) {
         services.rateLimits(enforced);
     }
@@ -215,8 +212,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
     }
 
     void unsetPolicy(PolicyService policy) {
-        // A dynamic greedy reference binds the replacement before it unbinds this one; with no replacement
-        // the registry itself is deactivated. Nothing to undo here.
+        // Greedy and dynamic: the replacement is bound before this one goes, or the registry is deactivated.
     }
 
     @Override
