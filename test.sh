@@ -3,7 +3,8 @@
 # Runs every test: the example plugins are rebuilt from source and compared with the committed ones
 # (when the plugin toolchains are installed: Debian's rustc, libstd-rust-dev-wasm32 and wabt, and clang,
 # lld, wasi-libc and libclang-rt-dev-wasm32 for C), then the Maven build runs the unit tests of every
-# module and the Pax Exam tests against the real distribution.
+# module and the Pax Exam tests against the real distribution (the web console's test drives headless Chromium
+# from Node.js: without chromium, node and npm it is skipped).
 #
 set -eu
 cd "$(dirname "$0")"

@@ -9,14 +9,10 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfi
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -52,7 +48,7 @@ public class HttpApiIT extends PlatformTestSupport {
     private static final String TOKEN_NAME = "ci-bot";
     private static final String TOKEN = "3c5f0e1b9a7d4e2f8b6a1c0d9e8f7a6b";
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final LoopbackHttp http = new LoopbackHttp(System.getProperty(HTTP_PORT_PROPERTY));
     private final ObjectMapper mapper = new ObjectMapper();
 
     @Inject
@@ -73,20 +69,7 @@ public class HttpApiIT extends PlatformTestSupport {
     /** The whiteboard registers the servlets once pax-web runs: wait until the API answers (401 unauthenticated). */
     @Before
     public void waitForTheApi() throws Exception {
-        long deadline = System.currentTimeMillis() + DEFAULT_TIMEOUT_MILLIS;
-        int status = -1;
-        while (System.currentTimeMillis() < deadline) {
-            try {
-                status = send("GET", "/fluent/api/openapi.json", null, null).statusCode();
-                if (status == 401) {
-                    return;
-                }
-            } catch (IOException notListeningYet) {
-                status = -1;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the API did not answer with 401 within " + DEFAULT_TIMEOUT_MILLIS + " ms, last " + status);
+        http.awaitStatus("/fluent/api/openapi.json", 401, DEFAULT_TIMEOUT_MILLIS);
     }
 
     @Test
@@ -154,6 +137,9 @@ public class HttpApiIT extends PlatformTestSupport {
         assertEquals(3, shown.get("executions").asLong());
         JsonNode stats = json(send("GET", "/fluent/api/plugins/echo/stats", bearer(TOKEN), null));
         assertEquals(3, stats.get("successes").asLong());
+        JsonNode withStats = json(send("GET", "/fluent/api/plugins?stats=true", bearer(TOKEN), null));
+        assertEquals("the list carries each plugin's stats view", 3,
+                withStats.get("plugins").get(0).get("stats").get("successes").asLong());
 
         HttpResponse<String> metrics = send("GET", "/metrics", bearer(TOKEN), null);
         assertEquals(200, metrics.statusCode());
@@ -213,18 +199,8 @@ public class HttpApiIT extends PlatformTestSupport {
 
     private HttpResponse<String> send(String method, String path, String authorization, String jsonBody)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + System.getProperty(HTTP_PORT_PROPERTY) + path))
-                .timeout(Duration.ofSeconds(30))
-                .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(jsonBody, StandardCharsets.UTF_8));
-        if (jsonBody != null) {
-            request.header("Content-Type", "application/json");
-        }
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
-        return client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return http.send(method, path, authorization == null ? Map.of() : Map.of("Authorization", authorization),
+                jsonBody);
     }
 
     private JsonNode json(HttpResponse<String> response) throws IOException {

@@ -57,6 +57,12 @@ abstract class AuditedServlet extends HttpServlet {
         return "";
     }
 
+    /**
+     * The header a page's script sends with its calls ({@code X-Requested-With: XMLHttpRequest}, as the web
+     * console does): the page asks for credentials itself, so its 401s must not make the browser do so too.
+     */
+    static final String SCRIPTED_CALL = "X-Requested-With";
+
     /** Whether a call without any credentials is let through as {@link Caller#anonymous()}. */
     protected boolean anonymousAllowed(HttpServletRequest request) {
         return false;
@@ -100,7 +106,7 @@ abstract class AuditedServlet extends HttpServlet {
             callerName = e.claimed();
             status = 401;
             error = "UNAUTHORIZED: " + e.getMessage();
-            response.setHeader("WWW-Authenticate", Authenticator.CHALLENGE);
+            response.setHeader("WWW-Authenticate", Authenticator.challenge(request.getHeader(SCRIPTED_CALL)));
             problem(response, Problems.of(401, "UNAUTHORIZED", e.getMessage(), request.getRequestURI()));
         } catch (ApiException e) {
             status = e.status();

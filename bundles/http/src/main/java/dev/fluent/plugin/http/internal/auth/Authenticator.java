@@ -16,6 +16,15 @@ public final class Authenticator {
     /** The challenge sent with every 401. */
     public static final String CHALLENGE = "Basic realm=\"fluent-plugin\", charset=\"UTF-8\", Bearer realm=\"fluent-plugin\"";
 
+    /**
+     * The challenge of a 401: {@link #CHALLENGE}, or only the Bearer part for a call made by a page's script
+     * ({@code X-Requested-With: XMLHttpRequest}). A Basic challenge makes a browser open its own login dialog
+     * over the page, which asks for the credentials itself.
+     */
+    public static String challenge(String requestedWith) {
+        return "XMLHttpRequest".equalsIgnoreCase(requestedWith) ? "Bearer realm=\"fluent-plugin\"" : CHALLENGE;
+    }
+
     /** Claimed user names end up in the audit log: long ones are cut. */
     private static final int MAX_CLAIMED = 64;
 

@@ -76,6 +76,20 @@ public final class Bodies {
         return folder == null ? null : path(folder);
     }
 
+    /** Whether a list asks for each plugin's statistics too ({@code ?stats=true}); any other parameter is refused. */
+    public static boolean listWithStats(Map<String, String[]> parameters) throws ApiException {
+        for (String name : parameters.keySet()) {
+            if (!name.equals("stats")) {
+                throw ApiException.badRequest("unknown query parameter '" + name + "'; known: [stats]");
+            }
+        }
+        String stats = single(parameters, "stats");
+        if (stats != null && !stats.equals("true") && !stats.equals("false")) {
+            throw ApiException.badRequest("'stats' must be true or false, was '" + stats + "'");
+        }
+        return "true".equals(stats);
+    }
+
     /** The audit query the parameters ask for; times are RFC 3339 instants. */
     public static AuditQuery auditQuery(Map<String, String[]> parameters) throws ApiException {
         for (String name : parameters.keySet()) {

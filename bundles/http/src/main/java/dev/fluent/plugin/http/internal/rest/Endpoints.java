@@ -11,6 +11,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -43,7 +46,7 @@ public final class Endpoints {
             throws PluginException, ApiException {
         String id = variables.getOrDefault("id", "");
         return switch (operation) {
-            case LIST_PLUGINS -> Reply.ok(JsonViews.plugins(registry.list()), "");
+            case LIST_PLUGINS -> Reply.ok(Bodies.listWithStats(query) ? pluginsWithStats() : JsonViews.plugins(registry.list()), "");
             case SHOW_PLUGIN -> Reply.ok(JsonViews.plugin(registry.find(id).orElseThrow(() -> notLoaded(id))), id);
             case LOAD_PLUGIN -> load(body);
             case UNLOAD_PLUGIN -> {
@@ -60,6 +63,18 @@ public final class Endpoints {
             case AUDIT_VERIFY -> Reply.ok(JsonViews.verification(auditLog.verify()), "");
             case OPENAPI -> Reply.document(openApi.clone(), Reply.JSON);
         };
+    }
+
+    /** The list with each plugin's {@code stats} view inside it: what a page showing both needs, in one call. */
+    private Map<String, Object> pluginsWithStats() {
+        List<Map<String, Object>> plugins = new ArrayList<>();
+        for (PluginInfo info : registry.list()) {
+            Map<String, Object> plugin = new LinkedHashMap<>(JsonViews.plugin(info));
+            // A plugin unloaded between the list and this call has no statistics left: null, not an error.
+            plugin.put("stats", registry.stats(info.id()).map(JsonViews::stats).orElse(null));
+            plugins.add(plugin);
+        }
+        return Map.of("plugins", plugins);
     }
 
     private Reply load(byte[] body) throws PluginException, ApiException {

@@ -22,6 +22,14 @@ class AuthenticatorTest {
             new String[] {"deploy-bot:" + BearerTokens.hash("t0ken") + ":admin"}, new ArrayList<>());
 
     @Test
+    void aPagesScriptIsChallengedWithoutBasicSoTheBrowserOpensNoDialogOfItsOwn() {
+        assertEquals(Authenticator.CHALLENGE, Authenticator.challenge(null));
+        assertTrue(Authenticator.CHALLENGE.startsWith("Basic"));
+        String scripted = Authenticator.challenge("XMLHttpRequest");
+        assertTrue(scripted.startsWith("Bearer") && !scripted.contains("Basic"), scripted);
+    }
+
+    @Test
     void identifiesABearerTokenWhateverTheSchemesCase() throws AuthenticationFailure {
         Authenticator authenticator = new Authenticator(NEVER_ASKED, tokens);
 

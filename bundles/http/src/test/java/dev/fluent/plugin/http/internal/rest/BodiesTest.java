@@ -89,4 +89,17 @@ class BodiesTest {
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
+
+    @Test
+    void aListAsksForStatisticsWithTrueOrFalseAndNothingElse() throws ApiException {
+        assertTrue(Bodies.listWithStats(Map.of("stats", new String[] {"true"})));
+        assertEquals(false, Bodies.listWithStats(Map.of("stats", new String[] {"false"})));
+        assertEquals(false, Bodies.listWithStats(Map.of()));
+        ApiException unknown = assertThrows(ApiException.class,
+                () -> Bodies.listWithStats(Map.of("verbose", new String[] {"1"})));
+        assertTrue(unknown.getMessage().contains("unknown query parameter 'verbose'"), unknown.getMessage());
+        ApiException notABoolean = assertThrows(ApiException.class,
+                () -> Bodies.listWithStats(Map.of("stats", new String[] {"yes"})));
+        assertTrue(notABoolean.getMessage().contains("true or false"), notABoolean.getMessage());
+    }
 }
