@@ -17,6 +17,7 @@ set -eu
 
 DIST=$(cd "$1" && pwd -P)
 EXAMPLES=$(cd "$2" && pwd -P)
+HERE=$(cd "$(dirname "$0")" && pwd -P)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/fluent-installation-test.XXXXXX")
 WORK=$(cd "$WORK" && pwd -P)
 
@@ -108,6 +109,19 @@ key_id=$(printf '%s\n' "$out" | awk -F'|' '/^Key id/ { table = 1; next } table &
 audit_start=$(head -n 3 "$WORK/a/data/audit/audit-00000001.jsonl")
 cp -p "$WORK/a/etc/local-admin.key" "$WORK/local-admin.key.before"
 
+step "installation a: its administrator logs in to JMX and to the HTTP API with the password of this installation"
+password=$(cat "$WORK/a/etc/local-admin.password")
+[ "$(stat -c %a "$WORK/a/etc/local-admin.password")" = 600 ] || fail "etc/local-admin.password is readable by others"
+[ "$(stat -c %a "$WORK/a/etc/users.properties")" = 600 ] || fail "etc/users.properties is readable by others"
+jmx_url="service:jmx:rmi://127.0.0.1:$A_RMI_SERVER/jndi/rmi://127.0.0.1:$A_RMI_REGISTRY/karaf-root"
+out=$(java "$HERE/JmxLogin.java" "$jmx_url" admin "$password" echo Version) || fail "JMX refused the administrator: $out"
+[ "$out" = 1.0.0 ] || fail "JMX shows echo's version as '$out'"
+if out=$(java "$HERE/JmxLogin.java" "$jmx_url" admin "not-$password" echo Version); then
+    fail "JMX let the administrator in with a wrong password"
+fi
+status=$(curl -s -o /dev/null -w '%{http_code}' -u "admin:$password" "http://127.0.0.1:$A_HTTP/fluent/api/plugins/echo")
+[ "$status" = 200 ] || fail "the HTTP API answered $status to the administrator"
+
 step "installation b: a start on a's SSH port fails, naming the port, the variable and the holder"
 "$DIST/bin/fluent-install" "$WORK/b" >/dev/null
 if message=$(FLUENT_SSH_PORT=$A_SSH "$WORK/b/bin/start-platform" 2>&1); then
@@ -141,6 +155,8 @@ cmp -s "$WORK/newer/bin/setenv" "$WORK/a/bin/setenv" || fail "bin/ was not refre
 [ -z "$(ls -A "$WORK/a/plugins")" ] || fail "example plugins the operator deleted came back: $(ls "$WORK/a/plugins")"
 [ ! -d "$WORK/a/data/cache" ] || fail "Karaf's bundle cache was kept although the platform's code changed"
 cmp -s "$WORK/local-admin.key.before" "$WORK/a/etc/local-admin.key" || fail "etc/local-admin.key changed"
+[ "$(cat "$WORK/a/etc/local-admin.password")" = "$password" ] || fail "etc/local-admin.password changed"
+grep -q "^admin = $password," "$WORK/a/etc/users.properties" || fail "the administrator's user was lost"
 rm -rf "$WORK/newer"
 
 step "installations a (upgraded) and b start side by side on their own ports"
