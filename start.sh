@@ -95,3 +95,8 @@ while :; do
     waited=$((waited + 1))
 done
 printf '%s\n' "$list"
+http_port=$(sed -n 's/^org\.osgi\.service\.http\.port *= *//p' "$home/etc/org.ops4j.pax.web.cfg" | head -n 1)
+echo "Shell: $home/bin/fluent-client 'plugin:list'"
+if [ -f "$home/etc/local-admin.password" ]; then
+    echo "Web console: http://127.0.0.1:${http_port:-8181}/fluent/console/ (user admin, password in $home/etc/local-admin.password)"
+fi
