@@ -17,36 +17,7 @@
 /* JSON nesting the request decoder accepts, as the Rust kit does. */
 #define MAX_DEPTH 128
 
-#define IMPORT(name) __attribute__((import_module("fluent"), import_name(#name)))
-
-IMPORT(log) void fluent_import_log(int32_t level, int32_t ptr, int32_t len);
-IMPORT(http_request) int64_t fluent_import_http_request(int32_t head_ptr, int32_t head_len, int32_t body_ptr,
-                                                        int32_t body_len);
-IMPORT(fs_read) int64_t fluent_import_fs_read(int32_t path_ptr, int32_t path_len);
-IMPORT(fs_write) int64_t fluent_import_fs_write(int32_t path_ptr, int32_t path_len, int32_t data_ptr,
-                                                int32_t data_len, int32_t flags);
-IMPORT(env_get) int64_t fluent_import_env_get(int32_t name_ptr, int32_t name_len);
-IMPORT(config_get) int64_t fluent_import_config_get(int32_t key_ptr, int32_t key_len);
-IMPORT(cache_get) int64_t fluent_import_cache_get(int32_t key_ptr, int32_t key_len);
-IMPORT(cache_put) int64_t fluent_import_cache_put(int32_t key_ptr, int32_t key_len, int32_t value_ptr,
-                                                  int32_t value_len, int32_t ttl_seconds);
-IMPORT(metric) int64_t fluent_import_metric(int32_t kind, int32_t name_ptr, int32_t name_len, int64_t value);
-IMPORT(last_error) int64_t fluent_import_last_error(void);
-
 /* ------------------------------------------------------------------ memory */
-
-/* size bytes plus one, zeroed, so that what the host writes reads as a NUL-terminated string. */
-__attribute__((export_name("fluent_alloc"))) int32_t fluent_alloc(int32_t size) {
-    if (size < 0) {
-        return 0;
-    }
-    void *p = calloc((size_t)size + 1, 1);
-    return (int32_t)(uintptr_t)p;
-}
-
-__attribute__((export_name("fluent_abi_version"))) int32_t fluent_abi_version(void) {
-    return FLUENT_ABI_VERSION;
-}
 
 static void *need(void *p) {
     if (p == NULL) {
@@ -381,9 +352,6 @@ static void write_response(writer *w, const fluent_response *r) {
 
 /* ------------------------------------------------------------------ one execution */
 
-/* The last response frame: a 4-byte little-endian length, then the JSON; kept until the next request. */
-static char *frame;
-
 int fluent_fail(fluent_response *response, const char *code, const char *message) {
     response->error_code = code;
     response->error_message = message;
@@ -441,6 +409,107 @@ static void answer(writer *w, char *request, size_t len) {
     free(f.request_id);
 }
 
+/* ------------------------------------------------------------------ host functions */
+
+void fluent_buffer_free(fluent_buffer *buffer) {
+    free(buffer->data);
+    buffer->data = NULL;
+    buffer->len = 0;
+}
+
+typedef struct {
+    const char *name;
+    int status;
+    fluent_buffer *value;
+    int found;
+} head_lookup;
+
+static int header_member(const char *name, reader *r, void *ctx) {
+    head_lookup *h = ctx;
+    if (strcmp(name, h->name) != 0 || h->found) return skip_value(r);
+    h->found = 1;
+    return read_string(r, &h->value->data, &h->value->len);
+}
+
+static int headers_member(const char *name, reader *r, void *ctx) {
+    if (strcmp(name, "headers") != 0) return skip_value(r);
+    return r->i < r->n && r->s[r->i] == '{' ? read_object(r, header_member, ctx) : skip_value(r);
+}
+
+fluent_status fluent_http_header(const fluent_http_response *response, const char *name, fluent_buffer *value) {
+    head_lookup lookup = {name, 0, value, 0};
+    reader r = {response->head.data, response->head.len, 0, 0};
+    value->data = NULL;
+    value->len = 0;
+    if (!read_object(&r, headers_member, &lookup)) {
+        fluent_buffer_free(value);
+        return FLUENT_UNAVAILABLE;
+    }
+    return lookup.found && value->data ? FLUENT_OK : FLUENT_NOT_FOUND;
+}
+
+void fluent_http_response_free(fluent_http_response *response) {
+    fluent_buffer_free(&response->head);
+    fluent_buffer_free(&response->body);
+}
+
+/* ------------------------------------------------------------------ native builds: tests on the fakes */
+
+#ifndef __wasm__
+/* The request JSON through the plugin's handler, as execute_request does in WebAssembly: the response JSON
+ * (or the error the host would see), malloc'd for the caller to free. The host functions are the fakes of
+ * fluent_fakes.c. */
+char *fluent_test_execute(const char *request_json) {
+    writer w = {0};
+    put(&w, "\0\0\0\0", 4);
+    size_t len = strlen(request_json);
+    char *request = need(malloc(len + 1));
+    memcpy(request, request_json, len + 1);
+    answer(&w, request, len);
+    free(request);
+    finish(&w);
+    size_t n = w.len - 4;
+    memmove(w.data, w.data + 4, n);
+    w.data[n] = 0;
+    return w.data;
+}
+#endif
+
+/* ------------------------------------------------------------------ WebAssembly: the exports and the host */
+
+#ifdef __wasm__
+#define IMPORT(name) __attribute__((import_module("fluent"), import_name(#name)))
+
+IMPORT(log) void fluent_import_log(int32_t level, int32_t ptr, int32_t len);
+IMPORT(http_request) int64_t fluent_import_http_request(int32_t head_ptr, int32_t head_len, int32_t body_ptr,
+                                                        int32_t body_len);
+IMPORT(fs_read) int64_t fluent_import_fs_read(int32_t path_ptr, int32_t path_len);
+IMPORT(fs_write) int64_t fluent_import_fs_write(int32_t path_ptr, int32_t path_len, int32_t data_ptr,
+                                                int32_t data_len, int32_t flags);
+IMPORT(env_get) int64_t fluent_import_env_get(int32_t name_ptr, int32_t name_len);
+IMPORT(config_get) int64_t fluent_import_config_get(int32_t key_ptr, int32_t key_len);
+IMPORT(cache_get) int64_t fluent_import_cache_get(int32_t key_ptr, int32_t key_len);
+IMPORT(cache_put) int64_t fluent_import_cache_put(int32_t key_ptr, int32_t key_len, int32_t value_ptr,
+                                                  int32_t value_len, int32_t ttl_seconds);
+IMPORT(metric) int64_t fluent_import_metric(int32_t kind, int32_t name_ptr, int32_t name_len, int64_t value);
+IMPORT(last_error) int64_t fluent_import_last_error(void);
+
+/* size bytes plus one, zeroed, so that what the host writes reads as a NUL-terminated string. */
+__attribute__((export_name("fluent_alloc"))) int32_t fluent_alloc(int32_t size) {
+    if (size < 0) {
+        return 0;
+    }
+    void *p = calloc((size_t)size + 1, 1);
+    return (int32_t)(uintptr_t)p;
+}
+
+__attribute__((export_name("fluent_abi_version"))) int32_t fluent_abi_version(void) {
+    return FLUENT_ABI_VERSION;
+}
+
+/* The last response frame: a 4-byte little-endian length, then the JSON; kept until the next request. */
+static char *frame;
+
 __attribute__((export_name("execute_request"))) int32_t execute_request(int32_t ptr, int32_t len) {
     free(frame);
     frame = NULL;
@@ -454,17 +523,9 @@ __attribute__((export_name("execute_request"))) int32_t execute_request(int32_t 
     return (int32_t)(uintptr_t)frame;
 }
 
-/* ------------------------------------------------------------------ host functions */
-
 static char *host_error;
 
 const char *fluent_host_error(void) { return host_error ? host_error : ""; }
-
-void fluent_buffer_free(fluent_buffer *buffer) {
-    free(buffer->data);
-    buffer->data = NULL;
-    buffer->len = 0;
-}
 
 static int32_t ptr_of(const void *p) { return (int32_t)(uintptr_t)p; }
 
@@ -511,13 +572,6 @@ static void head_json(writer *w, const fluent_http_request *request) {
     put_text(w, "}}");
 }
 
-typedef struct {
-    const char *name;
-    int status;
-    fluent_buffer *value;
-    int found;
-} head_lookup;
-
 static int status_member(const char *name, reader *r, void *ctx) {
     head_lookup *h = ctx;
     if (strcmp(name, "status") != 0) return skip_value(r);
@@ -526,18 +580,6 @@ static int status_member(const char *name, reader *r, void *ctx) {
     h->status = atoi(r->s + start);
     h->found = 1;
     return 1;
-}
-
-static int header_member(const char *name, reader *r, void *ctx) {
-    head_lookup *h = ctx;
-    if (strcmp(name, h->name) != 0 || h->found) return skip_value(r);
-    h->found = 1;
-    return read_string(r, &h->value->data, &h->value->len);
-}
-
-static int headers_member(const char *name, reader *r, void *ctx) {
-    if (strcmp(name, "headers") != 0) return skip_value(r);
-    return r->i < r->n && r->s[r->i] == '{' ? read_object(r, header_member, ctx) : skip_value(r);
 }
 
 fluent_status fluent_http_request_send(const fluent_http_request *request, fluent_http_response *response) {
@@ -570,23 +612,6 @@ fluent_status fluent_http_request_send(const fluent_http_request *request, fluen
     response->body.data[response->body.len] = 0;
     fluent_buffer_free(&raw);
     return FLUENT_OK;
-}
-
-fluent_status fluent_http_header(const fluent_http_response *response, const char *name, fluent_buffer *value) {
-    head_lookup lookup = {name, 0, value, 0};
-    reader r = {response->head.data, response->head.len, 0, 0};
-    value->data = NULL;
-    value->len = 0;
-    if (!read_object(&r, headers_member, &lookup)) {
-        fluent_buffer_free(value);
-        return FLUENT_UNAVAILABLE;
-    }
-    return lookup.found && value->data ? FLUENT_OK : FLUENT_NOT_FOUND;
-}
-
-void fluent_http_response_free(fluent_http_response *response) {
-    fluent_buffer_free(&response->head);
-    fluent_buffer_free(&response->body);
 }
 
 fluent_status fluent_fs_read(const char *path, fluent_buffer *contents) {
@@ -627,3 +652,4 @@ fluent_status fluent_counter(const char *name, int64_t delta) { return metric(0,
 fluent_status fluent_gauge(const char *name, int64_t value) { return metric(1, name, value); }
 
 fluent_status fluent_timer_ms(const char *name, int64_t millis) { return metric(2, name, millis); }
+#endif /* __wasm__ */

@@ -35,7 +35,8 @@ final class ProjectGenerator {
     static final List<String> PDK_FILES = List.of("Cargo.toml", "src/lib.rs", "src/abi.rs", "src/host.rs",
             "src/json.rs", "src/fakes.rs");
     /** The C PDK's files, as pdk/c holds them. */
-    static final List<String> C_PDK_FILES = List.of("fluent_plugin.h", "fluent_plugin.c");
+    static final List<String> C_PDK_FILES = List.of("fluent_plugin.h", "fluent_plugin.c", "fluent_fakes.h",
+            "fluent_fakes.c");
     /** How long a new plugin is valid: signing keeps this date, so a year between releases. */
     static final Duration VALIDITY = Duration.ofDays(365);
     /** The all-zero placeholder build.sh replaces with the module's SHA-256. */
@@ -65,7 +66,8 @@ final class ProjectGenerator {
                 "capability_calls", capabilityCalls(project),
                 "capability_tests", capabilityTests(project));
         try {
-            Map<String, String> files = project.language() == ProjectLanguage.C ? cFiles(values) : rustFiles(values);
+            Map<String, String> files = project.language() == ProjectLanguage.C
+                    ? cFiles(values, CTests.forCapabilities(project.capabilities())) : rustFiles(values);
             Files.createDirectories(folder);
             Files.writeString(folder.resolve("manifest.json"), manifest);
             Files.writeString(folder.resolve(".gitignore"), template("gitignore"));
@@ -102,10 +104,14 @@ final class ProjectGenerator {
         return files;
     }
 
-    /** A C project: the plugin, the build script and the C PDK (pdk/c) it builds on. */
-    private static Map<String, String> cFiles(Map<String, String> values) {
+    /** A C project: the plugin, its native tests, the build script and the C PDK (pdk/c) it builds on. */
+    private static Map<String, String> cFiles(Map<String, String> values, CTests.Generated tests) {
         Map<String, String> files = new LinkedHashMap<>();
         files.put("src/plugin.c", fill(template("c/plugin.c"), values));
+        Map<String, String> testValues = new LinkedHashMap<>(values);
+        testValues.put("capability_tests", tests.functions());
+        testValues.put("capability_test_names", tests.names());
+        files.put("src/test.c", fill(template("c/test.c"), testValues));
         files.put("README.md", fill(template("c/README.md"), values));
         files.put("build.sh", template("c/build.sh"));
         for (String file : C_PDK_FILES) {

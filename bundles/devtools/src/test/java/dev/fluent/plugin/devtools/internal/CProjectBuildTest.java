@@ -43,8 +43,8 @@ class CProjectBuildTest {
     void createWritesACProjectOnTheCPdk() throws Exception {
         Path project = Plugins.devtools(true).create(new NewProject("c-tool", "summarize",
                 Set.of(Capability.LOGGING_ACCESS, Capability.NETWORK_ACCESS), dir, "me", ProjectLanguage.C));
-        for (String file : List.of("src/plugin.c", "pdk/fluent_plugin.h", "pdk/fluent_plugin.c", "build.sh",
-                "manifest.json", "README.md")) {
+        for (String file : List.of("src/plugin.c", "src/test.c", "pdk/fluent_plugin.h", "pdk/fluent_plugin.c",
+                "pdk/fluent_fakes.h", "pdk/fluent_fakes.c", "build.sh", "manifest.json", "README.md")) {
             assertTrue(Files.isRegularFile(project.resolve(file)), file);
         }
         assertFalse(Files.exists(project.resolve("Cargo.toml")));
@@ -73,6 +73,26 @@ class CProjectBuildTest {
             List<String> calls = sandbox.hostCalls().stream().map(SandboxCall::function).toList();
             assertEquals(List.of("log", "metric"), calls);
         }
+    }
+
+    @Test
+    void theGeneratedNativeTestsRunOnTheHostFakesAndFailWhenThePluginMisbehaves() throws Exception {
+        Toolchains.need(List.of("cc", "gcc", "clang").stream()
+                .anyMatch(cc -> Toolchains.run(Path.of("."), Map.of(), cc, "--version").status() == 0),
+                "no C compiler for this machine (Debian: gcc)");
+        Path project = Plugins.devtools(true).create(new NewProject("c-tool", "summarize",
+                Set.of(Capability.LOGGING_ACCESS, Capability.METRICS_ACCESS), dir, "me", ProjectLanguage.C));
+        Toolchains.Result passed = Toolchains.buildScript(project, Map.of(), "test");
+        assertEquals(0, passed.status(), passed.output());
+        assertTrue(passed.output().contains("ok: 4 tests, 0 failed expectations"), passed.output());
+
+        // The fakes record what the plugin did: a plugin that logs at another level fails its test.
+        Path source = project.resolve("src/plugin.c");
+        Files.writeString(source, Files.readString(source).replace("fluent_log(FLUENT_INFO,", "fluent_log(FLUENT_WARN,"));
+        Toolchains.Result failed = Toolchains.buildScript(project, Map.of(), "test");
+        assertEquals(1, failed.status(), failed.output());
+        assertTrue(failed.output().contains("expected level == FLUENT_INFO"), failed.output());
+        assertTrue(failed.output().contains("FAILED: 4 tests, 1 failed expectation"), failed.output());
     }
 
     @Test

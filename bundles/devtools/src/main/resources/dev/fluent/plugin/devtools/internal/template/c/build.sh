@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds this plugin: plugin.wasm from src/plugin.c and the C PDK in pdk/,
-# then writes its SHA-256 into manifest.json's "checksum". Offline: clang for
+# then writes its SHA-256 into manifest.json's "checksum". "./build.sh test"
+# instead builds src/test.c natively, on the PDK's fakes of the host, and runs
+# it (CC selects that compiler: cc, gcc or clang by default). Offline: clang for
 # wasm32-wasi with wasi-libc (Debian: apt-get install clang lld wasi-libc
 # libclang-rt-dev-wasm32). CLANG selects the compiler; WASI_SYSROOT a
 # wasi-libc that is not where Debian puts it (/usr/include/wasm32-wasi), for
@@ -15,7 +17,20 @@ C_FLAGS=(--target=wasm32-wasi -mexec-model=reactor -Os -std=c11 -Wall -Wextra -W
          -ffile-prefix-map="$HERE=." -Wl,--strip-all)
 
 fail() { echo "build.sh: $*" >&2; exit 1; }
-[[ -z "${1:-}" ]] || fail "unknown argument '$1' (build.sh takes none)"
+
+if [[ "${1:-}" == test ]]; then
+  native="${CC:-}"
+  for candidate in cc gcc clang; do
+    [[ -n "$native" ]] || ! command -v "$candidate" >/dev/null 2>&1 || native="$candidate"
+  done
+  [[ -n "$native" ]] || fail "no C compiler for this machine found (Debian: apt-get install gcc, or set CC)"
+  mkdir -p "$HERE/target"
+  "$native" -std=c11 -Wall -Wextra -Werror -g -I "$HERE/pdk" "$HERE/src/plugin.c" "$HERE/src/test.c" \
+    "$HERE/pdk/fluent_plugin.c" "$HERE/pdk/fluent_fakes.c" -o "$HERE/target/test" -lm ||
+    fail "$native could not build the tests for this machine"
+  exec "$HERE/target/test"
+fi
+[[ -z "${1:-}" ]] || fail "unknown argument '$1' (build.sh takes none, or test)"
 command -v "$CLANG" >/dev/null 2>&1 || fail "no $CLANG found; $INSTALL_HINT (or set CLANG)"
 
 if [[ -n "${WASI_SYSROOT:-}" ]]; then
