@@ -125,6 +125,16 @@ class LocalRunTest {
     }
 
     @Test
+    void thePluginsLogLinesReachTheAuthorsConsole() throws Exception {
+        Path plugin = copy("c-echo", m -> { });
+        writePolicy(plugin, "{}");
+
+        assertEquals("hi there", run(plugin, "hi there", options()));
+        assertEquals(2, notes.size(), notes::toString);
+        assertTrue(notes.get(1).matches("log INFO c-echo \\[[^\\]]+] c-echo: 8 bytes"), notes::toString);
+    }
+
+    @Test
     void withoutALocalPolicyTheFakesAnswerAndNothingReachesTheServer() throws Exception {
         Path plugin = openai();
         CommandFailure failure = assertThrows(CommandFailure.class, () -> run(plugin, "Hello?", options()));

@@ -5,6 +5,7 @@ import dev.fluent.plugin.api.EngineResponse;
 import dev.fluent.plugin.api.ManifestParser;
 import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.api.spi.TrustStore;
+import dev.fluent.plugin.devtools.Console;
 import dev.fluent.plugin.runtime.internal.audit.Auditor;
 import dev.fluent.plugin.runtime.internal.compile.CompileCache;
 import dev.fluent.plugin.runtime.internal.execute.ExecutionServices;
@@ -46,9 +47,10 @@ final class LocalRun {
     /**
      * @param platformConfig the operator's configuration keys given on the command line ({@code --policy}), whose
      *        caps and forbidden capabilities still apply; the local policy decides hosts, addresses and folders
+     * @param log where the plugin's log lines go (the author's console)
      */
     static EngineResponse run(Path folder, EngineRequest request, LocalPolicy local, Map<String, Object> platformConfig,
-            ManifestParser parser, TrustStore trustStore, boolean developmentMode) throws PluginException {
+            ManifestParser parser, TrustStore trustStore, boolean developmentMode, Console log) throws PluginException {
         Path temporaryData = local.dataDir() == null ? temporaryFolder() : null;
         OperatorPolicy policy = new OperatorPolicy(settings(local, platformConfig,
                 temporaryData != null ? temporaryData : local.dataDir()));
@@ -68,7 +70,7 @@ final class LocalRun {
                     () -> policy, clock).load(folder.toAbsolutePath().normalize());
             String id = loaded.compiled().id();
             // Built for this plugin once its manifest has passed: its id selects its configuration and variables.
-            RealProviders.forPlugin(id, local).forEach(p -> capabilities.add(p, 0, 0L));
+            RealProviders.forPlugin(id, local, log).forEach(p -> capabilities.add(p, 0, 0L));
             LoadedPlugin plugin = new LoadedPlugin(loaded.compiled(), loaded.warmInstance(), loaded.loadMillis(),
                     clock.instant(), services, new StatisticsRecorder(id, clock));
             try {

@@ -64,6 +64,6 @@ public final class LocalRuns implements PluginRuns {
         }
         LocalPolicy policy = LocalPolicy.read(file);
         notes.println("capabilities served by the platform's providers under the local policy " + file);
-        return LocalRun.run(folder, request, policy, platformConfig, parser, trustStore, developmentMode);
+        return LocalRun.run(folder, request, policy, platformConfig, parser, trustStore, developmentMode, notes);
     }
 }

@@ -1,6 +1,7 @@
 package dev.fluent.plugin.devtools.internal.local;
 
 import dev.fluent.plugin.api.spi.CapabilityProvider;
+import dev.fluent.plugin.devtools.Console;
 import dev.fluent.plugin.host.cache.internal.CacheConfig;
 import dev.fluent.plugin.host.cache.internal.CacheProvider;
 import dev.fluent.plugin.host.config.internal.ConfigProvider;
@@ -37,7 +38,11 @@ final class RealProviders {
     private RealProviders() {
     }
 
-    static List<CapabilityProvider> forPlugin(String pluginId, LocalPolicy policy) {
+    /** The plugin's log lines, as the container's log would show them, on the author's console. */
+    private static final String[] LEVELS = {"TRACE", "DEBUG", "INFO", "WARN", "ERROR"};
+
+    /** @param log where the plugin's log lines go: the author's console, not a log file */
+    static List<CapabilityProvider> forPlugin(String pluginId, LocalPolicy policy, Console log) {
         Converter configs = Converters.standardConverter();
         Map<String, Object> defaults = Map.of();
         ConfigProvider config = new ConfigProvider();
@@ -56,7 +61,9 @@ final class RealProviders {
                 new EnvironmentProvider(Map.of(pluginId, String.join(",", policy.environment()))),
                 config,
                 new CacheProvider(configs.convert(defaults).to(CacheConfig.class)),
-                new LoggingProvider(configs.convert(defaults).to(LoggingConfig.class)),
+                new LoggingProvider(configs.convert(defaults).to(LoggingConfig.class), (id, level, requestId, line) ->
+                        log.println("log " + LEVELS[Math.max(0, Math.min(level, 4))] + " " + id + " [" + requestId + "] "
+                                + line)),
                 new MetricsProvider(configs.convert(defaults).to(MetricsConfig.class)));
     }
 }

@@ -38,8 +38,11 @@ public final class LoggingProvider implements CapabilityProvider, PluginStateHol
     static final String CALLS = "log.calls";
     static final String DROPPED = "log.dropped";
 
-    /** What a plugin's log line goes to; a seam for tests. */
-    interface Sink {
+    /**
+     * What a plugin's log line goes to: the container's log, or (a local run of the command line) the author's
+     * terminal; a seam for tests.
+     */
+    public interface Sink {
         void log(String pluginId, int level, String requestId, String line);
     }
 
@@ -51,6 +54,11 @@ public final class LoggingProvider implements CapabilityProvider, PluginStateHol
     @Activate
     public LoggingProvider(LoggingConfig config) {
         this(LoggingSettings.from(config), LoggingProvider::toSlf4j, System::nanoTime);
+    }
+
+    /** Lines go to {@code sink} instead of the container's log, with the same limits and escaping. */
+    public LoggingProvider(LoggingConfig config, Sink sink) {
+        this(LoggingSettings.from(config), sink, System::nanoTime);
     }
 
     LoggingProvider(LoggingSettings settings, Sink sink, LongSupplier nanoTime) {
