@@ -4,12 +4,13 @@
 # scripts, each node on its own ports (run by the build after the distribution is made; -DskipTests skips it):
 #   - a plugin loaded on node 1 answers on nodes 2 and 3;
 #   - a reload on node 2 is served everywhere, with no failed request from callers on all three nodes;
-#   - node 2 killed with SIGKILL costs the others nothing; a plugin loaded meanwhile reaches it when it is
-#     started again, as it converges to the catalogue;
+#   - node 2 killed with SIGKILL costs the others nothing; a plugin loaded meanwhile (from a mvn: location, out
+#     of a file: Maven repository the test fills with fluent-plugin package) reaches it when it is started
+#     again, as it converges to the catalogue;
 #   - a revocation on node 3 unloads the key's plugins on every node within seconds;
 #   - plugin:cluster --json shows three members, converged.
 #
-#   cluster-test.sh <distribution folder> <examples folder>
+#   cluster-test.sh <distribution folder> <examples folder> <fluent-plugin.jar>
 #
 # Every platform it starts is stopped on exit, failed or not, and its folders are deleted.
 #
@@ -17,6 +18,7 @@ set -eu
 
 DIST=$(cd "$1" && pwd -P)
 EXAMPLES=$(cd "$2" && pwd -P)
+CLI_JAR=$3
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/fluent-cluster-test.XXXXXX")
 WORK=$(cd "$WORK" && pwd -P)
 NODES="1 2 3"
@@ -116,10 +118,24 @@ wait_for() {
     done
 }
 
+step "c-echo published into a file: Maven repository with fluent-plugin package"
+[ -f "$CLI_JAR" ] || fail "no $CLI_JAR: build the cli module first"
+c_echo_version=$(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' "$EXAMPLES/c-echo/manifest.json" | head -n 1)
+published="$WORK/repository/org/example/plugins/c-echo/$c_echo_version"
+java -jar "$CLI_JAR" package --group org.example.plugins --output "$published" "$EXAMPLES/c-echo" >/dev/null \
+    || fail "fluent-plugin package c-echo"
+
 step "three installations, the cluster enabled, members on 127.0.0.1:$P1,$P2,$P3"
 for n in $NODES; do
     "$DIST/bin/fluent-install" "$WORK/node$n" >/dev/null
     rm -rf "$WORK/node$n"/plugins/*
+    # The test's repository first among Karaf's Maven repositories, as an operator lists a plugin catalogue.
+    sed -i "s#^org.ops4j.pax.url.mvn.repositories *= *\\\\\$#&\n    file:$WORK/repository@id=plugins, \\\\#" \
+        "$WORK/node$n/etc/org.ops4j.pax.url.mvn.cfg"
+    grep -q "file:$WORK/repository@id=plugins" "$WORK/node$n/etc/org.ops4j.pax.url.mvn.cfg" \
+        || fail "could not add the test's repository to etc/org.ops4j.pax.url.mvn.cfg"
+    # A local repository of the test's own, so that nothing lands in the user's ~/.m2.
+    echo "org.ops4j.pax.url.mvn.localRepository = $WORK/local-repository" >> "$WORK/node$n/etc/org.ops4j.pax.url.mvn.cfg"
     cfg="$WORK/node$n/etc/dev.fluent.plugin.cluster.cfg"
     eval "member_port=\$P$n"
     sed -i -e "s/^enabled = .*/enabled = true/" -e "s/^port = .*/port = $member_port/" \
@@ -190,12 +206,12 @@ for n in $NODES; do
     step "  node $n: $ok requests during the reload, none failed"
 done
 
-step "node 2 killed with SIGKILL: nodes 1 and 3 keep serving; c-echo loaded on node 3 meanwhile"
+step "node 2 killed with SIGKILL: nodes 1 and 3 keep serving; c-echo loaded on node 3 from mvn: meanwhile"
 kill -KILL "$(cat "$WORK/node2/karaf.pid")"
 for n in 1 3; do
     [ "$(on "$n" 'plugin:execute echo still')" = "still" ] || fail "node $n stopped serving when node 2 died"
 done
-on 3 "plugin:load $EXAMPLES/c-echo" >/dev/null || fail "node 3: plugin:load c-echo"
+out=$(on 3 "plugin:load mvn:org.example.plugins/c-echo/$c_echo_version/zip") || fail "node 3: plugin:load mvn: c-echo: $out"
 wait_for 1 30 "plugin:list" "^ *c-echo "
 
 step "node 2 started again converges: echo 1.0.1 and c-echo"
