@@ -11,11 +11,13 @@ import java.util.Map;
  * @param localMember this node's member address ({@code host:port}), or {@code ""} when not running
  * @param state {@code off}, {@code joining}, {@code member}, or {@code alone} (no other member reachable: this
  *        node keeps serving what it has)
+ * @param converged whether this node runs what the catalogue says (every entry applied or refused here for a
+ *        reason it shows); {@code bin/start-platform} reports a clustered node ready only then
  * @param catalogue the cluster's catalogue, by plugin id
  * @param nodes every member's status, this node's included
  */
 public record ClusterStatus(boolean enabled, String clusterName, String localMember, String state,
-        Map<String, Entry> catalogue, List<Node> nodes) {
+        boolean converged, Map<String, Entry> catalogue, List<Node> nodes) {
 
     public ClusterStatus {
         catalogue = sorted(catalogue);

@@ -157,17 +157,18 @@ public final class ClusterService implements ClusterView, AuditSink, TrustListen
     @Override
     public ClusterStatus status() {
         HazelcastMember running = member;
+        Convergence convergence = this.convergence;
         if (!config.enabled()) {
-            return new ClusterStatus(false, config.cluster_name(), "", "off", Map.of(), List.of());
+            return new ClusterStatus(false, config.cluster_name(), "", "off", false, Map.of(), List.of());
         }
         if (running == null || convergence == null) {
-            return new ClusterStatus(true, config.cluster_name(), "", "joining", Map.of(), List.of());
+            return new ClusterStatus(true, config.cluster_name(), "", "joining", false, Map.of(), List.of());
         }
         List<String> members = running.memberAddresses();
         List<String> configured = HazelcastMember.members(config);
         String state = members.size() == 1 && configured.stream().anyMatch(m -> !m.equals(running.localAddress()))
                 ? "alone" : "member";
-        return new ClusterStatus(true, config.cluster_name(), running.localAddress(), state, running.catalogue(),
-                running.nodes());
+        return new ClusterStatus(true, config.cluster_name(), running.localAddress(), state,
+                convergence.converged(), running.catalogue(), running.nodes());
     }
 }

@@ -34,7 +34,7 @@ public class ClusterCommand implements Action {
             return null;
         }
         System.out.printf("Cluster %s: %s%s%n", SafeText.escape(status.clusterName()), status.state(),
-                status.localMember().isEmpty() ? "" : ", this node " + status.localMember());
+                status.localMember().isEmpty() ? "" : ", this node " + status.localMember() + progress(status));
         if (!status.enabled()) {
             System.out.println("Enable it with enabled = true in etc/dev.fluent.plugin.cluster.cfg.");
             return null;
@@ -56,6 +56,20 @@ public class ClusterCommand implements Action {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether this node has been through the catalogue: {@code converged}, or {@code converged except N refused}
+     * when its own checks refused some entries (a defined outcome: its trust or policy says no), which
+     * {@code bin/start-platform} takes as ready too.
+     */
+    private static String progress(ClusterStatus status) {
+        if (status.converged()) {
+            return ", converged";
+        }
+        long refused = status.nodes().stream().filter(n -> n.member().equals(status.localMember()))
+                .mapToLong(n -> n.problems().size()).sum();
+        return refused > 0 ? ", converged except " + refused + " refused" : ", converging";
     }
 
     private static String plugins(Map<String, String> plugins) {
