@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
         description = "Create, check, sign and run Fluent WebAssembly plugins outside the platform.",
         subcommands = {FluentPluginCli.Create.class, FluentPluginCli.Validate.class,
                 FluentPluginCli.SecurityTest.class, FluentPluginCli.Keygen.class, FluentPluginCli.Sign.class,
-                FluentPluginCli.Inspect.class, FluentPluginCli.Run.class})
+                FluentPluginCli.Inspect.class, FluentPluginCli.Run.class, FluentPluginCli.Package.class})
 public final class FluentPluginCli {
 
     public static void main(String[] args) {
@@ -185,6 +185,27 @@ public final class FluentPluginCli {
         @Override
         void run(AuthoringCommands commands, Console console) throws CommandFailure {
             commands.run(folder, payload, flow, json, console);
+        }
+    }
+
+    @Command(name = "package", description = "Writes the plugin as a Maven artifact: <name>-<version>.zip (manifest.json"
+            + " and plugin.wasm only) and a minimal <name>-<version>.pom, for mvn deploy:deploy-file; the platform"
+            + " loads it with plugin:load mvn:<group>/<name>/<version>/zip.")
+    static final class Package extends CliCommand {
+        @Option(names = "--group", required = true, paramLabel = "GROUP_ID",
+                description = "The Maven group id, e.g. org.example.plugins")
+        String group;
+
+        @Option(names = "--output", paramLabel = "DIR", defaultValue = ".",
+                description = "Where the two files go (default: .)")
+        Path output;
+
+        @Parameters(index = "0", paramLabel = "FOLDER", description = "The plugin folder, built and signed")
+        Path folder;
+
+        @Override
+        void run(AuthoringCommands commands, Console console) throws CommandFailure {
+            commands.packageArchive(folder, group, output, console);
         }
     }
 }

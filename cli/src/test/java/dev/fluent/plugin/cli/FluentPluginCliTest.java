@@ -58,6 +58,16 @@ class FluentPluginCliTest {
     }
 
     @Test
+    void packagesAPluginAsAMavenArtifact() {
+        assertEquals(0, run("package", "--group", "org.example.plugins", "--output", temp.toString(), example("echo")),
+                err::toString);
+        assertTrue(Files.isRegularFile(temp.resolve("echo-1.0.0.zip")));
+        assertTrue(Files.isRegularFile(temp.resolve("echo-1.0.0.pom")));
+        assertTrue(out.toString().contains("Load: plugin:load mvn:org.example.plugins/echo/1.0.0/zip"), out::toString);
+        assertEquals(2, run("package", example("echo")), "--group is required");
+    }
+
+    @Test
     void runsARequest() {
         assertEquals(0, run("run", "--trust", example("keys/dev-signing-key.pub.pem"), "--flow", "test",
                 example("echo"), "hello cli"), err::toString);

@@ -41,6 +41,7 @@ public class PlatformBundlesIT extends PlatformTestSupport {
             "dev.fluent.plugin.audit",
             "dev.fluent.plugin.manifest",
             "dev.fluent.plugin.runtime",
+            "dev.fluent.plugin.sources",
             "dev.fluent.plugin.shell",
             "dev.fluent.plugin.trust",
             "dev.fluent.plugin.verifier.ed25519",

@@ -11,7 +11,7 @@ import java.util.Objects;
  * never changed once written.
  *
  * <p>Three groups: what the runtime does to a plugin ({@link #LOAD}, {@link #RELOAD}, {@link #UNLOAD},
- * {@link #EXECUTE}, {@link #SUSPEND}, {@link #RESUME}, {@link #OWNER}, {@link #ROLLBACK}), to itself
+ * {@link #FETCH}, {@link #EXECUTE}, {@link #SUSPEND}, {@link #RESUME}, {@link #OWNER}, {@link #ROLLBACK}), to itself
  * ({@link #SELF_TEST}, {@link #TRUST}) or for a plugin author ({@link #SECURITY_TEST});
  * what the audit log records about itself ({@link #AUDIT_RECOVERY}, {@link #AUDIT_OVERFLOW}, {@link
  * #AUDIT_SUPPRESSED}, {@link #AUDIT_RETENTION}, {@link #AUDIT_ACKNOWLEDGE}); and each use
@@ -61,6 +61,16 @@ public final class AuditActions {
      * {@code cause}). Resource: the plugin folder.
      */
     public static final String UNLOAD = "unload";
+
+    /**
+     * A plugin archive was fetched and unpacked for a load or reload ({@link PluginSources}: a {@code .zip}, or a
+     * {@code mvn:} artifact through the container's Maven resolution), or refused ({@link
+     * ErrorCode#ARTIFACT_UNAVAILABLE}, {@link ErrorCode#ARCHIVE_INVALID}); details {@code sha256} (the archive's)
+     * and {@code folder} (where it was unpacked). Resource: the location as given.
+     *
+     * @since 1.3
+     */
+    public static final String FETCH = "fetch";
 
     /**
      * One execution of a request ({@link Engine#execute}, {@link Engine#executeAsync}, {@link

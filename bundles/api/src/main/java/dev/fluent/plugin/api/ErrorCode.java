@@ -147,5 +147,19 @@ public enum ErrorCode {
      */
     LIMIT_EXCEEDED,
     /** A fault of the platform itself; the log has the details. */
-    INTERNAL
+    INTERNAL,
+    // Plugin sources (PluginSources)
+    /**
+     * A plugin archive ({@code .zip}, or the file a {@code mvn:} artifact resolved to) is unusable: not a zip, too
+     * large, without {@code manifest.json} or {@code plugin.wasm} at its top or in its one folder, or holding one
+     * of them twice. The message names the archive and what is wrong.
+     * @since 1.3
+     */
+    ARCHIVE_INVALID,
+    /**
+     * A {@code mvn:} location did not resolve: malformed, not a {@code zip}, or found in none of the repositories
+     * of {@code etc/org.ops4j.pax.url.mvn.cfg}. The message names the artifact and the resolver's answer.
+     * @since 1.3
+     */
+    ARTIFACT_UNAVAILABLE
 }

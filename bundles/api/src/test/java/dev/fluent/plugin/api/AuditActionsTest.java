@@ -30,6 +30,7 @@ class AuditActionsTest {
         TOPICS.put(AuditActions.LOAD, "dev/fluent/plugin/audit/LOAD");
         TOPICS.put(AuditActions.RELOAD, "dev/fluent/plugin/audit/RELOAD");
         TOPICS.put(AuditActions.UNLOAD, "dev/fluent/plugin/audit/UNLOAD");
+        TOPICS.put(AuditActions.FETCH, "dev/fluent/plugin/audit/FETCH");
         TOPICS.put(AuditActions.EXECUTE, "dev/fluent/plugin/audit/EXECUTE");
         TOPICS.put(AuditActions.SUSPEND, "dev/fluent/plugin/audit/SUSPEND");
         TOPICS.put(AuditActions.RESUME, "dev/fluent/plugin/audit/RESUME");

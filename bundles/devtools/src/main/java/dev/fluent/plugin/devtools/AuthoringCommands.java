@@ -85,4 +85,15 @@ public interface AuthoringCommands {
 
     /** Sets each folder's checksum and signs its manifest (see {@link PluginSigner#sign}), a line for each. */
     void sign(Path privateKey, List<Path> folders, Console console) throws CommandFailure;
+
+    /**
+     * Writes the plugin in {@code folder} as a Maven artifact into {@code output}: {@code <name>-<version>.zip}
+     * (only {@code manifest.json} and {@code plugin.wasm}, reproducible) and {@code <name>-<version>.pom}, then
+     * the command that deploys them and the {@code mvn:} location the platform loads them from.
+     *
+     * @param group the Maven group id
+     * @throws CommandFailure when the folder is not a plugin whose checksum matches its module
+     * @since 1.4
+     */
+    void packageArchive(Path folder, String group, Path output, Console console) throws CommandFailure;
 }

@@ -149,6 +149,15 @@ public final class AuthoringCommandsService implements AuthoringCommands {
         }
     }
 
+    @Override
+    public void packageArchive(Path folder, String group, Path output, Console console) throws CommandFailure {
+        PluginPackager.Packaged packaged = PluginPackager.write(folder, group, output);
+        console.println("Wrote " + packaged.archive() + " and " + packaged.pom());
+        console.println("Deploy: mvn deploy:deploy-file -Dfile=" + packaged.archive() + " -DpomFile=" + packaged.pom()
+                + " -Durl=<repository URL> -DrepositoryId=<server id in settings.xml>");
+        console.println("Load: plugin:load " + packaged.location());
+    }
+
     /**
      * Writes a report, then its one-line summary; a failing report fails with the summary instead, and a JSON
      * report (one line, for machines) is never followed by it.

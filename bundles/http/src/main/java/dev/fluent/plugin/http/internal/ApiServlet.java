@@ -3,6 +3,7 @@ package dev.fluent.plugin.http.internal;
 import dev.fluent.plugin.api.AuditLog;
 import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.api.PluginRegistry;
+import dev.fluent.plugin.api.PluginSources;
 import dev.fluent.plugin.api.spi.AuditSink;
 import dev.fluent.plugin.http.internal.audit.CallAudit;
 import dev.fluent.plugin.http.internal.auth.Caller;
@@ -39,9 +40,10 @@ public final class ApiServlet extends AuditedServlet {
     private final int maxBodyBytes;
 
     @Activate
-    public ApiServlet(@Reference PluginRegistry registry, @Reference AuditLog auditLog, HttpConfig config) {
+    public ApiServlet(@Reference PluginRegistry registry, @Reference PluginSources sources,
+            @Reference AuditLog auditLog, HttpConfig config) {
         super(authenticator(config), new CallAudit(Clock.systemUTC()), Roles.of(config));
-        this.endpoints = new Endpoints(registry, auditLog, new Bodies(mapper), Endpoints.openApiDocument());
+        this.endpoints = new Endpoints(registry, sources, auditLog, new Bodies(mapper), Endpoints.openApiDocument());
         this.maxBodyBytes = Math.multiplyExact(Math.max(1, config.max_body_kib()), 1024);
     }
 

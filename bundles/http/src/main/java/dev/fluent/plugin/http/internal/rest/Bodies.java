@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fluent.plugin.api.AuditQuery;
 import dev.fluent.plugin.api.EngineRequest;
+import dev.fluent.plugin.api.PluginSources;
 import java.io.IOException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -36,8 +37,11 @@ public final class Bodies {
         this.mapper = mapper;
     }
 
-    /** What {@code plugin:load} takes: the folder, and whether the platform loads it again after a restart. */
-    public record Load(Path folder, boolean remember) {
+    /**
+     * What {@code plugin:load} takes: where the plugin is (a folder, a {@code .zip}, a {@code mvn:} artifact, see
+     * {@link dev.fluent.plugin.api.PluginSources}), and whether the platform loads it again after a restart.
+     */
+    public record Load(String location, boolean remember) {
     }
 
     /**
@@ -58,22 +62,23 @@ public final class Bodies {
         JsonNode json = object(body, LOAD_FIELDS, true);
         String folder = optionalText(json, "folder");
         if (folder == null || folder.isBlank()) {
-            throw ApiException.badRequest("the request body needs 'folder': the plugin folder on the server");
+            throw ApiException.badRequest("the request body needs 'folder': the plugin folder on the server, a .zip of"
+                    + " one, or mvn:<group>/<artifact>/<version>/zip");
         }
         JsonNode remember = json.get("remember");
         if (remember != null && !remember.isBoolean()) {
             throw ApiException.badRequest("'remember' must be true or false");
         }
-        return new Load(path(folder), remember == null || remember.booleanValue());
+        return new Load(location(folder), remember == null || remember.booleanValue());
     }
 
-    /** A reload's new folder, or {@code null} to reload from the folder the plugin was loaded from. */
-    public Path reloadFolder(byte[] body) throws ApiException {
+    /** A reload's new location, or {@code null} to reload from the folder the plugin was loaded from. */
+    public String reloadFolder(byte[] body) throws ApiException {
         if (body.length == 0) {
             return null;
         }
         String folder = optionalText(object(body, RELOAD_FIELDS, false), "folder");
-        return folder == null ? null : path(folder);
+        return folder == null ? null : location(folder);
     }
 
     /** Whether a list asks for each plugin's statistics too ({@code ?stats=true}); any other parameter is refused. */
@@ -161,9 +166,13 @@ public final class Bodies {
         return value.textValue();
     }
 
-    private static Path path(String folder) throws ApiException {
+    /** A {@code mvn:} location as given (the sources check its syntax), anything else a path on the server. */
+    private static String location(String folder) throws ApiException {
+        if (folder.startsWith(PluginSources.MAVEN_PREFIX)) {
+            return folder;
+        }
         try {
-            return Path.of(folder);
+            return Path.of(folder).toString();
         } catch (InvalidPathException e) {
             throw ApiException.badRequest("'folder' is not a path: " + e.getMessage());
         }

@@ -5,12 +5,12 @@ import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.api.PluginInfo;
 import dev.fluent.plugin.api.PluginRegistry;
+import dev.fluent.plugin.api.PluginSources;
 import dev.fluent.plugin.api.PluginStats;
 import dev.fluent.plugin.api.json.JsonViews;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,12 +26,15 @@ public final class Endpoints {
     public static final String BASE = "/fluent/api";
 
     private final PluginRegistry registry;
+    private final PluginSources sources;
     private final AuditLog auditLog;
     private final Bodies bodies;
     private final byte[] openApi;
 
-    public Endpoints(PluginRegistry registry, AuditLog auditLog, Bodies bodies, byte[] openApi) {
+    public Endpoints(PluginRegistry registry, PluginSources sources, AuditLog auditLog, Bodies bodies,
+            byte[] openApi) {
         this.registry = registry;
+        this.sources = sources;
         this.auditLog = auditLog;
         this.bodies = bodies;
         this.openApi = openApi.clone();
@@ -79,13 +82,13 @@ public final class Endpoints {
 
     private Reply load(byte[] body) throws PluginException, ApiException {
         Bodies.Load request = bodies.loadRequest(body);
-        PluginInfo info = registry.load(request.folder(), request.remember());
+        PluginInfo info = registry.load(sources.folder(request.location()), request.remember());
         return Reply.created(JsonViews.plugin(info), BASE + "/plugins/" + info.id(), info.id());
     }
 
     private Reply reload(String id, byte[] body) throws PluginException, ApiException {
-        Path folder = bodies.reloadFolder(body);
-        PluginInfo info = folder == null ? registry.reload(id) : registry.reload(id, folder);
+        String location = bodies.reloadFolder(body);
+        PluginInfo info = location == null ? registry.reload(id) : registry.reload(id, sources.folder(location));
         return Reply.ok(JsonViews.plugin(info), id);
     }
 

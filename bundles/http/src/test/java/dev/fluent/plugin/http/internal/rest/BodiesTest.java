@@ -46,9 +46,11 @@ class BodiesTest {
 
     @Test
     void readsALoadRequestRememberedByDefault() throws ApiException {
-        assertEquals(new Bodies.Load(Path.of("/opt/plugins/echo"), true),
+        assertEquals(new Bodies.Load("/opt/plugins/echo", true),
                 bodies.loadRequest(bytes("{\"folder\":\"/opt/plugins/echo\"}")));
-        assertEquals(new Bodies.Load(Path.of("p"), false), bodies.loadRequest(bytes("{\"folder\":\"p\",\"remember\":false}")));
+        assertEquals(new Bodies.Load("p", false), bodies.loadRequest(bytes("{\"folder\":\"p\",\"remember\":false}")));
+        assertEquals(new Bodies.Load("mvn:org.example/echo/1.0.0/zip", true),
+                bodies.loadRequest(bytes("{\"folder\":\"mvn:org.example/echo/1.0.0/zip\"}")));
         assertThrows(ApiException.class, () -> bodies.loadRequest(bytes("{\"remember\":true}")));
         assertThrows(ApiException.class, () -> bodies.loadRequest(bytes("{\"folder\":\"p\",\"remember\":\"yes\"}")));
     }
@@ -57,7 +59,9 @@ class BodiesTest {
     void aReloadTakesAnOptionalFolder() throws ApiException {
         assertNull(bodies.reloadFolder(new byte[0]));
         assertNull(bodies.reloadFolder(bytes("{}")));
-        assertEquals(Path.of("v2"), bodies.reloadFolder(bytes("{\"folder\":\"v2\"}")));
+        assertEquals("v2", bodies.reloadFolder(bytes("{\"folder\":\"v2\"}")));
+        assertEquals("mvn:org.example/echo/2.0.0/zip",
+                bodies.reloadFolder(bytes("{\"folder\":\"mvn:org.example/echo/2.0.0/zip\"}")));
     }
 
     @Test

@@ -1,0 +1,183 @@
+package dev.fluent.plugin.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import dev.fluent.plugin.api.AuditLog;
+import dev.fluent.plugin.api.AuditQuery;
+import dev.fluent.plugin.api.AuditRecord;
+import dev.fluent.plugin.api.PluginInfo;
+import dev.fluent.plugin.api.PluginRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import javax.inject.Inject;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/**
+ * Plugins as Maven artifacts in the real distribution: the test publishes the echo example as a zip into a
+ * {@code file:} Maven repository of its own, adds it to Karaf's repositories
+ * ({@code org.ops4j.pax.url.mvn.repositories} of {@code etc/org.ops4j.pax.url.mvn.cfg}), and loads it with
+ * {@code plugin:load mvn:…/zip} through Karaf's own Maven resolution. The artifact's version is new on every run,
+ * so it cannot come from a local repository an earlier run filled.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class MavenArtifactIT extends PlatformTestSupport {
+
+    private static final String GROUP = "org.example.fluent.itest";
+    private static final String VERSION_PROPERTY = "fluent.itests.artifact.version";
+    private static final String REPOSITORY_PROPERTY = "fluent.itests.artifact.repository";
+    private static final String PAX_URL_PID = "org.ops4j.pax.url.mvn";
+    private static final String REPOSITORIES = "org.ops4j.pax.url.mvn.repositories";
+
+    @Inject
+    private ConfigurationAdmin configurationAdmin;
+
+    /**
+     * Adds the test's repository to Karaf's Maven repositories as an operator does, in
+     * {@code etc/org.ops4j.pax.url.mvn.cfg} (here through Config Admin, which that file feeds): pax-url takes
+     * the change without a restart.
+     */
+    @Before
+    public void addTheTestRepository() throws IOException {
+        Configuration configuration = configurationAdmin.getConfiguration(PAX_URL_PID, null);
+        Dictionary<String, Object> properties = configuration.getProperties();
+        if (properties == null) {
+            properties = new Hashtable<>();
+        }
+        String repository = System.getProperty(REPOSITORY_PROPERTY) + "@id=fluent-test-plugins";
+        Object current = properties.get(REPOSITORIES);
+        String repositories = current == null ? "" : current.toString().trim();
+        if (!repositories.contains(repository)) {
+            properties.put(REPOSITORIES, repositories.isEmpty() ? repository : repository + ", " + repositories);
+            configuration.update(properties);
+        }
+    }
+
+    @Override
+    @org.ops4j.pax.exam.Configuration
+    public Option[] config() {
+        Path module = Paths.get(System.getProperty("user.dir")).toAbsolutePath();
+        String version = "1.0." + System.currentTimeMillis();
+        Path repository = module.resolve("target/plugin-repository-" + version);
+        publishEcho(module.getParent().resolve("examples/echo"), repository, version);
+        List<Option> options = new java.util.ArrayList<>(Arrays.asList(super.config()));
+        options.add(systemProperty(VERSION_PROPERTY).value(version));
+        options.add(systemProperty(REPOSITORY_PROPERTY).value(repository.toUri().toString()));
+        return options.toArray(new Option[0]);
+    }
+
+    /** The repository layout Maven deploys to: group/as/folders/artifact/version/artifact-version.zip. */
+    private static void publishEcho(Path echo, Path repository, String version) {
+        Path folder = repository.resolve(GROUP.replace('.', '/')).resolve("echo").resolve(version);
+        try {
+            Files.createDirectories(folder);
+            try (OutputStream out = Files.newOutputStream(folder.resolve("echo-" + version + ".zip"));
+                    ZipOutputStream zip = new ZipOutputStream(out)) {
+                for (String name : new String[] {"manifest.json", "plugin.wasm"}) {
+                    zip.putNextEntry(new ZipEntry("echo/" + name));
+                    zip.write(Files.readAllBytes(echo.resolve(name)));
+                    zip.closeEntry();
+                }
+                // Anything else in the archive is left alone, never unpacked.
+                zip.putNextEntry(new ZipEntry("echo/src/lib.rs"));
+                zip.write(new byte[1024]);
+                zip.closeEntry();
+            }
+            Files.writeString(folder.resolve("echo-" + version + ".pom"), "<project><modelVersion>4.0.0</modelVersion>"
+                    + "<groupId>" + GROUP + "</groupId><artifactId>echo</artifactId><version>" + version
+                    + "</version><packaging>zip</packaging></project>");
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not publish the test plugin into " + repository, e);
+        }
+    }
+
+    private static String location() {
+        return "mvn:" + GROUP + "/echo/" + System.getProperty(VERSION_PROPERTY) + "/zip";
+    }
+
+    @Test
+    public void loadsAPluginFromAMavenRepositoryAndRunsIt() throws Exception {
+        String loaded = loadOnceTheResolverHasTheRepository();
+        assertTrue(loaded, loaded.contains("Loaded echo 1.0.0") && loaded.contains(location()));
+        assertEquals("hello maven", executeCommand("plugin:execute echo \"hello maven\"").trim());
+
+        PluginInfo info = waitForService(PluginRegistry.class).find("echo").orElseThrow();
+        Path unpacked = info.source();
+        assertTrue(unpacked.toString(), unpacked.startsWith(Paths.get(System.getProperty("karaf.data"))));
+        try (var files = Files.list(unpacked)) {
+            assertEquals("only manifest.json and plugin.wasm are taken", 2, files.count());
+        }
+        AuditRecord fetch = fetchEntry();
+        assertTrue(fetch.success());
+        assertEquals(location(), fetch.resource());
+        assertEquals(unpacked.getFileName().toString(), fetch.details().get("sha256"));
+
+        // The same location again: a reload from the same bytes, unpacked into the same folder.
+        String reloaded = executeCommand("plugin:reload echo " + location(), 120_000);
+        assertTrue(reloaded, reloaded.contains("Reloaded echo 1.0.0 from " + unpacked));
+        executeCommand("plugin:unload echo");
+    }
+
+    /** pax-url applies a configuration change on its own thread: the first load may still miss the repository. */
+    private String loadOnceTheResolverHasTheRepository() throws InterruptedException {
+        long deadline = System.currentTimeMillis() + DEFAULT_TIMEOUT_MILLIS;
+        while (true) {
+            try {
+                return executeCommand("plugin:load " + location(), 120_000);
+            } catch (AssertionError e) {
+                if (!e.getMessage().contains("ARTIFACT_UNAVAILABLE") || System.currentTimeMillis() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(500);
+            }
+        }
+    }
+
+    /** The audit log writes in batches off the caller's thread: the entry shows up within a moment. */
+    private AuditRecord fetchEntry() throws InterruptedException {
+        AuditLog log = waitForService(AuditLog.class);
+        long deadline = System.currentTimeMillis() + DEFAULT_TIMEOUT_MILLIS;
+        while (System.currentTimeMillis() < deadline) {
+            List<AuditRecord> entries = log.query(new AuditQuery(null, "fetch", false, null, null, 10));
+            var success = entries.stream().filter(AuditRecord::success).findFirst();
+            if (success.isPresent()) {
+                return success.get();
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no fetch entry in the audit log");
+    }
+
+    @Test
+    public void anArtifactNoRepositoryHoldsIsRefusedNamingTheSetting() {
+        String missing = "mvn:" + GROUP + "/absent/9.9.9/zip";
+        AssertionError failure = org.junit.Assert.assertThrows(AssertionError.class,
+                () -> executeCommand("plugin:load " + missing, 120_000));
+        String text = failure.getMessage();
+        assertTrue(text, text.contains("ARTIFACT_UNAVAILABLE: cannot fetch " + missing));
+        assertTrue(text, text.contains("etc/org.ops4j.pax.url.mvn.cfg"));
+        AssertionError jar = org.junit.Assert.assertThrows(AssertionError.class,
+                () -> executeCommand("plugin:load mvn:" + GROUP + "/echo/1.0.0/jar"));
+        assertTrue(jar.getMessage(), jar.getMessage().contains("a plugin is published as a zip"));
+    }
+}
