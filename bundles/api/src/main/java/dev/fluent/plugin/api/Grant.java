@@ -21,6 +21,8 @@ import java.util.Set;
  * @param loopbackAllowed whether network requests may reach loopback addresses
  * @param privateAddressesAllowed whether network requests may reach private, link-local (cloud metadata
  *        included) and unique-local addresses
+ * @param extensionCapabilities the declared capabilities outside the standard eight that the policy does not
+ *        forbid, by their reverse-domain names
  */
 public record Grant(
         String pluginId,
@@ -29,7 +31,15 @@ public record Grant(
         List<Path> allowedRoots,
         Path dataFolder,
         boolean loopbackAllowed,
-        boolean privateAddressesAllowed) {
+        boolean privateAddressesAllowed,
+        Set<String> extensionCapabilities) {
+
+    /** A grant of standard capabilities only. */
+    public Grant(String pluginId, Set<Capability> capabilities, Permissions permissions, List<Path> allowedRoots,
+            Path dataFolder, boolean loopbackAllowed, boolean privateAddressesAllowed) {
+        this(pluginId, capabilities, permissions, allowedRoots, dataFolder, loopbackAllowed, privateAddressesAllowed,
+                Set.of());
+    }
 
     public Grant {
         Objects.requireNonNull(pluginId, "pluginId");
@@ -39,9 +49,21 @@ public record Grant(
         Objects.requireNonNull(permissions, "permissions");
         allowedRoots = List.copyOf(allowedRoots);
         Objects.requireNonNull(dataFolder, "dataFolder");
+        extensionCapabilities = PluginManifest.extensions(extensionCapabilities);
     }
 
     public boolean allows(Capability capability) {
         return capabilities.contains(capability);
+    }
+
+    /** Whether the capability of that name, standard or not, is granted. */
+    public boolean allows(String capabilityName) {
+        return Capability.fromManifestName(capabilityName).map(capabilities::contains)
+                .orElseGet(() -> extensionCapabilities.contains(capabilityName));
+    }
+
+    /** Every capability granted, by name: the standard ones in their order, then the others sorted. */
+    public List<String> capabilityNames() {
+        return PluginManifest.names(capabilities, extensionCapabilities);
     }
 }

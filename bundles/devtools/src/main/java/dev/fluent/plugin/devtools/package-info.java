@@ -6,7 +6,7 @@
  * ({@link dev.fluent.plugin.devtools.Reports}), two thin front ends.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package dev.fluent.plugin.devtools;
 
 import org.osgi.annotation.bundle.Export;

@@ -24,6 +24,7 @@ public final class ExecutionServices implements AutoCloseable {
     private final CapabilityProviders providers;
     private volatile PolicyService policy;
     private volatile boolean rateLimits = true;
+    private volatile boolean awaitCapabilities;
     private final MemoryBudget memory = MemoryBudget.ofHeap();
     private final IdleSweeper idle = new IdleSweeper();
 
@@ -92,6 +93,19 @@ public final class ExecutionServices implements AutoCloseable {
         memory.configure(within("memory_budget_percent", configuration.memory__budget__percent(), 1, 100),
                 within("pool_size", configuration.pool__size(), 1, 64));
         idle.idleSeconds(within("pool_idle_seconds", configuration.pool__idle__seconds(), 1, Integer.MAX_VALUE));
+        awaitCapabilities = configuration.await__capabilities();
+    }
+
+    /**
+     * {@code await_capabilities}: whether a plugin declaring a capability outside the standard eight that no
+     * provider serves loads suspended instead of being refused.
+     */
+    public boolean awaitCapabilities() {
+        return awaitCapabilities;
+    }
+
+    public void awaitCapabilities(boolean await) {
+        awaitCapabilities = await;
     }
 
     private static int within(String key, long value, int min, int max) {

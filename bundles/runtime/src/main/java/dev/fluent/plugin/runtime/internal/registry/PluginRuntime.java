@@ -1,7 +1,6 @@
 package dev.fluent.plugin.runtime.internal.registry;
 
 import dev.fluent.plugin.api.AuditActions;
-import dev.fluent.plugin.api.Capability;
 import dev.fluent.plugin.api.Engine;
 import dev.fluent.plugin.api.EngineRequest;
 import dev.fluent.plugin.api.EngineResponse;
@@ -80,6 +79,8 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
     private final CapabilityProviders providers = new CapabilityProviders();
     /** What every execution consults: watchdog, audit, providers, the policy in force. */
     private final ExecutionServices services;
+    /** Suspends and resumes plugins as providers come and go; the load step that needs them. */
+    private final ProviderTracking tracking;
 
     @Activate
     public PluginRuntime(BundleContext bundleContext, @Reference ManifestParser manifestParser,
@@ -116,6 +117,8 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         this.pipeline = new LoadPipeline(manifestParser, trust, compileCache, watchdog, services::policy, clock);
         pipeline.setMemoryBudget(services.memory());
         this.loads = new CheckedLoads(pipeline, auditor, new IdentityRecords(dataDirectory, clock));
+        this.tracking = new ProviderTracking(providers, plugins, auditor, services);
+        pipeline.offerCapabilities(providers, tracking::checkServed);
     }
 
     /**
@@ -144,35 +147,22 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
     /** A capability provider started: the plugins it was missing for resume. */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     public void addCapabilityProvider(CapabilityProvider provider, Map<String, Object> properties) {
-        Capability capability = provider.capability();
-        boolean before = providers.provider(capability) != null;
-        Object ranking = properties.get(org.osgi.framework.Constants.SERVICE_RANKING);
-        Object serviceId = properties.get(org.osgi.framework.Constants.SERVICE_ID);
-        if (providers.add(provider, ranking instanceof Integer r ? r : 0, serviceId instanceof Long l ? l : 0L) && !before) {
-            capabilityChanged(capability, AuditActions.RESUME, "a provider of " + capability + " started");
-        }
+        tracking.added(provider, properties);
     }
 
     /** A capability provider stopped: the plugins that need it are suspended while no other serves. */
     public void removeCapabilityProvider(CapabilityProvider provider) {
-        Capability capability = provider.capability();
-        providers.remove(provider);
-        if (providers.provider(capability) == null) {
-            capabilityChanged(capability, AuditActions.SUSPEND, "capability " + capability + " unavailable: its provider stopped");
-        }
+        tracking.removed(provider);
+    }
+
+    /** {@code await_capabilities} of {@code etc/dev.fluent.plugin.cfg}, set directly (tests, embedding). */
+    public void awaitCapabilities(boolean await) {
+        services.awaitCapabilities(await);
     }
 
     /** Rate limits off or on, for tests and benchmarks only: not configurable, production always enforces them. */
     public void enforceRateLimits(boolean enforced) {
         services.rateLimits(enforced);
-    }
-
-    private void capabilityChanged(Capability capability, String action, String reason) {
-        for (EngineRegistrations.Registered r : plugins.all()) {
-            if (r.plugin().needs(capability)) {
-                auditor.success(r.plugin().id(), action, capability.manifestName(), Map.of("reason", reason));
-            }
-        }
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,

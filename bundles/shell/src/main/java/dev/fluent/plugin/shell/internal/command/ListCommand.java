@@ -55,8 +55,8 @@ public class ListCommand extends PlatformAction {
     }
 
     static String capabilities(PluginInfo info) {
-        return info.manifest().capabilities().isEmpty()
+        return info.manifest().capabilityNames().isEmpty()
                 ? "-"
-                : info.manifest().capabilities().stream().map(Capability::manifestName).collect(Collectors.joining(","));
+                : String.join(",", info.manifest().capabilityNames());
     }
 }
