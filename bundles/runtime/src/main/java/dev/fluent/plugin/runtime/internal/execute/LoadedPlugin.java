@@ -233,6 +233,8 @@ public final class LoadedPlugin {
             // A cancel that arrives as an asynchronous execution starts interrupts it before the guest runs.
             throw cancelled.getAsBoolean() ? cancelledBy(id) : e;
         }
+        // Every policy may refuse this one execution (audited as its failure, naming the policy).
+        services.policy().checkExecution(compiled.manifest());
         Grant grant = grant();
         long timeoutMillis = grant.permissions().maxExecutionTimeMs();
         admit(grant, ctx, timeoutMillis);
@@ -299,7 +301,7 @@ public final class LoadedPlugin {
                 + " the plugin was stopped");
     }
 
-    /** The plugin's grant: its manifest ∩ the operator's policy as it is now. */
+    /** The plugin's grant: its manifest ∩ every policy as it is now. */
     private Grant grant() {
         Object state = services.policyState();
         if (state == null) {

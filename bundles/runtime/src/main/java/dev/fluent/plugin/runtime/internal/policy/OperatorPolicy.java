@@ -270,4 +270,9 @@ public final class OperatorPolicy implements PolicyService {
         }
         return items;
     }
+
+    @Override
+    public String name() {
+        return "operator (etc/" + PID + ".cfg)";
+    }
 }

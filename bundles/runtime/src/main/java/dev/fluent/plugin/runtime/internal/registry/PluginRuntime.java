@@ -193,16 +193,24 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
     }
 
     /**
-     * The policy in force: the one of highest ranking (the built-in {@code ConfiguredPolicy} unless another
-     * bundle registers one above it). Grants are computed again on the next execution of each plugin.
+     * A policy service started: from now on it is consulted at every load and execution, with every other
+     * one (the built-in {@code ConfiguredPolicy} and those of other bundles); grants are computed again on the
+     * next execution of each plugin.
      */
-    @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    public void setPolicy(PolicyService policy) {
-        services.policy(policy);
+    @Reference(cardinality = ReferenceCardinality.AT_LEAST_ONE, policy = ReferencePolicy.DYNAMIC)
+    public void addPolicy(PolicyService policy, Map<String, Object> properties) {
+        Object ranking = properties.get(org.osgi.framework.Constants.SERVICE_RANKING);
+        Object serviceId = properties.get(org.osgi.framework.Constants.SERVICE_ID);
+        services.policy().add(policy, ranking instanceof Integer r ? r : 0, serviceId instanceof Long l ? l : 0L);
     }
 
-    void unsetPolicy(PolicyService policy) {
-        // Greedy and dynamic: the replacement is bound before this one goes, or the registry is deactivated.
+    public void removePolicy(PolicyService policy) {
+        services.policy().remove(policy);
+    }
+
+    /** Makes {@code policy} the only one (outside OSGi: tests, the standalone platform). */
+    public void setPolicy(PolicyService policy) {
+        services.policy(policy);
     }
 
     @Override
