@@ -62,6 +62,31 @@ public record Grant(
                 .orElseGet(() -> extensionCapabilities.contains(capabilityName));
     }
 
+    /**
+     * What both this grant and {@code other} (of the same plugin) allow: the capabilities, hosts, paths and
+     * roots both hold, the smaller of each limit, loopback and private addresses only if both allow them. The
+     * data folder stays this grant's.
+     */
+    public Grant intersect(Grant other) {
+        Set<Capability> both = capabilities.isEmpty() ? EnumSet.noneOf(Capability.class) : EnumSet.copyOf(capabilities);
+        both.retainAll(other.capabilities);
+        Set<String> extensions = new java.util.TreeSet<>(extensionCapabilities);
+        extensions.retainAll(other.extensionCapabilities);
+        Permissions p = permissions;
+        Permissions q = other.permissions;
+        Permissions limits = new Permissions(
+                Math.min(p.maxMemoryMb(), q.maxMemoryMb()),
+                Math.min(p.maxExecutionTimeMs(), q.maxExecutionTimeMs()),
+                Math.min(p.maxNetworkRequests(), q.maxNetworkRequests()),
+                p.allowedHosts().stream().filter(q.allowedHosts()::contains).toList(),
+                p.allowedFilePaths().stream().filter(q.allowedFilePaths()::contains).toList(),
+                Math.min(p.maxFileSizeMb(), q.maxFileSizeMb()),
+                Math.min(p.rateLimitRequestsPerMinute(), q.rateLimitRequestsPerMinute()));
+        return new Grant(pluginId, both, limits, allowedRoots.stream().filter(other.allowedRoots::contains).toList(),
+                dataFolder, loopbackAllowed && other.loopbackAllowed,
+                privateAddressesAllowed && other.privateAddressesAllowed, extensions);
+    }
+
     /** Every capability granted, by name: the standard ones in their order, then the others sorted. */
     public List<String> capabilityNames() {
         return PluginManifest.names(capabilities, extensionCapabilities);

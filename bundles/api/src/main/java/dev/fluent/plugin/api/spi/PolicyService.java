@@ -14,8 +14,9 @@ import org.osgi.annotation.versioning.ProviderType;
  *
  * <p>Every registered policy service is consulted, the platform's own (the operator's configuration,
  * ranking 0) and those of other bundles alike: at load and reload ({@link #check}), and before each execution
- * ({@link #checkExecution}, {@link #grant}). All must allow; the grant an execution gets is the intersection of
- * every policy's grant, so any policy, the highest ranked included, may narrow it and none can widen it. A
+ * ({@link #checkExecution}, {@link #narrow}). All must allow. The grant an execution gets starts as the lowest
+ * ranked policy's (the platform's own) {@link #grant}; each policy ranked above it may then narrow it
+ * ({@link #narrow}), and none can widen it: the platform intersects every answer with what it was given. A
  * refusal names the policy ({@link #name}) and is audited with its reason. A policy that throws anything but a
  * {@link PluginException} refuses (the platform fails closed).
  */
@@ -43,6 +44,16 @@ public interface PolicyService {
      * @throws PluginException {@link ErrorCode#POLICY_REFUSED} (or another code) saying why and what would allow it
      */
     default void checkExecution(PluginManifest manifest) throws PluginException {
+    }
+
+    /**
+     * Narrows the grant the policies ranked below this one allow, when this one is not the lowest ranked:
+     * returns {@code granted} or less (the platform intersects the answer with {@code granted}). By default,
+     * what both {@code granted} and this policy's own {@link #grant} allow; a policy that only refuses returns
+     * {@code granted} unchanged.
+     */
+    default Grant narrow(PluginManifest manifest, Grant granted) {
+        return granted.intersect(grant(manifest));
     }
 
     /** The policy's name, as refusals and audit entries show it: its class name unless it says otherwise. */

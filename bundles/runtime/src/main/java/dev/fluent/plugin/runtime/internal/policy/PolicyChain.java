@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every registered {@link PolicyService}, composed into one: all must allow a load ({@link #check}) and an
- * execution ({@link #checkExecution}), highest ranked first; the grant is the intersection of every policy's
- * grant, so none can widen what another allows. A refusal names the policy it came from; a policy that throws
+ * execution ({@link #checkExecution}), highest ranked first; the grant is the lowest ranked policy's, narrowed
+ * by each one above it, so none can widen what another allows. A refusal names the policy it came from; a policy that throws
  * anything else refuses too, since a broken policy must not let plugins through.
  */
 public final class PolicyChain implements PolicyService {
@@ -97,24 +97,25 @@ public final class PolicyChain implements PolicyService {
     }
 
     /**
-     * The intersection of every policy's grant; a policy that fails to answer grants nothing (its check
-     * before the execution refuses it with the reason).
+     * The lowest ranked policy's grant (the platform's own), narrowed by each policy above it in turn; every
+     * answer is intersected with what it was given, so none widens it. A policy that fails to answer leaves
+     * nothing granted (its check before the execution refuses it with the reason).
      */
     @Override
     public Grant grant(PluginManifest manifest) {
+        List<PolicyService> lowestFirst = new java.util.ArrayList<>(policies());
+        java.util.Collections.reverse(lowestFirst);
         Grant result = null;
-        for (PolicyService p : policies()) {
-            Grant g;
+        for (PolicyService p : lowestFirst) {
             try {
-                g = p.grant(manifest);
+                result = result == null ? p.grant(manifest) : result.intersect(p.narrow(manifest, result));
             } catch (RuntimeException e) {
-                LOG.error("Policy {} failed to compute the grant of plugin {}; granting nothing", p.name(),
+                LOG.error("Policy {} failed to compute the grant of plugin {}; granting nothing", policyName(p),
                         manifest.name(), e);
-                g = nothing(manifest);
+                return nothing(manifest);
             }
-            result = result == null ? g : Grants.intersect(result, g);
         }
-        return result != null ? result : nothing(manifest);
+        return result;
     }
 
     private static Grant nothing(PluginManifest manifest) {
