@@ -13,8 +13,6 @@ import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.api.PluginRegistry;
 import dev.fluent.plugin.api.spi.PolicyService;
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -23,7 +21,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import javax.inject.Inject;
-import org.junit.Assume;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
@@ -51,25 +48,6 @@ public class GovernanceExtensionIT extends PlatformTestSupport {
     @Inject
     private AuditLog auditLog;
 
-    /** The kit's jar, built by {@code mvn -f examples/extensions/pom.xml install} (test.sh does it first). */
-    private Path kitJar() throws IOException {
-        Path target = Paths.get(System.getProperty(EXAMPLES_DIR_PROPERTY), "extensions", "governance", "target");
-        if (Files.isDirectory(target)) {
-            try (DirectoryStream<Path> jars = Files.newDirectoryStream(target, "dev.fluent.example.governance-*.jar")) {
-                for (Path jar : jars) {
-                    return jar;
-                }
-            }
-        }
-        String missing = "the extension kit is not built (" + target + "): run mvn -f examples/extensions/pom.xml"
-                + " install, as test.sh does before the Pax Exam tests";
-        if ("1".equals(System.getenv("FLUENT_REQUIRE_TOOLCHAINS"))) {
-            fail(missing);
-        }
-        Assume.assumeTrue(missing, false);
-        return null;
-    }
-
     private boolean policyRegistered() {
         try {
             return bundleContext.getServiceReferences(PolicyService.class, null).stream()
@@ -95,7 +73,7 @@ public class GovernanceExtensionIT extends PlatformTestSupport {
 
     @Test
     public void theDroppedPolicyRefusesAnUnlistedSignerAtLoadAndExecutionsOutsideItsHours() throws Exception {
-        Path jar = kitJar();
+        Path jar = extensionJar("governance");
         Path base = Paths.get(System.getProperty("karaf.base"));
         Path config = base.resolve("etc").resolve(PID + ".cfg");
         Path deployed = base.resolve("deploy").resolve(jar.getFileName());
