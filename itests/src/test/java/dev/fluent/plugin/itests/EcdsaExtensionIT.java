@@ -9,7 +9,6 @@ import dev.fluent.plugin.api.EngineRequest;
 import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.api.PluginRegistry;
-import dev.fluent.plugin.api.spi.GeneratedKeyPair;
 import dev.fluent.plugin.api.spi.PluginSigner;
 import dev.fluent.plugin.api.spi.SignatureVerifier;
 import dev.fluent.plugin.api.spi.TrustStore;
@@ -90,16 +89,17 @@ public class EcdsaExtensionIT extends PlatformTestSupport {
         try {
             waitUntil("the dropped verifier and signer registered",
                     () -> served(SignatureVerifier.class) && served(PluginSigner.class));
-            ServiceReference<?> reference = bundleContext.getServiceReferences(PluginSigner.class.getName(), FILTER)[0];
-            PluginSigner signer = (PluginSigner) bundleContext.getService(reference);
-            GeneratedKeyPair pair = signer.generateKeyPair(ALGORITHM, Files.createTempDirectory("ecdsa-key"));
-            TrustedKey trusted = trustStore.add(pair.publicKeyFile());
+            Path keys = Files.createTempDirectory("ecdsa-key").resolve("signing");
+            // The operator's path: the shell's keygen offers the dropped algorithm, sign reads its key.
+            String generated = executeCommand("plugin:keygen --algorithm " + ALGORITHM + " --out " + keys);
+            assertTrue(generated, generated.contains("Generated " + ALGORITHM + " key"));
+            TrustedKey trusted = trustStore.add(keys.resolve(PluginSigner.PUBLIC_KEY_FILE));
             keyId = trusted.keyId();
             assertEquals(ALGORITHM, trusted.algorithm());
-            assertEquals(pair.keyId(), keyId);
-            signer.sign(pair.privateKeyFile(), plugin);
-            assertTrue(Files.readString(plugin.resolve("manifest.json")).contains("\"signature\": \"" + ALGORITHM
-                    + ":" + keyId + ":"));
+            assertTrue(generated, generated.contains(keyId));
+            String signed = executeCommand("plugin:sign --key " + keys.resolve(PluginSigner.PRIVATE_KEY_FILE) + " "
+                    + plugin);
+            assertTrue(signed, signed.contains("with " + ALGORITHM + " key " + keyId));
 
             assertEquals(keyId, registry.load(plugin, false).manifest().signatureKeyId());
             assertEquals("signed", registry.execute("ecdsa-echo", EngineRequest.of("signed")).content());
