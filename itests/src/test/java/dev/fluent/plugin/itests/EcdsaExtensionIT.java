@@ -86,6 +86,7 @@ public class EcdsaExtensionIT extends PlatformTestSupport {
         Files.copy(jar, deployed);
         Path plugin = unsignedEcho();
         String keyId = null;
+        String exampleKeyId = null;
         try {
             waitUntil("the dropped verifier and signer registered",
                     () -> served(SignatureVerifier.class) && served(PluginSigner.class));
@@ -104,6 +105,13 @@ public class EcdsaExtensionIT extends PlatformTestSupport {
             assertEquals(keyId, registry.load(plugin, false).manifest().signatureKeyId());
             assertEquals("signed", registry.execute("ecdsa-echo", EngineRequest.of("signed")).content());
             registry.unload("ecdsa-echo");
+
+            // The kit's example plugin, signed with its committed example key.
+            Path example = pluginFolder("extensions/ecdsa/example");
+            exampleKeyId = trustStore.add(example.resolve("keys").resolve(PluginSigner.PUBLIC_KEY_FILE)).keyId();
+            registry.load(example.resolve("echo-p256"), false);
+            assertEquals("example", registry.execute("echo-p256", EngineRequest.of("example")).content());
+            registry.unload("echo-p256");
         } finally {
             Files.deleteIfExists(deployed);
         }
@@ -112,9 +120,14 @@ public class EcdsaExtensionIT extends PlatformTestSupport {
             PluginException e = assertThrows(PluginException.class, () -> registry.load(plugin, false));
             assertEquals(ErrorCode.ALGORITHM_UNAVAILABLE, e.code());
             assertTrue(e.getMessage(), e.getMessage().contains(ALGORITHM));
+            Path example = pluginFolder("extensions/ecdsa/example").resolve("echo-p256");
+            assertEquals(ErrorCode.ALGORITHM_UNAVAILABLE,
+                    assertThrows(PluginException.class, () -> registry.load(example, false)).code());
         } finally {
-            if (keyId != null) {
-                trustStore.remove(keyId);
+            for (String id : new String[] {keyId, exampleKeyId}) {
+                if (id != null) {
+                    trustStore.remove(id);
+                }
             }
         }
     }

@@ -73,7 +73,7 @@ final class KeyFolders {
         }
         Map<Path, Stamp> stamps = stamps(settings);
         synchronized (this) {
-            snapshot = read(settings, stamps, algorithms);
+            snapshot = read(settings, stamps, algorithms, null);
         }
     }
 
@@ -237,7 +237,7 @@ final class KeyFolders {
             if (!always && snapshot.settings().equals(current) && snapshot.stamps().equals(stamps)) {
                 return;
             }
-            Snapshot fresh = read(current, stamps, algorithms);
+            Snapshot fresh = read(current, stamps, algorithms, snapshot);
             changes = changes(snapshot, fresh);
             snapshot = fresh;
         }
@@ -302,15 +302,33 @@ final class KeyFolders {
         }
     }
 
-    private static Snapshot read(TrustSettings settings, Map<Path, Stamp> stamps, Algorithms algorithms) {
+    /**
+     * @param previous the folders as last read, or {@code null}: a file unchanged since is not read again, so a
+     *        key of a third-party algorithm stays trusted after its verifier stopped (its signatures fail with
+     *        ALGORITHM_UNAVAILABLE meanwhile) until its file changes or goes
+     */
+    private static Snapshot read(TrustSettings settings, Map<Path, Stamp> stamps, Algorithms algorithms,
+            Snapshot previous) {
+        Map<Path, Key> known = new java.util.HashMap<>();
+        if (previous != null) {
+            previous.keys().values().forEach(k -> known.put(k.file(), k));
+            previous.files().forEach((id, paths) -> paths.forEach(p -> {
+                Key k = previous.keys().get(id);
+                if (k != null) {
+                    known.putIfAbsent(p, new Key(k.key(), p, previous.stamps().get(p).development()));
+                }
+            }));
+        }
         Map<String, Key> keys = new TreeMap<>();
         Map<String, List<Path>> files = new TreeMap<>();
         for (Map.Entry<Path, Stamp> entry : stamps.entrySet()) {
             Path file = entry.getKey();
             boolean development = entry.getValue().development();
+            Key unchanged = known.get(file);
             PublicKeys.Parsed key;
             try {
-                key = KeyFiles.readTrusted(file, algorithms);
+                key = unchanged != null && entry.getValue().equals(previous.stamps().get(file))
+                        ? unchanged.key() : KeyFiles.readTrusted(file, algorithms);
             } catch (PluginException e) {
                 LOG.warn("Ignoring {}: {}", file, e.getMessage());
                 continue;

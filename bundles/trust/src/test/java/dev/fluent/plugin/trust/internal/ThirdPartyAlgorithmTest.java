@@ -170,6 +170,20 @@ class ThirdPartyAlgorithmTest {
     }
 
     @Test
+    void itsKeysStayTrustedAfterTheVerifierStopsUntilTheirFileChanges() throws Exception {
+        trust.addVerifier(verifier);
+        TestKeys.writePublic(pair, trusted, "p256");
+        trust.addVerifier(verifier);
+        trust.removeVerifier(verifier);
+
+        TestKeys.writePublic(TestKeys.ed25519(), trusted, "another"); // the folder changes: it is read again
+
+        assertEquals(List.of(P256), trust.keys().stream().map(TrustedKey::algorithm)
+                .filter(P256::equals).toList());
+        assertEquals(P256, trust.remove(TestKeys.keyId(pair)).algorithm());
+    }
+
+    @Test
     void addNamesTheAlgorithmsServedWhenNoVerifierAcceptsTheKey() throws Exception {
         Path file = TestKeys.writePublic(pair, temp.resolve("keys"), "p256");
 
