@@ -3,8 +3,8 @@
 # Runs every test: the example plugins are rebuilt from source and compared with the committed ones
 # (when the plugin toolchains are installed: Debian's rustc, libstd-rust-dev-wasm32 and wabt, and clang,
 # lld, wasi-libc and libclang-rt-dev-wasm32 for C), then the Maven build runs the unit tests of every
-# module and the Pax Exam tests against the real distribution (the web console's test drives headless Chromium
-# from Node.js: without chromium, node and npm it is skipped).
+# module, the extension kit's (examples/extensions) and the Pax Exam tests against the real distribution (the
+# web console's test drives headless Chromium from Node.js: without chromium, node and npm it is skipped).
 #
 set -eu
 cd "$(dirname "$0")"
@@ -27,4 +27,9 @@ else
     echo "test.sh: rustc with the wasm32-wasi standard library not installed: the plugin authoring tutorial" \
         "(docs/plugin-authoring.sh) and AuthoringIT's test of its plugin skipped" >&2
 fi
+# The extension kit depends on the platform's API by its coordinates, as a third party would: the API is
+# installed first, then the kit is built (with its unit tests), so that the Pax Exam tests that drop its
+# bundles into deploy/ find them.
+mvn -B -q install -DskipTests -pl bundles/api -am
+mvn -B -q -f examples/extensions/pom.xml install
 mvn -B install "$@"

@@ -443,14 +443,17 @@ public class CapabilitiesIT extends PlatformTestSupport {
     // ------------------------------------------------------------------------------- the policy service
 
     /**
-     * A governance policy from another bundle (this test's own bundle registers it) with a higher service
-     * ranking than the built-in one: the registry consults it at load while it is registered, and the
-     * built-in policy again once it is gone, with no restart.
+     * A governance policy from another bundle (this test's own bundle registers it), consulted beside the
+     * built-in one while it is registered: it refuses one plugin at load and, while closed, every execution of
+     * another; each refusal names it and is audited with its reason. Once it is gone, only the built-in policy
+     * is consulted again, with no restart.
      */
     @Test
-    public void aPolicyServiceOfHigherRankingFromAnotherBundleReplacesTheBuiltInOne() throws Exception {
+    public void aPolicyServiceFromAnotherBundleIsConsultedBesideTheBuiltInOneAtLoadAndEachExecution()
+            throws Exception {
         PolicyService builtIn = bundleContext.getService(bundleContext.getServiceReference(PolicyService.class));
-        PolicyService refusing = new PolicyService() {
+        java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
+        PolicyService governance = new PolicyService() {
             @Override
             public Grant grant(PluginManifest manifest) {
                 return builtIn.grant(manifest);
@@ -458,27 +461,55 @@ public class CapabilitiesIT extends PlatformTestSupport {
 
             @Override
             public void check(PluginManifest manifest) throws PluginException {
-                throw new PluginException(ErrorCode.CAPABILITY_NOT_GRANTED, manifest.name(),
-                        "refused by the integration test's policy");
+                if (manifest.name().equals("policy-probe")) {
+                    throw new PluginException(ErrorCode.POLICY_REFUSED, manifest.name(), "its signer is not listed");
+                }
+            }
+
+            @Override
+            public void checkExecution(PluginManifest manifest) throws PluginException {
+                if (!open.get()) {
+                    throw new PluginException(ErrorCode.POLICY_REFUSED, manifest.name(), "outside opening hours");
+                }
+            }
+
+            @Override
+            public String name() {
+                return "integration-test governance";
             }
         };
-        Path folder = copy("echo", "policy-probe", null);
+        Path refused = copy("echo", "policy-probe", null);
+        Path allowed = copy("echo", "policy-hours", null);
         Dictionary<String, Object> ranking = new Hashtable<>();
         ranking.put(org.osgi.framework.Constants.SERVICE_RANKING, 100);
         ServiceRegistration<PolicyService> registration =
-                bundleContext.registerService(PolicyService.class, refusing, ranking);
+                bundleContext.registerService(PolicyService.class, governance, ranking);
         try {
-            PluginException e = assertThrows(PluginException.class, () -> registry.load(folder, false));
-            assertEquals(ErrorCode.CAPABILITY_NOT_GRANTED, e.code());
-            assertTrue(e.getMessage(), e.getMessage().contains("refused by the integration test's policy"));
+            PluginException e = assertThrows(PluginException.class, () -> registry.load(refused, false));
+            assertEquals(ErrorCode.POLICY_REFUSED, e.code());
+            assertEquals("refused by policy 'integration-test governance': its signer is not listed", e.getMessage());
+            waitUntil("the load refusal audited", () -> audit("policy-probe", "load", true).stream()
+                    .anyMatch(r -> r.error().contains("its signer is not listed")));
+
+            registry.load(allowed, false);
+            assertEquals("open", registry.execute("policy-hours", EngineRequest.of("open")).content());
+            open.set(false);
+            PluginException closed = assertThrows(PluginException.class,
+                    () -> registry.execute("policy-hours", EngineRequest.of("closed")));
+            assertEquals(ErrorCode.POLICY_REFUSED, closed.code());
+            assertTrue(closed.getMessage(), closed.getMessage().contains("'integration-test governance'"));
+            waitUntil("the execution refusal audited", () -> audit("policy-hours", "execute", true).stream()
+                    .anyMatch(r -> r.error().contains("outside opening hours")));
         } finally {
             registration.unregister();
         }
-        registry.load(folder, false);
+        assertEquals("after", registry.execute("policy-hours", EngineRequest.of("after")).content());
+        registry.load(refused, false);
         try {
             assertEquals("after", registry.execute("policy-probe", EngineRequest.of("after")).content());
         } finally {
             registry.unload("policy-probe");
+            registry.unload("policy-hours");
         }
     }
 

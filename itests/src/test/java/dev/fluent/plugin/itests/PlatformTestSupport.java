@@ -282,6 +282,30 @@ public abstract class PlatformTestSupport {
         return waitForService(type, null, DEFAULT_TIMEOUT_MILLIS);
     }
 
+    /**
+     * The jar of one module of the extension kit ({@code examples/extensions/<module>/target}), built by
+     * {@code mvn -f examples/extensions/pom.xml install} (test.sh builds it before the Pax Exam tests). Without
+     * it the test is skipped, or fails where CI requires every part ({@code FLUENT_REQUIRE_TOOLCHAINS=1}).
+     */
+    protected Path extensionJar(String module) throws IOException {
+        Path target = Paths.get(System.getProperty(EXAMPLES_DIR_PROPERTY), "extensions", module, "target");
+        if (Files.isDirectory(target)) {
+            try (java.nio.file.DirectoryStream<Path> jars =
+                    Files.newDirectoryStream(target, "dev.fluent.example." + module + "-*.jar")) {
+                for (Path jar : jars) {
+                    return jar;
+                }
+            }
+        }
+        String missing = "the extension kit is not built (" + target + "): run mvn -f examples/extensions/pom.xml"
+                + " install, as test.sh does before the Pax Exam tests";
+        if ("1".equals(System.getenv("FLUENT_REQUIRE_TOOLCHAINS"))) {
+            throw new AssertionError(missing);
+        }
+        org.junit.Assume.assumeTrue(missing, false);
+        return null;
+    }
+
     /** The folder {@code examples/<name>} of the repository, e.g. {@code pluginFolder("echo")}. */
     protected Path pluginFolder(String name) {
         String examples = System.getProperty(EXAMPLES_DIR_PROPERTY);

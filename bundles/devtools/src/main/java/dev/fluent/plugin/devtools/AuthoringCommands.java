@@ -79,9 +79,19 @@ public interface AuthoringCommands {
     /**
      * Makes a signing key pair in {@code directory} (see {@link PluginSigner#generateKeyPair}).
      *
-     * @param algorithm {@value PluginSigner#ED25519} or {@value PluginSigner#RSA}; {@code null} for the first
+     * @param algorithm one of {@link #signingAlgorithms()}; {@code null} for the first
      */
     void keygen(String algorithm, Path directory, Console console) throws CommandFailure;
+
+    /**
+     * The algorithms keys can be made for and plugins signed with now: {@value PluginSigner#ED25519} and
+     * {@value PluginSigner#RSA}, then those of the signers other bundles register beside their verifiers.
+     *
+     * @since 1.4
+     */
+    default List<String> signingAlgorithms() {
+        return List.of(PluginSigner.ED25519, PluginSigner.RSA);
+    }
 
     /** Sets each folder's checksum and signs its manifest (see {@link PluginSigner#sign}), a line for each. */
     void sign(Path privateKey, List<Path> folders, Console console) throws CommandFailure;

@@ -50,7 +50,7 @@ public final class Reports {
         PluginManifest m = inspection.manifest();
         if (m != null) {
             lines.add(String.format("plugin        %s %s (engine %s)", m.name(), m.version(), m.engineType()));
-            lines.add(String.format("capabilities  %s", m.capabilities().isEmpty() ? "none" : m.capabilities()));
+            lines.add(String.format("capabilities  %s", m.capabilityNames().isEmpty() ? "none" : m.capabilityNames()));
             lines.add("limits        " + limits(m.permissions()));
             lines.add(String.format("signed        %s", m.signature() == null ? "no" : "by key " + m.signatureKeyId()));
             lines.add(String.format("valid         %s .. %s", m.createdAt(),
@@ -94,7 +94,7 @@ public final class Reports {
      * the plugin did not run. Arguments come from the plugin and are escaped.
      */
     public static String hostCalls(SecurityReport report) {
-        if (report.probes() == 0 || report.declared().isEmpty()) {
+        if (report.probes() == 0 || (report.declared().isEmpty() && report.declaredExtensions().isEmpty())) {
             return "";
         }
         StringBuilder out = new StringBuilder("host calls during the probes (served by fakes; nothing reached the"
@@ -107,6 +107,10 @@ public final class Reports {
             }
             made.forEach((call, count) -> out.append(String.format("  %-18s %s%s%n", capability.manifestName(),
                     SafeText.escape(call), count > 1 ? " (x" + count + ")" : "")));
+        }
+        for (String extension : report.declaredExtensions()) {
+            out.append(String.format("  %-18s not exercised: a third-party capability, not served in the sandbox"
+                    + " (its calls answer \"not served\"); test it against its provider%n", extension));
         }
         return out.toString();
     }
@@ -165,6 +169,8 @@ public final class Reports {
             }
             calls.put(capability.manifestName(), made);
         }
+        // Named with no calls: the sandbox does not serve third-party capabilities.
+        report.declaredExtensions().forEach(extension -> calls.put(extension, List.of()));
         out.put("host_calls", calls);
         return write(out);
     }

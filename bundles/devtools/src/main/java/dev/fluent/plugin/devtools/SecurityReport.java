@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What {@link PluginDevTools#securityTest} found.
@@ -18,10 +19,18 @@ import java.util.Set;
  * @param probes how many requests the dynamic part ran (0 when the plugin does not load)
  * @param declared the capabilities the manifest declares (empty when it does not parse)
  * @param hostCalls the host function calls the plugin made on the sandbox's fakes during the probes, in order
- * @since 1.2 (declared, hostCalls)
+ * @param declaredExtensions the capabilities outside the standard eight the manifest declares, by name; the
+ *        sandbox does not serve them (their calls answer "not served"), so they are named, not exercised
+ * @since 1.2 (declared, hostCalls), 1.4 (declaredExtensions)
  */
 public record SecurityReport(Path folder, String pluginId, List<Finding> findings, int probes,
-        Set<Capability> declared, List<SandboxCall> hostCalls) {
+        Set<Capability> declared, List<SandboxCall> hostCalls, Set<String> declaredExtensions) {
+
+    /** A report of a plugin that declares standard capabilities only. */
+    public SecurityReport(Path folder, String pluginId, List<Finding> findings, int probes,
+            Set<Capability> declared, List<SandboxCall> hostCalls) {
+        this(folder, pluginId, findings, probes, declared, hostCalls, Set.of());
+    }
 
     public SecurityReport {
         findings = findings.stream()
@@ -29,6 +38,7 @@ public record SecurityReport(Path folder, String pluginId, List<Finding> finding
                 .toList();
         declared = declared.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(declared));
         hostCalls = List.copyOf(hostCalls);
+        declaredExtensions = declaredExtensions == null ? Set.of() : Set.copyOf(new TreeSet<>(declaredExtensions));
     }
 
     /** A report without a sandbox run: nothing declared, no host calls. */

@@ -2,7 +2,6 @@ package dev.fluent.plugin.api.json;
 
 import dev.fluent.plugin.api.AuditRecord;
 import dev.fluent.plugin.api.AuditVerification;
-import dev.fluent.plugin.api.Capability;
 import dev.fluent.plugin.api.EngineResponse;
 import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.Permissions;
@@ -37,7 +36,7 @@ public final class JsonViews {
         out.put("engine_type", m.engineType());
         out.put("description", m.description());
         out.put("author", m.author());
-        out.put("capabilities", m.capabilities().stream().map(Capability::manifestName).toList());
+        out.put("capabilities", m.capabilityNames());
         out.put("permissions", permissions(m.permissions()));
         out.put("checksum", m.checksum());
         out.put("signed", info.signed());

@@ -4,7 +4,7 @@
  * and the host functions they define, the operator's policy).
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package dev.fluent.plugin.api.spi;
 
 import org.osgi.annotation.bundle.Export;

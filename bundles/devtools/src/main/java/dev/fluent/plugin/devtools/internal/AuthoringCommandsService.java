@@ -23,10 +23,13 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * {@link AuthoringCommands} on the platform's services: the devtools for create, validate and security-test,
@@ -39,6 +42,8 @@ public final class AuthoringCommandsService implements AuthoringCommands {
     private final PluginDevTools devtools;
     private final PluginInspector inspector;
     private final SigningCommands signing;
+    /** The platform's signer and those of other bundles, by algorithm. */
+    private final Signers signers;
     private final PluginRuns runs;
 
     /** In Karaf: {@code run} uses the inspector's sandbox of fakes ({@link PluginRuns#inSandbox}). */
@@ -53,7 +58,8 @@ public final class AuthoringCommandsService implements AuthoringCommands {
             PluginRuns runs) {
         this.devtools = devtools;
         this.inspector = inspector;
-        this.signing = new SigningCommands(signer);
+        this.signers = new Signers(signer);
+        this.signing = new SigningCommands(signers);
         this.runs = runs;
     }
 
@@ -129,6 +135,21 @@ public final class AuthoringCommandsService implements AuthoringCommands {
         } catch (PluginException e) {
             throw new CommandFailure(e);
         }
+    }
+
+    /** A signer of another bundle started (one with a {@code signature.algorithm} property): keygen and sign use it. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    public void addSigner(PluginSigner signer, Map<String, Object> properties) {
+        signers.add(signer, properties);
+    }
+
+    public void removeSigner(PluginSigner signer) {
+        signers.remove(signer);
+    }
+
+    @Override
+    public List<String> signingAlgorithms() {
+        return signers.algorithms();
     }
 
     @Override

@@ -101,7 +101,7 @@ public final class DevToolsService implements PluginDevTools {
             }
         }
         return new SecurityReport(inspection.folder(), id, findings, probes.probes(),
-                inspection.manifest().capabilities(), calls);
+                inspection.manifest().capabilities(), calls, inspection.manifest().extensionCapabilities());
     }
 
     /** The sandbox runs the plugin unless a load check other than trust or policy failed. */

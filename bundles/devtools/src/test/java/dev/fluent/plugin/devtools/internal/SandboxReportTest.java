@@ -79,4 +79,16 @@ class SandboxReportTest {
         assertTrue(text.contains("ConfigurationAccess config_get k"), text);
         assertFalse(text.contains("\u001b"), text);
     }
+
+    @Test
+    void aThirdPartyCapabilityIsNamedAsNotExercisedInTextAndJson() throws Exception {
+        SecurityReport report = new SecurityReport(Path.of("p"), "p", List.of(), 3, java.util.Set.of(), List.of(),
+                java.util.Set.of("com.example.SqlQuery"));
+
+        String text = Reports.hostCalls(report);
+        assertTrue(text.contains("com.example.SqlQuery not exercised: a third-party capability, not served in"
+                + " the sandbox"), text);
+        JsonNode json = new ObjectMapper().readTree(Reports.json(report));
+        assertTrue(json.path("host_calls").has("com.example.SqlQuery"), json.toString());
+    }
 }

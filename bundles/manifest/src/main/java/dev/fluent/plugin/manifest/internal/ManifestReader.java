@@ -16,6 +16,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -110,7 +111,7 @@ final class ManifestReader {
         if (!ENGINE_TYPE.matcher(engineType).matches()) {
             throw fail("engine_type", "expected " + ENGINE_TYPE_RULE + ", got " + Text.quote(engineType));
         }
-        Set<Capability> capabilities = capabilities();
+        Declared declared = capabilities();
         Permissions permissions = permissions();
         String checksum = checksum();
         String signature = signature();
@@ -120,8 +121,8 @@ final class ManifestReader {
             throw fail("expires_at", root.get("expires_at").textValue() + " is not after created_at "
                     + root.get("created_at").textValue() + "; a plugin must expire after it was created");
         }
-        return new PluginManifest(name, version, description, author, engineType, capabilities, permissions,
-                checksum, signature, createdAt, expiresAt);
+        return new PluginManifest(name, version, description, author, engineType, declared.standard(), permissions,
+                checksum, signature, createdAt, expiresAt, declared.extensions());
     }
 
     private String version() throws PluginException {
@@ -139,16 +140,21 @@ final class ManifestReader {
         return version;
     }
 
-    private Set<Capability> capabilities() throws PluginException {
+    /** The capabilities a manifest declares: the standard ones, and the others by name. */
+    private record Declared(Set<Capability> standard, Set<String> extensions) {
+    }
+
+    private Declared capabilities() throws PluginException {
         JsonNode node = root.get("capabilities");
         if (node == null) {
-            return Set.of();
+            return new Declared(Set.of(), Set.of());
         }
         if (!node.isArray()) {
             throw fail("capabilities", "expected a list of capability names (" + CAPABILITY_NAMES + "), got "
                     + Text.describe(node) + nullHint(node));
         }
         Set<Capability> capabilities = EnumSet.noneOf(Capability.class);
+        Set<String> extensions = new TreeSet<>();
         for (int i = 0; i < node.size(); i++) {
             String path = "capabilities[" + i + "]";
             JsonNode item = node.get(i);
@@ -158,17 +164,25 @@ final class ManifestReader {
             }
             String text = item.textValue();
             Capability capability = Capability.fromManifestName(text).orElse(null);
+            if (capability == null && Capability.isExtensionName(text)) {
+                // Served by a third-party provider; whether one is installed is the load's question, not the parser's.
+                if (!extensions.add(text)) {
+                    throw fail(path, text + " is listed twice; list each capability once");
+                }
+                continue;
+            }
             if (capability == null) {
                 List<String> names = Arrays.stream(Capability.values()).map(Capability::manifestName).toList();
                 String hint = Suggestions.closest(text, names).map(s -> "did you mean " + s + "? ").orElse("");
                 throw fail(path, "unknown capability " + Text.quote(text) + "; " + hint
-                        + "valid capabilities: " + CAPABILITY_NAMES);
+                        + "valid capabilities: " + CAPABILITY_NAMES + ", or one of an extension in "
+                        + Capability.EXTENSION_FORM);
             }
             if (!capabilities.add(capability)) {
                 throw fail(path, text + " is listed twice; list each capability once");
             }
         }
-        return capabilities;
+        return new Declared(capabilities, extensions);
     }
 
     private Permissions permissions() throws PluginException {

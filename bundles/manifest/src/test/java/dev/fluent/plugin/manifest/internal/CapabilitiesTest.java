@@ -103,4 +103,31 @@ class CapabilitiesTest {
     void rejectsACapabilityThatIsNotAString(String json) {
         assertInvalid(withCapabilities(json), "capabilities[0]", "expected a capability name");
     }
+
+    @Test
+    void acceptsExtensionCapabilitiesInReverseDomainFormBesideStandardOnes() throws PluginException {
+        var manifest = parse(withCapabilities(
+                "[\"dev.fluent.example.SqlQuery\", \"LoggingAccess\", \"com.example.Queue\"]"));
+
+        assertEquals(Set.of(Capability.LOGGING_ACCESS), manifest.capabilities());
+        assertEquals(List.of("com.example.Queue", "dev.fluent.example.SqlQuery"),
+                List.copyOf(manifest.extensionCapabilities()));
+        assertEquals(List.of("LoggingAccess", "com.example.Queue", "dev.fluent.example.SqlQuery"),
+                manifest.capabilityNames());
+        assertEquals(true, manifest.requests("dev.fluent.example.SqlQuery"));
+        assertEquals(false, manifest.requests("dev.fluent.example.Other"));
+    }
+
+    @Test
+    void rejectsADuplicateExtensionCapability() {
+        assertInvalid(withCapabilities("[\"com.example.Queue\", \"com.example.Queue\"]"),
+                "capabilities[1]", "com.example.Queue is listed twice");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"example.", "Com.Example.Sql", "com..Sql", ".com.example.Sql", "com.example.Sql-Query"})
+    void rejectsANameThatIsNeitherStandardNorReverseDomain(String name) {
+        assertInvalid(withCapabilities("[\"" + name + "\"]"), "capabilities[0]", "unknown capability",
+                "reverse-domain form");
+    }
 }

@@ -43,6 +43,8 @@ public final class FolderTrustStore implements TrustStore {
     private final RevocationList revocations = new RevocationList();
     private final KeyFolders keys;
     private final SignatureVerification signatures;
+    /** The verifiers bound now, shared by the key folders (to read keys of their algorithms) and the signatures. */
+    private final Algorithms algorithms = new Algorithms();
 
     @Activate
     public FolderTrustStore(TrustConfig config, PolicyConfig policy) {
@@ -60,8 +62,8 @@ public final class FolderTrustStore implements TrustStore {
 
     /** @param running {@code true} for the DS component: the folders are also scanned in the background */
     FolderTrustStore(TrustSettings settings, boolean running) {
-        keys = new KeyFolders(settings, this::tell);
-        signatures = new SignatureVerification(keys);
+        keys = new KeyFolders(settings, this::tell, algorithms);
+        signatures = new SignatureVerification(keys, algorithms);
         if (settings.developmentMode()) {
             LOG.warn("Development mode: the keys in {} are trusted and unsigned plugins load; turn {} off in"
                     + " etc/{}.cfg for production", settings.developmentKeysDir(), TrustSettings.DEVELOPMENT_MODE,
@@ -95,11 +97,17 @@ public final class FolderTrustStore implements TrustStore {
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     public void addVerifier(SignatureVerifier verifier) {
-        signatures.bind(verifier);
+        algorithms.bind(verifier);
+        // Keys of its algorithm that were ignored so far are trusted from now on.
+        keys.reread();
     }
 
+    /**
+     * The verifier's algorithm stops being served: new loads of plugins signed with it fail with
+     * {@code ALGORITHM_UNAVAILABLE}. Its keys stay listed until their files go, so the operator sees why.
+     */
     public void removeVerifier(SignatureVerifier verifier) {
-        signatures.unbind(verifier);
+        algorithms.unbind(verifier);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -142,7 +150,7 @@ public final class FolderTrustStore implements TrustStore {
 
     @Override
     public TrustedKey add(Path publicKeyFile) throws PluginException {
-        PublicKeys.Parsed key = KeyFiles.read(publicKeyFile);
+        PublicKeys.Parsed key = KeyFiles.read(publicKeyFile, algorithms);
         signatures.checkKey(key, publicKeyFile);
         return keys.add(key);
     }

@@ -16,22 +16,22 @@ final class KeyFiles {
     }
 
     /** A file the operator hands to {@code plugin:trust add}. */
-    static PublicKeys.Parsed read(Path file) throws PluginException {
-        return parse(readText(file), file);
+    static PublicKeys.Parsed read(Path file, Algorithms algorithms) throws PluginException {
+        return parse(readText(file), file, algorithms);
     }
 
     /** A file of a key folder: one public key, and never a private one. */
-    static PublicKeys.Parsed readTrusted(Path file) throws PluginException {
+    static PublicKeys.Parsed readTrusted(Path file, Algorithms algorithms) throws PluginException {
         String text = readText(file);
         if (Pem.labels(text).stream().anyMatch(label -> label.endsWith("PRIVATE KEY"))) {
             throw new PluginException(ErrorCode.KEY_INVALID, null, file + " holds a private key; only public keys belong"
                     + " in the trusted keys folder. Move it somewhere only its owner can read");
         }
-        return parse(text, file);
+        return parse(text, file, algorithms);
     }
 
-    private static PublicKeys.Parsed parse(String text, Path file) throws PluginException {
-        return PublicKeys.parse(Pem.read(text, Pem.PUBLIC_KEY, file.toString()), file.toString());
+    private static PublicKeys.Parsed parse(String text, Path file, Algorithms algorithms) throws PluginException {
+        return PublicKeys.parse(Pem.read(text, Pem.PUBLIC_KEY, file.toString()), file.toString(), algorithms);
     }
 
     private static String readText(Path file) throws PluginException {

@@ -37,6 +37,8 @@ final class KeyFolders {
     private static final Logger LOG = LoggerFactory.getLogger(KeyFolders.class);
 
     private final TrustListener listener;
+    /** The verifiers bound now: they recognise keys of algorithms other than Ed25519 and RSA. */
+    private final Algorithms algorithms;
     private volatile TrustSettings settings;
     /** Guarded by {@code this}. */
     private Snapshot snapshot;
@@ -60,9 +62,10 @@ final class KeyFolders {
     }
 
     /** Creates the trusted keys folder if it is missing, and reads the folders. */
-    KeyFolders(TrustSettings settings, TrustListener listener) {
+    KeyFolders(TrustSettings settings, TrustListener listener, Algorithms algorithms) {
         this.settings = settings;
         this.listener = listener;
+        this.algorithms = algorithms;
         try {
             Files.createDirectories(settings.trustedKeysDir());
         } catch (IOException e) {
@@ -70,7 +73,7 @@ final class KeyFolders {
         }
         Map<Path, Stamp> stamps = stamps(settings);
         synchronized (this) {
-            snapshot = read(settings, stamps);
+            snapshot = read(settings, stamps, algorithms, null);
         }
     }
 
@@ -215,14 +218,26 @@ final class KeyFolders {
 
     /** Looks at the folders; when keys or revocations changed, tells the listener. */
     void refresh() {
+        refresh(false);
+    }
+
+    /**
+     * Reads the folders again even when no file changed: a verifier of a new algorithm started, and keys of
+     * its algorithm that were ignored until now are trusted from now on.
+     */
+    void reread() {
+        refresh(true);
+    }
+
+    private void refresh(boolean always) {
         TrustSettings current = settings;
         Map<Path, Stamp> stamps = stamps(current);
         List<Map.Entry<String, TrustListener.Change>> changes;
         synchronized (this) {
-            if (snapshot.settings().equals(current) && snapshot.stamps().equals(stamps)) {
+            if (!always && snapshot.settings().equals(current) && snapshot.stamps().equals(stamps)) {
                 return;
             }
-            Snapshot fresh = read(current, stamps);
+            Snapshot fresh = read(current, stamps, algorithms, snapshot);
             changes = changes(snapshot, fresh);
             snapshot = fresh;
         }
@@ -287,15 +302,33 @@ final class KeyFolders {
         }
     }
 
-    private static Snapshot read(TrustSettings settings, Map<Path, Stamp> stamps) {
+    /**
+     * @param previous the folders as last read, or {@code null}: a file unchanged since is not read again, so a
+     *        key of a third-party algorithm stays trusted after its verifier stopped (its signatures fail with
+     *        ALGORITHM_UNAVAILABLE meanwhile) until its file changes or goes
+     */
+    private static Snapshot read(TrustSettings settings, Map<Path, Stamp> stamps, Algorithms algorithms,
+            Snapshot previous) {
+        Map<Path, Key> known = new java.util.HashMap<>();
+        if (previous != null) {
+            previous.keys().values().forEach(k -> known.put(k.file(), k));
+            previous.files().forEach((id, paths) -> paths.forEach(p -> {
+                Key k = previous.keys().get(id);
+                if (k != null) {
+                    known.putIfAbsent(p, new Key(k.key(), p, previous.stamps().get(p).development()));
+                }
+            }));
+        }
         Map<String, Key> keys = new TreeMap<>();
         Map<String, List<Path>> files = new TreeMap<>();
         for (Map.Entry<Path, Stamp> entry : stamps.entrySet()) {
             Path file = entry.getKey();
             boolean development = entry.getValue().development();
+            Key unchanged = known.get(file);
             PublicKeys.Parsed key;
             try {
-                key = KeyFiles.readTrusted(file);
+                key = unchanged != null && entry.getValue().equals(previous.stamps().get(file))
+                        ? unchanged.key() : KeyFiles.readTrusted(file, algorithms);
             } catch (PluginException e) {
                 LOG.warn("Ignoring {}: {}", file, e.getMessage());
                 continue;
@@ -307,13 +340,13 @@ final class KeyFolders {
         return new Snapshot(settings, Map.copyOf(stamps), keys, files);
     }
 
-    private static Set<String> developmentKeyIds(TrustSettings settings) {
+    private Set<String> developmentKeyIds(TrustSettings settings) {
         Map<Path, Stamp> stamps = new TreeMap<>();
         stamp(settings.developmentKeysDir(), true, stamps);
         Set<String> ids = new TreeSet<>();
         for (Path file : stamps.keySet()) {
             try {
-                ids.add(KeyFiles.readTrusted(file).keyId());
+                ids.add(KeyFiles.readTrusted(file, algorithms).keyId());
             } catch (PluginException ignored) {
                 // reported when development mode reads the folder
             }

@@ -6,6 +6,8 @@ import dev.fluent.plugin.api.spi.PluginSigner;
 import java.io.IOException;
 import java.util.List;
 import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.params.RSAKeyParameters;
@@ -19,7 +21,7 @@ import org.bouncycastle.crypto.util.SubjectPublicKeyInfoFactory;
  */
 final class PublicKeys {
 
-    /** The algorithms of the signing scheme (design §3); a verifier service handles each. */
+    /** The algorithms whose keys the trust bundle reads itself (and signs with); others come from verifiers. */
     static final List<String> ALGORITHMS = List.of(PluginSigner.ED25519, PluginSigner.RSA);
 
     /**
@@ -35,14 +37,45 @@ final class PublicKeys {
 
     /** @param what how messages name the key, e.g. its file */
     static Parsed parse(byte[] subjectPublicKeyInfo, String what) throws PluginException {
+        return parse(subjectPublicKeyInfo, what, new Algorithms());
+    }
+
+    /**
+     * @param what how messages name the key, e.g. its file
+     * @param algorithms the verifiers bound now, which recognise keys of algorithms other than Ed25519 and RSA
+     */
+    static Parsed parse(byte[] subjectPublicKeyInfo, String what, Algorithms algorithms) throws PluginException {
         AsymmetricKeyParameter key;
         try {
             key = PublicKeyFactory.createKey(subjectPublicKeyInfo);
         } catch (IOException | RuntimeException e) {
-            throw new PluginException(ErrorCode.KEY_INVALID, null, what + " is not a public key the platform can read ("
-                    + e.getMessage() + "); it verifies " + String.join(" and ", ALGORITHMS) + " keys");
+            key = null; // not a key BouncyCastle reads: a verifier of its algorithm may
         }
-        return of(key, what);
+        if (key instanceof Ed25519PublicKeyParameters || key instanceof RSAKeyParameters) {
+            return of(key, what);
+        }
+        return other(subjectPublicKeyInfo, what, algorithms);
+    }
+
+    /** A key of another algorithm: its SubjectPublicKeyInfo names it (the OID), a verifier bound now accepts it. */
+    private static Parsed other(byte[] subjectPublicKeyInfo, String what, Algorithms algorithms) throws PluginException {
+        SubjectPublicKeyInfo info;
+        byte[] encoded;
+        try {
+            info = SubjectPublicKeyInfo.getInstance(ASN1Primitive.fromByteArray(subjectPublicKeyInfo));
+            encoded = info.getEncoded(ASN1Encoding.DER);
+        } catch (IOException | RuntimeException e) {
+            throw new PluginException(ErrorCode.KEY_INVALID, null, what + " is not a public key (SubjectPublicKeyInfo)"
+                    + " the platform can read (" + e.getMessage() + "); it verifies " + algorithms.list() + " keys");
+        }
+        Algorithms.Recognised recognised = algorithms.recognise(encoded);
+        if (recognised == null) {
+            throw new PluginException(ErrorCode.KEY_INVALID, null, what + " is a key of algorithm "
+                    + info.getAlgorithm().getAlgorithm().getId() + ", which no running signature verifier accepts;"
+                    + " the platform verifies " + algorithms.list() + " keys now. Install the verifier bundle of its"
+                    + " algorithm (a SignatureVerifier service), then add the key again");
+        }
+        return new Parsed(KeyIds.of(encoded), recognised.algorithm(), recognised.description(), encoded);
     }
 
     static Parsed of(AsymmetricKeyParameter key, String what) throws PluginException {

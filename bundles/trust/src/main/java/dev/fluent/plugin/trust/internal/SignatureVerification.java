@@ -7,8 +7,6 @@ import dev.fluent.plugin.api.spi.SignatureVerifier;
 import dev.fluent.plugin.api.spi.TrustedKey;
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Checks a manifest's {@code <algorithm>:<key-id>:<base64>} signature: with the {@link SignatureVerifier} service
@@ -19,19 +17,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class SignatureVerification {
 
-    private final Map<String, SignatureVerifier> verifiers = new ConcurrentHashMap<>();
+    private final Algorithms verifiers;
     private final KeyFolders keys;
 
-    SignatureVerification(KeyFolders keys) {
+    SignatureVerification(KeyFolders keys, Algorithms verifiers) {
         this.keys = keys;
-    }
-
-    void bind(SignatureVerifier verifier) {
-        verifiers.put(verifier.algorithm(), verifier);
-    }
-
-    void unbind(SignatureVerifier verifier) {
-        verifiers.remove(verifier.algorithm(), verifier);
+        this.verifiers = verifiers;
     }
 
     /**
@@ -40,7 +31,7 @@ final class SignatureVerification {
      * @param file the key's file, named in the message
      */
     void checkKey(PublicKeys.Parsed key, Path file) throws PluginException {
-        SignatureVerifier verifier = verifiers.get(key.algorithm());
+        SignatureVerifier verifier = verifiers.verifier(key.algorithm());
         if (verifier == null) {
             return;
         }
@@ -97,7 +88,7 @@ final class SignatureVerification {
 
     /** The verifier bound for the algorithm now; never waits for one. */
     private SignatureVerifier verifier(String pluginId, String algorithm) throws PluginException {
-        SignatureVerifier verifier = verifiers.get(algorithm);
+        SignatureVerifier verifier = verifiers.verifier(algorithm);
         if (verifier != null) {
             return verifier;
         }
@@ -106,9 +97,15 @@ final class SignatureVerification {
                     + algorithm + ", but no " + algorithm + " verifier is running: start the bundle"
                     + " dev.fluent.plugin.verifier." + algorithm + " (feature fluent-plugin-verifier-" + algorithm + ")");
         }
+        if (verifiers.seen(algorithm)) {
+            // Served by another bundle until it stopped.
+            throw new PluginException(ErrorCode.ALGORITHM_UNAVAILABLE, pluginId, "plugin " + pluginId + " is signed with "
+                    + algorithm + ", but its verifier stopped (the platform verifies " + verifiers.list()
+                    + " now): start again, or install, the bundle that registers a SignatureVerifier for " + algorithm);
+        }
         throw new PluginException(ErrorCode.ALGORITHM_UNKNOWN, pluginId, "plugin " + pluginId + " is signed with '"
-                + algorithm + "', an algorithm the platform does not know; it verifies "
-                + String.join(" and ", PublicKeys.ALGORITHMS) + " signatures");
+                + algorithm + "', an algorithm no running verifier serves; the platform verifies " + verifiers.list()
+                + " signatures. A bundle that registers a SignatureVerifier for it would let it load");
     }
 
     private static PluginException malformed(String id, String problem) {

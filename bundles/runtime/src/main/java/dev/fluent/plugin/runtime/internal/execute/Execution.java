@@ -2,18 +2,17 @@ package dev.fluent.plugin.runtime.internal.execute;
 
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
-import dev.fluent.plugin.api.Capability;
 import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.Grant;
 import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.api.spi.HostCall;
 import dev.fluent.plugin.api.spi.HostCallException;
-import dev.fluent.plugin.api.spi.HostFunctionDefinition;
 import dev.fluent.plugin.api.spi.StandardHostFunction;
 import dev.fluent.plugin.runtime.internal.abi.Abi;
 import dev.fluent.plugin.runtime.internal.abi.Faults;
 import dev.fluent.plugin.runtime.internal.abi.GuestMemory;
 import dev.fluent.plugin.runtime.internal.audit.Auditor;
+import dev.fluent.plugin.runtime.internal.host.CapabilityProviders.Served;
 import dev.fluent.plugin.runtime.internal.host.GuestCalls;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -56,7 +55,9 @@ public final class Execution implements GuestCalls {
     private int networkRequests;
     // The capability side, set by admit(): null while an instance starts (no host calls then).
     private Grant grant;
-    private Map<String, HostFunctionDefinition> definitions;
+    private Map<String, Served> definitions;
+    /** Calls per capability in this execution, against the limit its provider declares. */
+    private final Map<String, Integer> callsPerCapability = new HashMap<>();
     private Auditor auditor;
     private long deadlineNanos;
     private final Map<String, Long> counters = new HashMap<>();
@@ -79,7 +80,7 @@ public final class Execution implements GuestCalls {
      * Lets the guest call host functions: those of {@code definitions}, under {@code grant}, until
      * {@code deadlineNanos}.
      */
-    void admit(Grant grant, Map<String, HostFunctionDefinition> definitions, Auditor auditor, long deadlineNanos) {
+    void admit(Grant grant, Map<String, Served> definitions, Auditor auditor, long deadlineNanos) {
         this.grant = grant;
         this.definitions = definitions;
         this.auditor = auditor;
@@ -171,12 +172,25 @@ public final class Execution implements GuestCalls {
             String message = lastError;
             return message == null ? 0 : new Call(instance, name).result(bounded(message));
         }
-        HostFunctionDefinition definition = definitions.get(name);
-        if (definition == null) {
-            throw refusal(name);
+        Served served = definitions.get(name);
+        if (served == null || served.definition() == null) {
+            throw refusal(name, served);
+        }
+        Call call = new Call(instance, name);
+        int made = callsPerCapability.merge(served.capability(), 1, Integer::sum);
+        if (made > served.maxCalls()) {
+            throw call.deny(ErrorCode.LIMIT_EXCEEDED, name, served.capability(), "plugin " + pluginId + " called "
+                    + served.capability() + " more than the " + served.maxCalls() + " times per execution its"
+                    + " provider allows");
         }
         try {
-            return definition.handler().apply(new Call(instance, name), args);
+            long result = served.definition().handler().apply(call, args);
+            if (name.indexOf('.') >= 0) {
+                // A third party's function: the runtime audits each use itself, so that no provider can
+                // leave its uses out of the log.
+                call.audit(name, served.capability(), Map.of());
+            }
+            return result;
         } catch (HostCallException e) {
             throw e; // ends this execution with the provider's code and message (Faults translates it)
         } catch (GuestFailure e) {
@@ -187,19 +201,32 @@ public final class Execution implements GuestCalls {
         }
     }
 
-    /** Why a function of the plugin's imports has no definition now. */
-    private HostCallException refusal(String name) {
-        Capability capability = StandardHostFunction.named(name).flatMap(StandardHostFunction::capability).orElse(null);
+    /**
+     * Why a function of the plugin's imports has no definition now.
+     *
+     * @param served the function's entry when its capability is not granted, else {@code null}
+     */
+    private HostCallException refusal(String name, Served served) {
+        String capability = served != null ? served.capability()
+                : StandardHostFunction.named(name).flatMap(StandardHostFunction::capability)
+                        .map(c -> c.manifestName()).orElse(null);
+        String function = qualified(name);
         if (capability != null && !grant.allows(capability)) {
-            String message = "fluent." + name + " needs " + capability + ", which the operator's policy no longer"
+            String message = function + " needs " + capability + ", which the operator's policy no longer"
                     + " grants plugin " + pluginId;
-            auditor.failure(pluginId, name, capability.manifestName(),
+            auditor.failure(pluginId, name, capability,
                     new PluginException(ErrorCode.CAPABILITY_NOT_GRANTED, pluginId, message),
                     Map.of("request_id", requestId));
             return new HostCallException(ErrorCode.CAPABILITY_NOT_GRANTED, message);
         }
-        return new HostCallException(ErrorCode.CAPABILITY_UNAVAILABLE, "capability " + capability
-                + " unavailable: its provider stopped (fluent." + name + ")");
+        return new HostCallException(ErrorCode.CAPABILITY_UNAVAILABLE, (capability == null
+                ? "the capability of " + function : "capability " + capability)
+                + " unavailable: its provider stopped or does not define " + function);
+    }
+
+    /** A function's name as a module imports it: {@code fluent.log}, {@code com.example.sql.query}. */
+    private static String qualified(String key) {
+        return key.indexOf('.') >= 0 ? key : Abi.FLUENT_MODULE + "." + key;
     }
 
     private static byte[] bounded(String message) {
@@ -237,7 +264,7 @@ public final class Execution implements GuestCalls {
         }
 
         private String function() {
-            return "fluent." + name;
+            return qualified(name);
         }
 
         @Override

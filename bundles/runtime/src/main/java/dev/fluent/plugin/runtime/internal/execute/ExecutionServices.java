@@ -3,8 +3,8 @@ package dev.fluent.plugin.runtime.internal.execute;
 import dev.fluent.plugin.api.spi.PolicyService;
 import dev.fluent.plugin.runtime.internal.audit.Auditor;
 import dev.fluent.plugin.runtime.internal.host.CapabilityProviders;
-import dev.fluent.plugin.runtime.internal.policy.ConfiguredPolicy;
 import dev.fluent.plugin.runtime.internal.policy.OperatorPolicy;
+import dev.fluent.plugin.runtime.internal.policy.PolicyChain;
 import dev.fluent.plugin.runtime.internal.policy.PlatformConfiguration;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -22,8 +22,9 @@ public final class ExecutionServices implements AutoCloseable {
     private final Watchdog watchdog;
     private final Auditor auditor;
     private final CapabilityProviders providers;
-    private volatile PolicyService policy;
+    private final PolicyChain policy;
     private volatile boolean rateLimits = true;
+    private volatile boolean awaitCapabilities;
     private final MemoryBudget memory = MemoryBudget.ofHeap();
     private final IdleSweeper idle = new IdleSweeper();
 
@@ -31,7 +32,7 @@ public final class ExecutionServices implements AutoCloseable {
         this.watchdog = watchdog;
         this.auditor = auditor;
         this.providers = providers;
-        this.policy = Objects.requireNonNull(policy, "policy");
+        this.policy = new PolicyChain(Objects.requireNonNull(policy, "policy"));
     }
 
     public Watchdog watchdog() {
@@ -46,8 +47,8 @@ public final class ExecutionServices implements AutoCloseable {
         return providers;
     }
 
-    /** The policy in force now; a grant is computed again when it changes. */
-    public PolicyService policy() {
+    /** Every policy in force now, composed; a grant is computed again when it changes. */
+    public PolicyChain policy() {
         return policy;
     }
 
@@ -57,15 +58,12 @@ public final class ExecutionServices implements AutoCloseable {
      * known (a policy of another bundle may answer differently at any moment): then it is asked every time.
      */
     public Object policyState() {
-        PolicyService p = policy;
-        if (p instanceof ConfiguredPolicy configured) {
-            return configured.current();
-        }
-        return p instanceof OperatorPolicy ? p : null;
+        return policy.state();
     }
 
+    /** Makes {@code value} the only policy (outside OSGi: tests, the standalone platform). */
     public void policy(PolicyService value) {
-        policy = Objects.requireNonNull(value, "policy");
+        policy.replaceAll(value);
     }
 
     /** Whether {@code rate_limit_requests_per_minute} is enforced; off only in tests and benchmarks. */
@@ -92,6 +90,19 @@ public final class ExecutionServices implements AutoCloseable {
         memory.configure(within("memory_budget_percent", configuration.memory__budget__percent(), 1, 100),
                 within("pool_size", configuration.pool__size(), 1, 64));
         idle.idleSeconds(within("pool_idle_seconds", configuration.pool__idle__seconds(), 1, Integer.MAX_VALUE));
+        awaitCapabilities = configuration.await__capabilities();
+    }
+
+    /**
+     * {@code await_capabilities}: whether a plugin declaring a capability outside the standard eight that no
+     * provider serves loads suspended instead of being refused.
+     */
+    public boolean awaitCapabilities() {
+        return awaitCapabilities;
+    }
+
+    public void awaitCapabilities(boolean await) {
+        awaitCapabilities = await;
     }
 
     private static int within(String key, long value, int min, int max) {

@@ -1,9 +1,10 @@
 package dev.fluent.plugin.runtime.internal.execute;
 
+import com.dylibso.chicory.wasm.types.FunctionType;
 import dev.fluent.plugin.api.AuditActions;
-import dev.fluent.plugin.api.Capability;
 import dev.fluent.plugin.api.EngineRequest;
 import dev.fluent.plugin.api.EngineResponse;
+import dev.fluent.plugin.api.Capability;
 import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.Grant;
 import dev.fluent.plugin.api.PluginException;
@@ -13,11 +14,14 @@ import dev.fluent.plugin.runtime.internal.abi.Faults;
 import dev.fluent.plugin.runtime.internal.abi.GuestMemory;
 import dev.fluent.plugin.runtime.internal.audit.Auditor;
 import dev.fluent.plugin.runtime.internal.compile.CompiledPlugin;
+import dev.fluent.plugin.runtime.internal.host.CapabilityProviders.Served;
 import dev.fluent.plugin.runtime.internal.host.HostImports;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 import org.slf4j.LoggerFactory;
 
@@ -42,8 +46,13 @@ public final class LoadedPlugin {
     private final Auditor auditor;
     private final GuestOutput pluginLog;
     private final ExecutionServices services;
-    /** The capabilities whose providers the module's imports need. */
-    private final Set<Capability> needed;
+    /**
+     * The capabilities, by name, whose providers the plugin needs: the standard ones its {@code fluent} imports
+     * belong to, and every capability outside the standard eight its manifest declares.
+     */
+    private final Set<String> needed;
+    /** The module's imports outside {@code fluent} and WASI, by key, checked against the providers at admission. */
+    private final Map<String, FunctionType> extensionImports;
     private final RateLimiter rateLimiter = new RateLimiter();
     /** The grant under the policy last seen; computed again when the policy changes. */
     private volatile GrantUnder grantUnder;
@@ -74,7 +83,12 @@ public final class LoadedPlugin {
         this.services = services;
         this.watchdog = services.watchdog();
         this.auditor = services.auditor();
-        this.needed = HostImports.needed(compiled.module());
+        Set<String> needs = new TreeSet<>(HostImports.needed(compiled.module()));
+        needs.addAll(compiled.manifest().extensionCapabilities());
+        this.needed = Set.copyOf(needs);
+        Map<String, FunctionType> imports = new HashMap<>(HostImports.hostImports(compiled.module()));
+        imports.keySet().removeIf(key -> key.indexOf('.') < 0);
+        this.extensionImports = Map.copyOf(imports);
         this.compiled = compiled;
         this.statistics = statistics;
         this.loadedAt = loadedAt;
@@ -86,7 +100,7 @@ public final class LoadedPlugin {
             abiChecked = true;
         }
         // Guest stdout/stderr reach the log only with LoggingAccess: a plugin without it computes silently.
-        this.pluginLog = compiled.manifest().requests(dev.fluent.plugin.api.Capability.LOGGING_ACCESS)
+        this.pluginLog = compiled.manifest().requests(Capability.LOGGING_ACCESS)
                 ? new GuestOutput(LoggerFactory.getLogger("dev.fluent.plugin.guest." + compiled.id()))
                 : null;
     }
@@ -99,8 +113,8 @@ public final class LoadedPlugin {
         return compiled;
     }
 
-    /** Whether the module imports host functions of {@code capability}. */
-    public boolean needs(Capability capability) {
+    /** Whether the plugin needs a provider of the capability of that name (it imports or declares it). */
+    public boolean needs(String capability) {
         return needed.contains(capability);
     }
 
@@ -219,6 +233,8 @@ public final class LoadedPlugin {
             // A cancel that arrives as an asynchronous execution starts interrupts it before the guest runs.
             throw cancelled.getAsBoolean() ? cancelledBy(id) : e;
         }
+        // Every policy may refuse this one execution (audited as its failure, naming the policy).
+        services.policy().checkExecution(compiled.manifest());
         Grant grant = grant();
         long timeoutMillis = grant.permissions().maxExecutionTimeMs();
         admit(grant, ctx, timeoutMillis);
@@ -285,7 +301,7 @@ public final class LoadedPlugin {
                 + " the plugin was stopped");
     }
 
-    /** The plugin's grant: its manifest ∩ the operator's policy as it is now. */
+    /** The plugin's grant: its manifest ∩ every policy as it is now. */
     private Grant grant() {
         Object state = services.policyState();
         if (state == null) {
@@ -305,20 +321,46 @@ public final class LoadedPlugin {
      */
     private void admit(Grant grant, Execution ctx, long timeoutMillis) throws PluginException {
         String id = id();
-        Capability missing = services.providers().unavailable(needed, grant);
+        String missing = services.providers().unavailable(needed, grant);
         if (missing != null) {
             throw new PluginException(ErrorCode.CAPABILITY_UNAVAILABLE, id, "capability " + missing
                     + " unavailable: no provider of it is running, so plugin " + id + " is suspended until one"
-                    + " starts (Karaf feature fluent-plugin-host-…, see docs/capabilities.md)");
+                    + " starts (" + (Capability.isExtensionName(missing)
+                            ? "the bundle that registers a CapabilityProvider for " + missing + ", see docs/extending.md"
+                            : "Karaf feature fluent-plugin-host-…, see docs/capabilities.md") + ")");
         }
+        Map<String, Served> definitions = services.providers().definitions(needed, grant);
+        checkExtensionImports(definitions);
         int rate = grant.permissions().rateLimitRequestsPerMinute();
         long waitMillis = services.rateLimits() ? rateLimiter.tryAcquire(rate, System.nanoTime()) : 0;
         if (waitMillis > 0) {
             throw new PluginException(ErrorCode.RATE_LIMITED, id, "rate limited: plugin " + id + " may run " + rate
                     + " times per minute (rate_limit_requests_per_minute); retry in " + waitMillis + " ms");
         }
-        ctx.admit(grant, services.providers().definitions(needed, grant), auditor,
+        ctx.admit(grant, definitions, auditor,
                 System.nanoTime() + timeoutMillis * 1_000_000);
+    }
+
+    /**
+     * Imports of capabilities outside the standard eight are checked against the provider serving them now:
+     * at load it may not have been running (the plugin waited for it), and another version may have replaced it.
+     */
+    private void checkExtensionImports(Map<String, Served> definitions) throws PluginException {
+        for (Map.Entry<String, FunctionType> e : extensionImports.entrySet()) {
+            Served served = definitions.get(e.getKey());
+            if (served == null) {
+                throw new PluginException(ErrorCode.CAPABILITY_UNAVAILABLE, id(), "plugin " + id() + " imports "
+                        + e.getKey() + ", which no capability provider running now defines; it is suspended until"
+                        + " one that does starts");
+            }
+            var defined = served.definition();
+            if (defined != null && !HostImports.typeOf(defined.params(), defined.results()).equals(e.getValue())) {
+                throw new PluginException(ErrorCode.CAPABILITY_UNAVAILABLE, id(), "plugin " + id() + " imports "
+                        + e.getKey() + " as " + e.getValue() + ", but the provider of " + served.capability()
+                        + " running now defines it as " + defined.signature() + "; it is suspended until a"
+                        + " provider of that type runs");
+            }
+        }
     }
 
     /** The execute audit entry's details: duration, and what the plugin did with its grant. */

@@ -7,35 +7,48 @@ import com.dylibso.chicory.wasm.types.FunctionImport;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.Import;
 import com.dylibso.chicory.wasm.types.ValType;
-import dev.fluent.plugin.api.Capability;
 import dev.fluent.plugin.api.spi.StandardHostFunction;
 import dev.fluent.plugin.api.spi.ValueType;
 import dev.fluent.plugin.runtime.internal.abi.Abi;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
  * The functions a module imports, bound for one instance: the WASI subset and a dispatching function for
- * each import of module {@code fluent}. Each call goes to the {@link GuestCalls} of the execution the
- * instance serves at that moment.
+ * each import of module {@code fluent} and of the import modules of capabilities outside the standard eight.
+ * Each call goes to the {@link GuestCalls} of the execution the instance serves at that moment.
  */
 public final class HostImports {
 
     private HostImports() {
     }
 
-    /** The capabilities a module needs a provider for: those of its {@code fluent} imports. */
-    public static Set<Capability> needed(WasmModule module) {
-        Set<Capability> needed = EnumSet.noneOf(Capability.class);
+    /** The standard capabilities a module needs a provider for, by name: those of its {@code fluent} imports. */
+    public static Set<String> needed(WasmModule module) {
+        Set<String> needed = new TreeSet<>();
         for (String name : fluentImports(module).keySet()) {
-            StandardHostFunction.named(name).flatMap(StandardHostFunction::capability).ifPresent(needed::add);
+            StandardHostFunction.named(name).flatMap(StandardHostFunction::capability)
+                    .ifPresent(c -> needed.add(c.manifestName()));
         }
         return needed;
+    }
+
+    /** The module's function imports of every module but WASI's, by {@link CapabilityProviders#key}, with their types. */
+    public static Map<String, FunctionType> hostImports(WasmModule module) {
+        Map<String, FunctionType> result = new HashMap<>();
+        var imports = module.importSection();
+        for (int i = 0; i < imports.importCount(); i++) {
+            Import imp = imports.getImport(i);
+            if (!Abi.WASI_MODULE.equals(imp.module()) && imp instanceof FunctionImport f) {
+                result.put(CapabilityProviders.key(imp.module(), imp.name()), module.typeSection().getType(f.typeIndex()));
+            }
+        }
+        return result;
     }
 
     /** The module's imports from module {@code fluent}, by name, with their types. */
@@ -53,8 +66,13 @@ public final class HostImports {
 
     /** The standard type of a function, as Chicory writes it. */
     public static FunctionType typeOf(StandardHostFunction f) {
-        return FunctionType.of(f.params().stream().map(HostImports::valType).toList(),
-                f.results().stream().map(HostImports::valType).toList());
+        return typeOf(f.params(), f.results());
+    }
+
+    /** A provider's function type, as Chicory writes it. */
+    public static FunctionType typeOf(List<ValueType> params, List<ValueType> results) {
+        return FunctionType.of(params.stream().map(HostImports::valType).toList(),
+                results.stream().map(HostImports::valType).toList());
     }
 
     private static ValType valType(ValueType t) {
@@ -69,11 +87,18 @@ public final class HostImports {
     public static List<ImportFunction> bind(WasmModule module, List<String> wasiImports,
             Supplier<? extends GuestCalls> current) {
         List<ImportFunction> all = new ArrayList<>(WasiSubset.bind(wasiImports, current));
-        fluentImports(module).forEach((name, type) -> all.add(new HostFunction(Abi.FLUENT_MODULE, name, type,
-                (instance, args) -> {
-                    long result = current.get().invoke(name, instance, args);
+        var imports = module.importSection();
+        for (int i = 0; i < imports.importCount(); i++) {
+            Import imp = imports.getImport(i);
+            if (!Abi.WASI_MODULE.equals(imp.module()) && imp instanceof FunctionImport f) {
+                FunctionType type = module.typeSection().getType(f.typeIndex());
+                String key = CapabilityProviders.key(imp.module(), imp.name());
+                all.add(new HostFunction(imp.module(), imp.name(), type, (instance, args) -> {
+                    long result = current.get().invoke(key, instance, args);
                     return type.returns().isEmpty() ? null : new long[] {result};
-                })));
+                }));
+            }
+        }
         return all;
     }
 }

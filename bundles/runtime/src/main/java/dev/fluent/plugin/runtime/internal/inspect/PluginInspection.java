@@ -19,6 +19,7 @@ import dev.fluent.plugin.runtime.internal.load.LoadPipeline;
 import dev.fluent.plugin.runtime.internal.load.ModuleInspector;
 import dev.fluent.plugin.runtime.internal.load.TrustGate;
 import dev.fluent.plugin.runtime.internal.policy.OperatorPolicy;
+import dev.fluent.plugin.runtime.internal.policy.PolicyChain;
 import dev.fluent.plugin.runtime.internal.policy.PlatformConfiguration;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -53,8 +54,8 @@ public final class PluginInspection implements PluginInspector {
     /** Outside OSGi: development mode and the policy, from an operator's configuration file. */
     private final Map<String, Object> configuration;
     private volatile boolean developmentMode;
-    /** The policy service in force in the container; outside OSGi, {@link OperatorPolicy} over the configuration. */
-    private final AtomicReference<PolicyService> policy = new AtomicReference<>();
+    /** Every policy service in the container, composed; outside OSGi, {@link OperatorPolicy} over the configuration. */
+    private final PolicyChain policy;
     private final AtomicReference<TrustStore> trustStore = new AtomicReference<>();
     private final Watchdog watchdog = new Watchdog();
     private final CompileCache compileCache = new CompileCache(null);
@@ -79,6 +80,7 @@ public final class PluginInspection implements PluginInspector {
         this.clock = clock;
         this.configuration = configuration == null ? Map.of() : Map.copyOf(configuration);
         this.developmentMode = TrustGate.developmentMode(this.configuration);
+        this.policy = new PolicyChain(new OperatorPolicy(this.configuration));
     }
 
     @Modified
@@ -86,20 +88,20 @@ public final class PluginInspection implements PluginInspector {
         this.developmentMode = configuration.development_mode();
     }
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    public void setPolicy(PolicyService service) {
-        policy.set(service);
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    public void addPolicy(PolicyService service, Map<String, Object> properties) {
+        Object ranking = properties.get(org.osgi.framework.Constants.SERVICE_RANKING);
+        Object serviceId = properties.get(org.osgi.framework.Constants.SERVICE_ID);
+        policy.add(service, ranking instanceof Integer r ? r : 0, serviceId instanceof Long l ? l : 0L);
     }
 
-    public void unsetPolicy(PolicyService service) {
-        policy.compareAndSet(service, null);
+    public void removePolicy(PolicyService service) {
+        policy.remove(service);
     }
 
-    /** The policy in force: the service of highest ranking, or outside OSGi the configuration's. */
+    /** Every policy in force, composed; outside OSGi the configuration's. */
     private PolicyService policy() {
-        PolicyService service = policy.get();
-        return service != null ? service : new OperatorPolicy(configuration);
+        return policy;
     }
 
     @Deactivate

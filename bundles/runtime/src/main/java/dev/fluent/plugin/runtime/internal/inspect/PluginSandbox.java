@@ -92,6 +92,8 @@ final class PluginSandbox implements Sandbox {
                     watchdog, () -> policy, clock)
                     .load(folder.toAbsolutePath().normalize());
             String id = loaded.compiled().id();
+            ExtensionFakes.of(loaded.compiled().manifest(), loaded.compiled().module())
+                    .forEach(p -> capabilities.add(p, 0, 0L));
             return new PluginSandbox(new LoadedPlugin(loaded.compiled(), loaded.warmInstance(), loaded.loadMillis(),
                     clock.instant(), services, new StatisticsRecorder(id, clock)), watchdog, refused, fakes);
         } catch (PluginException | RuntimeException e) {

@@ -24,7 +24,7 @@ final class SandboxPolicy implements PolicyService {
     @Override
     public Grant grant(PluginManifest manifest) {
         return new Grant(manifest.name(), manifest.capabilities(), manifest.permissions(), List.of(), dataFolder,
-                false, false);
+                false, false, manifest.extensionCapabilities());
     }
 
     /** Refuses nothing: {@code validate} reports what the operator's policy would refuse. */

@@ -13,6 +13,7 @@ import dev.fluent.plugin.runtime.internal.compile.ModuleReader;
 import dev.fluent.plugin.runtime.internal.execute.MemoryBudget;
 import dev.fluent.plugin.runtime.internal.execute.PluginInstance;
 import dev.fluent.plugin.runtime.internal.execute.Watchdog;
+import dev.fluent.plugin.runtime.internal.host.CapabilityProviders;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -37,6 +38,8 @@ import org.slf4j.LoggerFactory;
  * <li>{@code module}: parse and validate the module (skipped or shortened on a compile cache hit);</li>
  * <li>{@code imports and exports}: what the module imports is offered and declared, it exports the ABI;</li>
  * <li>{@code policy}: the operator's {@link PolicyService} allows the manifest, before anything costly;</li>
+ * <li>{@code providers}: every capability outside the standard eight that the manifest declares has a running
+ * provider, or the operator lets the plugin wait for one (skipped where no provider runs);</li>
  * <li>{@code memory}: the plugin's worst case fits the {@link MemoryBudget} of the heap (skipped without one);</li>
  * <li>{@code compile}: the machine code, through the {@link CompileCache};</li>
  * <li>{@code start}: a first instance starts and speaks the ABI ({@link StartProbe}).</li>
@@ -126,6 +129,10 @@ public final class LoadPipeline {
     private volatile ManifestCheck identity;
     /** What a plugin's worst case is reserved from; {@code null}: no admission (checks, the self-test). */
     private volatile MemoryBudget budget;
+    /** The providers running now, for imports of capabilities outside the standard eight; {@code null}: none. */
+    private volatile CapabilityProviders offered;
+    /** The providers step's check; {@code null} where no provider runs (checks, the sandbox, the self-test). */
+    private volatile ManifestCheck served;
 
     /**
      * @param trust the signature step, or {@code null} for a plugin that is part of the platform itself (the
@@ -153,8 +160,9 @@ public final class LoadPipeline {
                         s -> identity.check(s.manifest)),
                 new Step("module", true, s -> s.wasm != null, this::parseModule),
                 new Step("imports and exports", true, s -> s.module != null && s.manifest != null,
-                        s -> s.wasiImports = ModuleInspector.inspect(s.module, s.manifest)),
+                        s -> s.wasiImports = ModuleInspector.inspect(s.module, s.manifest, offered)),
                 new Step("policy", false, s -> s.manifest != null, s -> policy.get().check(s.manifest)),
+                new Step("providers", false, s -> s.manifest != null && served != null, s -> served.check(s.manifest)),
                 new Step("memory", true, s -> budget != null && s.wasiImports != null && !s.startBlocked,
                         this::reserveMemory),
                 new Step("compile", true, s -> s.wasiImports != null && !s.startBlocked, this::compile),
@@ -173,6 +181,15 @@ public final class LoadPipeline {
     /** Admits a load only if its worst case fits {@code budget}; the {@link Loaded} carries the reservation. */
     public void setMemoryBudget(MemoryBudget budget) {
         this.budget = budget;
+    }
+
+    /**
+     * Checks imports of capabilities outside the standard eight against the providers running now
+     * ({@code offered}), and runs {@code served} as the providers step.
+     */
+    public void offerCapabilities(CapabilityProviders offered, ManifestCheck served) {
+        this.offered = offered;
+        this.served = served;
     }
 
     /** The names of the steps, in order. */

@@ -12,6 +12,7 @@ import dev.fluent.plugin.api.Capability;
 import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.api.PluginManifest;
+import dev.fluent.plugin.api.spi.HostFunctionDefinition;
 import dev.fluent.plugin.api.spi.StandardHostFunction;
 import dev.fluent.plugin.runtime.internal.abi.Abi;
 import dev.fluent.plugin.runtime.internal.host.CapabilityProviders;
@@ -46,14 +47,28 @@ public final class ModuleInspector {
      * @throws PluginException IMPORT_NOT_ALLOWED, ABI_MISMATCH or MEMORY_LIMIT naming what is wrong
      */
     public static List<String> inspect(WasmModule module, PluginManifest manifest) throws PluginException {
+        return inspect(module, manifest, null);
+    }
+
+    /**
+     * @param offered the capability providers running now, whose import modules the module may import from
+     *        (when it declares their capability); {@code null} where no provider runs (a check outside the
+     *        registry): then imports of a capability outside the standard eight that the manifest declares
+     *        are checked when the execution starts
+     * @return the names of the WASI functions the module imports (all of them offered)
+     * @throws PluginException IMPORT_NOT_ALLOWED, ABI_MISMATCH or MEMORY_LIMIT naming what is wrong
+     */
+    public static List<String> inspect(WasmModule module, PluginManifest manifest, CapabilityProviders offered)
+            throws PluginException {
         String id = manifest.name();
-        List<String> wasiImports = checkImports(module, manifest);
+        List<String> wasiImports = checkImports(module, manifest, offered);
         checkExports(module, id);
         checkMemory(module, id, manifest.permissions().maxMemoryMb());
         return wasiImports;
     }
 
-    private static List<String> checkImports(WasmModule module, PluginManifest manifest) throws PluginException {
+    private static List<String> checkImports(WasmModule module, PluginManifest manifest, CapabilityProviders offered)
+            throws PluginException {
         String id = manifest.name();
         List<String> wasi = new ArrayList<>();
         var imports = module.importSection();
@@ -67,43 +82,80 @@ public final class ModuleInspector {
             FunctionType type = module.typeSection().getType(function.typeIndex());
             switch (imp.module()) {
                 case Abi.WASI_MODULE -> {
-                    FunctionType offered = WasiSubset.typeOf(imp.name());
-                    if (offered == null) {
+                    FunctionType wasiType = WasiSubset.typeOf(imp.name());
+                    if (wasiType == null) {
                         throw refused(id, "import " + qualified + " is outside the WASI subset the platform offers"
                                 + " (clocks, random, stdout/stderr, proc_exit; see docs/abi.md)."
                                 + " Files, sockets and the environment go through the fluent host functions"
                                 + " of the matching capability");
                     }
-                    if (!offered.equals(type)) {
-                        throw refused(id, "import " + qualified + " has type " + type + ", expected " + offered);
+                    if (!wasiType.equals(type)) {
+                        throw refused(id, "import " + qualified + " has type " + type + ", expected " + wasiType);
                     }
                     wasi.add(imp.name());
                 }
                 case Abi.FLUENT_MODULE -> {
                     // Checked against the ABI, not the providers running now: a plugin whose provider is
                     // stopped loads and stays suspended until it starts (CapabilityProviders).
-                    StandardHostFunction offered = StandardHostFunction.named(imp.name()).orElse(null);
-                    if (offered == null) {
+                    StandardHostFunction standard = StandardHostFunction.named(imp.name()).orElse(null);
+                    if (standard == null) {
                         throw refused(id, "import " + qualified + " is not a host function of the platform"
                                 + " (known: " + String.join(", ", FLUENT_FUNCTIONS) + ")");
                     }
-                    Capability needed = offered.capability().orElse(null);
+                    Capability needed = standard.capability().orElse(null);
                     if (needed != null && !manifest.requests(needed)) {
                         throw refused(id, "import " + qualified + " needs capability " + needed
                                 + ", which the manifest does not declare; add \"" + needed
                                 + "\" to its capabilities or remove the import");
                     }
-                    FunctionType expected = HostImports.typeOf(offered);
+                    FunctionType expected = HostImports.typeOf(standard);
                     if (!expected.equals(type)) {
                         throw refused(id, "import " + qualified + " has type " + type + ", expected " + expected);
                     }
                 }
-                default -> throw refused(id, "import " + qualified + ": module '" + imp.module()
-                        + "' is not offered; a plugin may import only from '" + Abi.WASI_MODULE
-                        + "' (a subset) and '" + Abi.FLUENT_MODULE + "'");
+                default -> checkExtensionImport(imp, type, manifest, offered);
             }
         }
         return List.copyOf(wasi);
+    }
+
+    /**
+     * An import of a module outside {@code fluent} and WASI: a function of a capability outside the standard
+     * eight, which the manifest must declare and whose provider (when it runs) must define it with that type.
+     */
+    private static void checkExtensionImport(Import imp, FunctionType type, PluginManifest manifest,
+            CapabilityProviders offered) throws PluginException {
+        String id = manifest.name();
+        String qualified = imp.module() + "." + imp.name();
+        String owner = offered == null ? null : offered.capabilityOfModule(imp.module());
+        if (owner == null) {
+            // No provider declares the module now: acceptable only for a declared capability that waits for
+            // its provider, and then checked when one starts (each execution's admission).
+            boolean waiting = manifest.extensionCapabilities().stream()
+                    .anyMatch(c -> offered == null || offered.provider(c) == null);
+            if (!waiting) {
+                throw refused(id, "import " + qualified + ": module '" + imp.module() + "' is not offered;"
+                        + " no running capability provider declares it. A plugin imports from '" + Abi.WASI_MODULE
+                        + "' (a subset), '" + Abi.FLUENT_MODULE + "' and the modules of the capabilities it"
+                        + " declares whose providers are installed");
+            }
+            return;
+        }
+        if (!manifest.requests(owner)) {
+            throw refused(id, "import " + qualified + " needs capability " + owner
+                    + ", which the manifest does not declare; add \"" + owner
+                    + "\" to its capabilities or remove the import");
+        }
+        HostFunctionDefinition defined = offered.function(imp.module(), imp.name());
+        if (defined == null) {
+            throw refused(id, "import " + qualified + " is not a function of capability " + owner
+                    + "; its provider defines: " + offered.provider(owner).functions().stream()
+                            .map(HostFunctionDefinition::name).sorted().toList());
+        }
+        FunctionType expected = HostImports.typeOf(defined.params(), defined.results());
+        if (!expected.equals(type)) {
+            throw refused(id, "import " + qualified + " has type " + type + ", expected " + expected);
+        }
     }
 
     /** The module's exports by name. */

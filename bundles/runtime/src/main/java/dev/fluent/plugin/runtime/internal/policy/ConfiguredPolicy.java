@@ -13,8 +13,8 @@ import org.osgi.service.metatype.annotations.Designate;
 
 /**
  * The built-in {@link PolicyService}: the operator's policy as {@code etc/dev.fluent.plugin.cfg} says it now
- * ({@link OperatorPolicy}). Registered with ranking 0, so a policy service of higher ranking from another
- * bundle replaces it for the registry and the inspector while it is there.
+ * ({@link OperatorPolicy}). Registered with ranking 0; the policy services of other bundles are consulted
+ * beside it ({@link PolicyChain}): each may refuse or narrow, none can widen what this one allows.
  */
 @Component(service = PolicyService.class, configurationPid = OperatorPolicy.PID,
         property = Constants.SERVICE_RANKING + ":Integer=0")
@@ -50,6 +50,11 @@ public final class ConfiguredPolicy implements PolicyService {
     @Override
     public void check(PluginManifest manifest) throws PluginException {
         current.check(manifest);
+    }
+
+    @Override
+    public String name() {
+        return "operator (etc/" + OperatorPolicy.PID + ".cfg)";
     }
 
     @Override

@@ -17,6 +17,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,8 +98,9 @@ public final class OperatorPolicy implements PolicyService {
                     + " operator's policy requires one (" + REQUIRE_EXPIRY + WHERE + "): ask its author for a"
                     + " version that expires");
         }
-        for (Capability c : manifest.capabilities()) {
-            if (forbidden(id).contains(c)) {
+        Set<String> forbidden = forbidden(id);
+        for (String c : manifest.capabilityNames()) {
+            if (forbidden.contains(c)) {
                 throw new PluginException(ErrorCode.CAPABILITY_NOT_GRANTED, id, "plugin " + id + " declares "
                         + c + ", which the operator's policy forbids (" + FORBIDDEN_CAPABILITIES + WHERE
                         + "); remove it from the manifest or ask the operator to allow it");
@@ -115,9 +117,12 @@ public final class OperatorPolicy implements PolicyService {
     @Override
     public Grant grant(PluginManifest manifest) {
         String id = manifest.name();
+        Set<String> forbidden = forbidden(id);
         Set<Capability> capabilities = manifest.capabilities().isEmpty()
                 ? EnumSet.noneOf(Capability.class) : EnumSet.copyOf(manifest.capabilities());
-        capabilities.removeAll(forbidden(id));
+        capabilities.removeIf(c -> forbidden.contains(c.manifestName()));
+        Set<String> extensions = new TreeSet<>(manifest.extensionCapabilities());
+        extensions.removeAll(forbidden);
         Permissions asked = manifest.permissions();
         List<Path> roots = roots(id);
         Permissions granted = new Permissions(
@@ -129,7 +134,7 @@ public final class OperatorPolicy implements PolicyService {
                 (int) Math.min(asked.maxFileSizeMb(), number(MAX_FILE_SIZE, id)),
                 (int) Math.min(asked.rateLimitRequestsPerMinute(), number(MAX_RATE, id)));
         return new Grant(id, capabilities, granted, roots, dataFolder(id),
-                flag(ALLOW_LOOPBACK, id), flag(ALLOW_PRIVATE, id));
+                flag(ALLOW_LOOPBACK, id), flag(ALLOW_PRIVATE, id), extensions);
     }
 
     /** The value for one plugin: {@code key.<plugin-id>} if set, else {@code key}. */
@@ -156,15 +161,18 @@ public final class OperatorPolicy implements PolicyService {
         return v != null && Boolean.parseBoolean(String.valueOf(v).trim());
     }
 
-    private Set<Capability> forbidden(String pluginId) {
-        Set<Capability> result = EnumSet.noneOf(Capability.class);
+    /** The forbidden capabilities, by name: standard ones as manifests write them, the others as given. */
+    private Set<String> forbidden(String pluginId) {
+        Set<String> result = new TreeSet<>();
         for (Object key : new Object[] {FORBIDDEN_CAPABILITIES, FORBIDDEN_CAPABILITIES + "." + pluginId}) {
             for (String name : items(settings.get(key))) {
                 Capability c = capability(name);
-                if (c == null) {
-                    LOG.warn("Ignoring '{}' in {}{}: not a capability", name, key, WHERE);
+                if (c != null) {
+                    result.add(c.manifestName());
+                } else if (Capability.isExtensionName(name)) {
+                    result.add(name);
                 } else {
-                    result.add(c);
+                    LOG.warn("Ignoring '{}' in {}{}: not a capability", name, key, WHERE);
                 }
             }
         }
@@ -261,5 +269,10 @@ public final class OperatorPolicy implements PolicyService {
             }
         }
         return items;
+    }
+
+    @Override
+    public String name() {
+        return "operator (etc/" + PID + ".cfg)";
     }
 }

@@ -59,9 +59,15 @@ public @interface PlatformConfiguration {
     String rate__limit__requests__per__minute();
 
     @AttributeDefinition(name = "Forbidden capabilities", required = false, description = "Capabilities no"
-            + " plugin may hold (comma-separated, e.g. NetworkAccess, EnvironmentAccess); a manifest declaring"
-            + " one is refused at load.")
+            + " plugin may hold (comma-separated, e.g. NetworkAccess, EnvironmentAccess, com.example.SqlQuery); a"
+            + " manifest declaring one is refused at load.")
     String forbidden__capabilities();
+
+    @AttributeDefinition(name = "Await capabilities", type = AttributeType.BOOLEAN, description = "A plugin that"
+            + " declares a capability outside the standard eight (reverse-domain name) that no installed bundle"
+            + " serves loads suspended, its executions failing with CAPABILITY_UNAVAILABLE until a provider starts."
+            + " Off: such a plugin is refused at load.")
+    boolean await__capabilities() default false;
 
     @AttributeDefinition(name = "Allowed hosts", required = false, description = "The allowed_hosts entries"
             + " that may ever be granted (comma-separated, manifest syntax). Unset: any host a manifest names.")

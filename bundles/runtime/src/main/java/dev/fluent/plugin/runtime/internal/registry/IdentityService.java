@@ -185,7 +185,7 @@ public final class IdentityService implements PluginIdentities {
                 try {
                     holder.forget(id);
                 } catch (RuntimeException e) {
-                    LOG.error("Provider {} could not clear what it keeps for plugin {}", provider.capability(), id, e);
+                    LOG.error("Provider {} could not clear what it keeps for plugin {}", provider.capabilityName(), id, e);
                 }
             }
         }

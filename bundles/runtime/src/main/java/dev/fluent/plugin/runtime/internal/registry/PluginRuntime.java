@@ -1,7 +1,6 @@
 package dev.fluent.plugin.runtime.internal.registry;
 
 import dev.fluent.plugin.api.AuditActions;
-import dev.fluent.plugin.api.Capability;
 import dev.fluent.plugin.api.Engine;
 import dev.fluent.plugin.api.EngineRequest;
 import dev.fluent.plugin.api.EngineResponse;
@@ -80,6 +79,8 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
     private final CapabilityProviders providers = new CapabilityProviders();
     /** What every execution consults: watchdog, audit, providers, the policy in force. */
     private final ExecutionServices services;
+    /** Suspends and resumes plugins as providers come and go; the load step that needs them. */
+    private final ProviderTracking tracking;
 
     @Activate
     public PluginRuntime(BundleContext bundleContext, @Reference ManifestParser manifestParser,
@@ -116,6 +117,8 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         this.pipeline = new LoadPipeline(manifestParser, trust, compileCache, watchdog, services::policy, clock);
         pipeline.setMemoryBudget(services.memory());
         this.loads = new CheckedLoads(pipeline, auditor, new IdentityRecords(dataDirectory, clock));
+        this.tracking = new ProviderTracking(providers, plugins, auditor, services);
+        pipeline.offerCapabilities(providers, tracking::checkServed);
     }
 
     /**
@@ -144,35 +147,22 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
     /** A capability provider started: the plugins it was missing for resume. */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     public void addCapabilityProvider(CapabilityProvider provider, Map<String, Object> properties) {
-        Capability capability = provider.capability();
-        boolean before = providers.provider(capability) != null;
-        Object ranking = properties.get(org.osgi.framework.Constants.SERVICE_RANKING);
-        Object serviceId = properties.get(org.osgi.framework.Constants.SERVICE_ID);
-        if (providers.add(provider, ranking instanceof Integer r ? r : 0, serviceId instanceof Long l ? l : 0L) && !before) {
-            capabilityChanged(capability, AuditActions.RESUME, "a provider of " + capability + " started");
-        }
+        tracking.added(provider, properties);
     }
 
     /** A capability provider stopped: the plugins that need it are suspended while no other serves. */
     public void removeCapabilityProvider(CapabilityProvider provider) {
-        Capability capability = provider.capability();
-        providers.remove(provider);
-        if (providers.provider(capability) == null) {
-            capabilityChanged(capability, AuditActions.SUSPEND, "capability " + capability + " unavailable: its provider stopped");
-        }
+        tracking.removed(provider);
+    }
+
+    /** {@code await_capabilities} of {@code etc/dev.fluent.plugin.cfg}, set directly (tests, embedding). */
+    public void awaitCapabilities(boolean await) {
+        services.awaitCapabilities(await);
     }
 
     /** Rate limits off or on, for tests and benchmarks only: not configurable, production always enforces them. */
     public void enforceRateLimits(boolean enforced) {
         services.rateLimits(enforced);
-    }
-
-    private void capabilityChanged(Capability capability, String action, String reason) {
-        for (EngineRegistrations.Registered r : plugins.all()) {
-            if (r.plugin().needs(capability)) {
-                auditor.success(r.plugin().id(), action, capability.manifestName(), Map.of("reason", reason));
-            }
-        }
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -203,16 +193,24 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
     }
 
     /**
-     * The policy in force: the one of highest ranking (the built-in {@code ConfiguredPolicy} unless another
-     * bundle registers one above it). Grants are computed again on the next execution of each plugin.
+     * A policy service started: from now on it is consulted at every load and execution, with every other
+     * one (the built-in {@code ConfiguredPolicy} and those of other bundles); grants are computed again on the
+     * next execution of each plugin.
      */
-    @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    public void setPolicy(PolicyService policy) {
-        services.policy(policy);
+    @Reference(cardinality = ReferenceCardinality.AT_LEAST_ONE, policy = ReferencePolicy.DYNAMIC)
+    public void addPolicy(PolicyService policy, Map<String, Object> properties) {
+        Object ranking = properties.get(org.osgi.framework.Constants.SERVICE_RANKING);
+        Object serviceId = properties.get(org.osgi.framework.Constants.SERVICE_ID);
+        services.policy().add(policy, ranking instanceof Integer r ? r : 0, serviceId instanceof Long l ? l : 0L);
     }
 
-    void unsetPolicy(PolicyService policy) {
-        // Greedy and dynamic: the replacement is bound before this one goes, or the registry is deactivated.
+    public void removePolicy(PolicyService policy) {
+        services.policy().remove(policy);
+    }
+
+    /** Makes {@code policy} the only one (outside OSGi: tests, the standalone platform). */
+    public void setPolicy(PolicyService policy) {
+        services.policy(policy);
     }
 
     @Override

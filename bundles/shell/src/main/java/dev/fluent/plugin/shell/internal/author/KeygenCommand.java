@@ -11,15 +11,15 @@ import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.completers.FileCompleter;
-import org.apache.karaf.shell.support.completers.StringsCompleter;
 
 @Command(scope = "plugin", name = "keygen", description = "Generates a signing key pair: private.pem (owner-only)"
         + " and public.pem, the half others trust.")
 @Service
 public class KeygenCommand extends PlatformAction {
 
-    @Option(name = "--algorithm", description = "ed25519 (default) or rsa (3072 bits)")
-    @Completion(value = StringsCompleter.class, values = {PluginSigner.ED25519, PluginSigner.RSA})
+    @Option(name = "--algorithm", description = "ed25519 (default), rsa (3072 bits), or the algorithm of an"
+            + " installed signer bundle; completion lists those installed now")
+    @Completion(SigningAlgorithmCompleter.class)
     String algorithm = PluginSigner.ED25519;
 
     @Option(name = "--out", required = true, description = "The folder to write the key files into; never overwritten")

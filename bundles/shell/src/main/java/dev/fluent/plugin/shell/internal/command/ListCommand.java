@@ -1,13 +1,11 @@
 package dev.fluent.plugin.shell.internal.command;
 
-import dev.fluent.plugin.api.Capability;
 import dev.fluent.plugin.api.PluginInfo;
 import dev.fluent.plugin.api.PluginRegistry;
 import dev.fluent.plugin.api.SafeText;
 import dev.fluent.plugin.api.json.JsonViews;
 import dev.fluent.plugin.shell.internal.support.JsonOutput;
 import dev.fluent.plugin.shell.internal.support.PlatformAction;
-import java.util.stream.Collectors;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
@@ -55,8 +53,8 @@ public class ListCommand extends PlatformAction {
     }
 
     static String capabilities(PluginInfo info) {
-        return info.manifest().capabilities().isEmpty()
+        return info.manifest().capabilityNames().isEmpty()
                 ? "-"
-                : info.manifest().capabilities().stream().map(Capability::manifestName).collect(Collectors.joining(","));
+                : String.join(",", info.manifest().capabilityNames());
     }
 }

@@ -1,0 +1,207 @@
+package dev.fluent.plugin.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import dev.fluent.plugin.api.AuditLog;
+import dev.fluent.plugin.api.AuditQuery;
+import dev.fluent.plugin.api.AuditRecord;
+import dev.fluent.plugin.api.EngineRequest;
+import dev.fluent.plugin.api.ErrorCode;
+import dev.fluent.plugin.api.PluginException;
+import dev.fluent.plugin.api.PluginRegistry;
+import dev.fluent.plugin.api.spi.CapabilityProvider;
+import dev.fluent.plugin.api.spi.HostFunctionDefinition;
+import dev.fluent.plugin.api.spi.ValueType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import javax.inject.Inject;
+import org.junit.After;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/**
+ * A capability outside the standard eight in the real distribution: {@code com.example.Counter}, served by a
+ * {@link CapabilityProvider} that this test's own bundle (a third party to the platform) registers and
+ * withdraws, for a plugin (src/test/resources/extension-counter) that imports its module
+ * {@code com.example.counter}. No platform bundle changes and nothing restarts.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class ExtensionCapabilityIT extends PlatformTestSupport {
+
+    private static final String PLUGIN = "extension-counter";
+    private static final String CAPABILITY = "com.example.Counter";
+    private static final String MODULE = "com.example.counter";
+
+    @Inject
+    private PluginRegistry registry;
+
+    @Inject
+    private AuditLog auditLog;
+
+    @Inject
+    private ConfigurationAdmin configurationAdmin;
+
+    private final AtomicLong counter = new AtomicLong();
+    private ServiceRegistration<CapabilityProvider> registration;
+
+    @After
+    public void cleanUp() throws Exception {
+        withdraw();
+        if (registry.find(PLUGIN).isPresent()) {
+            registry.unload(PLUGIN);
+        }
+        await(false);
+    }
+
+    private void offer() {
+        HostFunctionDefinition next = new HostFunctionDefinition("next", List.of(ValueType.I64),
+                List.of(ValueType.I64), (call, args) -> call.result(("{\"content\":\"" + counter.addAndGet(args[0])
+                        + "\"}").getBytes(StandardCharsets.UTF_8)));
+        registration = bundleContext.registerService(CapabilityProvider.class, new CapabilityProvider() {
+            @Override
+            public String capabilityName() {
+                return CAPABILITY;
+            }
+
+            @Override
+            public String importModule() {
+                return MODULE;
+            }
+
+            @Override
+            public List<HostFunctionDefinition> functions() {
+                return List.of(next);
+            }
+        }, new Hashtable<>());
+    }
+
+    private void withdraw() {
+        if (registration != null) {
+            registration.unregister();
+            registration = null;
+        }
+    }
+
+    private Path plugin(boolean declared) throws IOException {
+        Path folder = Files.createTempDirectory("extension-it").resolve(PLUGIN);
+        Files.createDirectories(folder);
+        for (String file : List.of("manifest.json", "plugin.wasm")) {
+            try (InputStream in = getClass().getResourceAsStream("/extension-counter/" + file)) {
+                Files.copy(in, folder.resolve(file));
+            }
+        }
+        if (!declared) {
+            Path manifest = folder.resolve("manifest.json");
+            Files.writeString(manifest, Files.readString(manifest).replace("\"" + CAPABILITY + "\"", ""));
+        }
+        return folder;
+    }
+
+    private String run() throws PluginException {
+        return registry.execute(PLUGIN, EngineRequest.of("x")).content();
+    }
+
+    private void await(boolean await) throws IOException {
+        Configuration configuration = configurationAdmin.getConfiguration("dev.fluent.plugin", null);
+        Dictionary<String, Object> properties = configuration.getProperties();
+        if (properties == null) {
+            properties = new Hashtable<>();
+        }
+        if (!String.valueOf(await).equals(String.valueOf(properties.get("await_capabilities")))) {
+            properties.put("await_capabilities", String.valueOf(await));
+            configuration.update(properties);
+        }
+    }
+
+    private List<AuditRecord> audit(String action) {
+        return auditLog.query(AuditQuery.builder().pluginId(PLUGIN).action(action).limit(50).build());
+    }
+
+    private static void waitUntil(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + DEFAULT_TIMEOUT_MILLIS;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                fail("not within " + DEFAULT_TIMEOUT_MILLIS + " ms: " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
+    public void aThirdPartyProviderServesItsCapabilitySuspendsOnStopAndResumesOnStart() throws Exception {
+        offer();
+        registry.load(plugin(true), false);
+        assertEquals("3", run());
+
+        String shown = executeCommand("plugin:show " + PLUGIN);
+        assertTrue(shown, shown.contains(CAPABILITY));
+        waitUntil("each use audited", () -> audit(MODULE + ".next").size() >= 3);
+
+        withdraw();
+        PluginException suspended = assertThrows(PluginException.class, this::run);
+        assertEquals(ErrorCode.CAPABILITY_UNAVAILABLE, suspended.code());
+        assertTrue(suspended.getMessage(), suspended.getMessage().contains(CAPABILITY));
+        waitUntil("suspension audited", () -> audit("suspend").stream().anyMatch(r -> CAPABILITY.equals(r.resource())));
+
+        offer();
+        assertEquals("6", run());
+        waitUntil("resumption audited", () -> audit("resume").stream().anyMatch(r -> CAPABILITY.equals(r.resource())));
+    }
+
+    @Test
+    public void withoutAProviderTheLoadIsRefusedNamingTheCapability() throws Exception {
+        PluginException e = assertThrows(PluginException.class, () -> registry.load(plugin(true), false));
+
+        assertEquals(ErrorCode.CAPABILITY_UNAVAILABLE, e.code());
+        assertTrue(e.getMessage(), e.getMessage().contains("declares capability " + CAPABILITY));
+        assertTrue(e.getMessage(), e.getMessage().contains("CapabilityProvider for " + CAPABILITY));
+    }
+
+    @Test
+    public void whenThePolicyLetsItWaitThePluginLoadsSuspendedUntilAProviderStarts() throws Exception {
+        await(true);
+        Path folder = plugin(true);
+        waitUntil("await_capabilities applied", () -> {
+            try {
+                registry.load(folder, false);
+                return true;
+            } catch (PluginException e) {
+                return false;
+            }
+        });
+        String listed = executeCommand("plugin:list");
+        assertTrue(listed, listed.contains(PLUGIN) && listed.contains(CAPABILITY));
+        assertEquals(ErrorCode.CAPABILITY_UNAVAILABLE, assertThrows(PluginException.class, this::run).code());
+
+        offer();
+        assertEquals("3", run());
+    }
+
+    @Test
+    public void aPluginThatImportsTheModuleWithoutDeclaringTheCapabilityIsRefusedByName() throws Exception {
+        offer();
+
+        PluginException e = assertThrows(PluginException.class, () -> registry.load(plugin(false), false));
+
+        assertEquals(ErrorCode.IMPORT_NOT_ALLOWED, e.code());
+        assertTrue(e.getMessage(), e.getMessage().contains(MODULE + ".next needs capability " + CAPABILITY));
+    }
+}
