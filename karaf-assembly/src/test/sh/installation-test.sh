@@ -7,7 +7,9 @@
 #     and refreshes what the operator did not change; the platform then starts on it and uses that state;
 #   - two installations with their own ports run side by side, each answering plugin:list;
 #   - a port already taken stops a start with a message naming the port, the variable to set and, when
-#     ss can tell, the holder.
+#     ss can tell, the holder;
+#   - a start from an empty data/ (the first one, the one after the upgrade) installs the boot features
+#     without stopping or refreshing any bundle (a refresh there could hang the boot).
 #
 #   installation-test.sh <distribution folder> <examples folder>
 #
@@ -60,6 +62,15 @@ fail() {
     exit 1
 }
 
+# Fails when the boot features deployment logged in $1 (karaf.log) stopped or refreshed bundles.
+no_boot_refresh() {
+    grep -q '| Changes to perform:$' "$1" || fail "no boot features deployment in $1"
+    if grep -q -e '| Stopping bundles:$' -e '| Refreshing bundles:$' "$1"; then
+        fail "the boot features deployment stopped or refreshed bundles (see $1): a boot feature brings the" \
+            "first provider of a package a startup bundle imports; make it a startup feature (karaf-assembly's pom)"
+    fi
+}
+
 step() {
     echo "installation-test: $(date +%T) $*"
 }
@@ -98,6 +109,7 @@ step "installation a: installed, the operator removes the example plugins and se
 rm -rf "$WORK"/a/plugins/*
 echo "pool_size = 3" >> "$WORK/a/etc/dev.fluent.plugin.cfg"
 start_a >/dev/null
+no_boot_refresh "$WORK/a/data/log/karaf.log"
 
 step "installation a: a key trusted and a plugin loaded by hand"
 # One client call (each starts a JVM): the key's id is read from plugin:trust list's table.
@@ -164,6 +176,7 @@ start_a > "$WORK/a.out" 2>&1 &
 a_start=$!
 start_b >/dev/null || fail "installation b did not start"
 wait "$a_start" || fail "installation a did not start after the upgrade: $(cat "$WORK/a.out")"
+no_boot_refresh "$WORK/a/data/log/karaf.log"
 "$WORK/b/bin/fluent-client" 'plugin:list' >/dev/null || fail "installation b does not answer plugin:list"
 grep -q "^sshPort = $B_SSH" "$WORK/b/etc/org.apache.karaf.shell.cfg" || fail "b's sshPort is not $B_SSH"
 grep -q "^org.osgi.service.http.port = $A_HTTP" "$WORK/a/etc/org.ops4j.pax.web.cfg" || fail "a's HTTP port is not $A_HTTP"

@@ -4,22 +4,32 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Dictionary;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 import dev.fluent.plugin.api.ManifestParser;
 import org.junit.Test;
 import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -55,6 +65,18 @@ public class PlatformBundlesIT extends PlatformTestSupport {
             "dev.fluent.plugin.host.metrics",
             "dev.fluent.plugin.http");
 
+    @Override
+    @org.ops4j.pax.exam.Configuration
+    public Option[] config() {
+        List<Option> options = new ArrayList<>(Arrays.asList(super.config()));
+        // Pax Exam logs at WARN: the features service's account of the boot deployment (what it installs,
+        // stops, refreshes and starts, at INFO) is kept for bootDeploymentRefreshesNoBundle.
+        options.add(editConfigurationFilePut("etc/org.ops4j.pax.logging.cfg",
+                "log4j2.logger.features.name", "org.apache.karaf.features.internal.service.FeaturesServiceImpl"));
+        options.add(editConfigurationFilePut("etc/org.ops4j.pax.logging.cfg", "log4j2.logger.features.level", "INFO"));
+        return options.toArray(new Option[0]);
+    }
+
     @Test
     public void bootsThePlatformBundlesAllActive() throws InterruptedException {
         // Boot features may still be starting when the probe runs: give them a moment.
@@ -66,6 +88,45 @@ public class PlatformBundlesIT extends PlatformTestSupport {
         }
         assertTrue("platform bundles " + states.keySet() + " include " + EXPECTED, states.keySet().containsAll(EXPECTED));
         assertTrue("every platform bundle is ACTIVE: " + states, allActive(states));
+    }
+
+    /**
+     * The boot features deployment of a fresh container (empty data/, as after an installation or an upgrade)
+     * only installs and starts bundles: it stops and refreshes none. A refresh there stops the startup
+     * bundles, features.core among them, and hangs the boot when features.core runs the deployment inside its
+     * own activator (karaf-assembly's pom, startupFeatures).
+     */
+    @Test
+    public void bootDeploymentRefreshesNoBundle() throws Exception {
+        Path log = Path.of(System.getProperty("karaf.data"), "log", "karaf.log");
+        long deadline = System.currentTimeMillis() + DEFAULT_TIMEOUT_MILLIS;
+        List<String> deployment = bootDeployment(log);
+        while (deployment.stream().noneMatch(l -> l.endsWith("| Done.")) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+            deployment = bootDeployment(log);
+        }
+        assertTrue("the boot deployment is logged to the end in " + log + ":\n" + String.join("\n", deployment),
+                deployment.stream().anyMatch(l -> l.endsWith("| Done.")));
+        // From the first "Stopping bundles:" or "Refreshing bundles:" on: the bundles concerned (and, for a
+        // refresh, why), as far as the log still shows them once pax-logging-api itself is stopped.
+        List<String> restarts = deployment.stream()
+                .dropWhile(l -> !l.endsWith("| Stopping bundles:") && !l.endsWith("| Refreshing bundles:"))
+                .limit(30)
+                .collect(Collectors.toList());
+        assertTrue("the boot deployment stopped or refreshed bundles: a boot feature brings the first provider of a"
+                + " package a startup bundle imports (optionally); make that provider a startup feature in"
+                + " karaf-assembly's pom:\n" + String.join("\n", restarts), restarts.isEmpty());
+    }
+
+    /** The lines of karaf.log from the boot deployment's "Changes to perform:" on, or none before it starts. */
+    private static List<String> bootDeployment(Path log) throws IOException {
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).endsWith("| Changes to perform:")) {
+                return lines.subList(i, lines.size());
+            }
+        }
+        return List.of();
     }
 
     @Test

@@ -97,10 +97,11 @@ public abstract class PlatformTestSupport {
                     .unpackDirectory(moduleDir.resolve("target/exam").toFile())
                     .useDeployFolder(false),
             configureConsole().ignoreLocalConsole(),
-            // Boot features installed before the start level climbs on: Pax Exam's probe, installed once its
-            // remote bundle context answers, then never meets a features deployment still in progress (whose
-            // resolver hook refuses it: "Resolver hook prevented resolution").
-            editConfigurationFilePut("etc/org.apache.karaf.features.cfg", "featuresBootAsynchronous", "false"),
+            // The boot runs as the distribution ships it (etc/org.apache.karaf.features.cfg). Its deployment
+            // stops and refreshes no bundle (PlatformBundlesIT checks it), so Pax Exam's probe, installed while
+            // it may still run, never meets features.core restarting: a bundle installed as its region digraph
+            // reloads belongs to no region, and the digraph's hook refuses it ("Resolver hook prevented
+            // resolution").
             // -Dfluent.itests.keep=true keeps target/exam/<id>/ (its data/log/karaf.log) after the run.
             when(Boolean.getBoolean("fluent.itests.keep")).useOptions(keepRuntimeFolder()),
             // Free ports, so that several containers (and a running platform) can coexist.
