@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -66,8 +67,14 @@ public final class CompileCache {
     /** Compiled modules kept in memory beyond those loaded plugins hold. */
     public static final int MEMORY_ENTRIES = 32;
 
-    /** A compiled module. */
-    public record Compiled(WasmModule module, Function<Instance, Machine> machineFactory) {
+    /**
+     * A compiled module.
+     *
+     * @param interpretedFunctions how many of its functions the interpreter runs (too large for a JVM
+     *        method); -1 while a deferred compilation has not happened yet
+     */
+    public record Compiled(WasmModule module, Function<Instance, Machine> machineFactory,
+            IntSupplier interpretedFunctions) {
     }
 
     /**
@@ -152,7 +159,8 @@ public final class CompileCache {
                 }
             }
         }
-        Compiled compiled = new Compiled(module, classes.load());
+        int interpreted = classes.interpreted().size();
+        Compiled compiled = new Compiled(module, classes.load(), () -> interpreted);
         synchronized (memory) {
             memory.put(checksum, compiled);
         }
@@ -172,8 +180,14 @@ public final class CompileCache {
                 return hit;
             }
         }
-        Function<Instance, Machine> onFirstUse = new Function<>() {
+        class OnFirstUse implements Function<Instance, Machine>, IntSupplier {
             private volatile Function<Instance, Machine> factory;
+            private volatile int interpreted = -1;
+
+            @Override
+            public int getAsInt() {
+                return interpreted;
+            }
 
             @Override
             public Machine apply(Instance instance) {
@@ -183,7 +197,9 @@ public final class CompileCache {
                         f = factory;
                         if (f == null) {
                             try {
-                                f = compile(checksum, module).machineFactory();
+                                Compiled done = compile(checksum, module);
+                                f = done.machineFactory();
+                                interpreted = done.interpretedFunctions().getAsInt();
                             } catch (RuntimeException e) {
                                 throw new HostCallException(dev.fluent.plugin.api.ErrorCode.COMPILE_FAILED,
                                         "the module could not be compiled: " + e.getMessage());
@@ -194,8 +210,9 @@ public final class CompileCache {
                 }
                 return f.apply(instance);
             }
-        };
-        return new Compiled(module, onFirstUse);
+        }
+        OnFirstUse onFirstUse = new OnFirstUse();
+        return new Compiled(module, onFirstUse, onFirstUse);
     }
 
     /** Forgets a module, in memory and on disk: its entry turned out unusable. */

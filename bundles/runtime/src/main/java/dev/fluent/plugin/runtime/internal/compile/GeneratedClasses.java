@@ -15,8 +15,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -27,14 +29,21 @@ import java.util.function.Function;
  * the runtime bundle, where Chicory lives privately. So the rewritten code sees exactly the classes this bundle
  * sees, {@code abi.PluginMemory} and {@code abi.MemoryViews} included.
  *
+ * <p>A function too large for one JVM method (64 KB of bytecode) is left to Chicory's interpreter, called from
+ * the compiled code; {@link #interpreted()} names such functions. The interpreter of Chicory 1.7.5 does not
+ * check for interruption on every loop, so every instance the platform makes carries an execution listener
+ * that does ({@code execute.InterruptGuard}): the deadline holds there too.
+ *
  * @param mainClass the machine class, the entry point
  * @param classes every class by name, in the order Chicory made them (the order they are defined in)
+ * @param interpreted the indexes of the functions run by the interpreter
  */
-public record GeneratedClasses(String mainClass, Map<String, byte[]> classes) {
+public record GeneratedClasses(String mainClass, Map<String, byte[]> classes, Set<Integer> interpreted) {
 
-    private static final int FORMAT = 0x46504331; // "FPC1"
+    private static final int FORMAT = 0x46504332; // "FPC2"
 
     public GeneratedClasses {
+        interpreted = Set.copyOf(interpreted);
         classes = Collections.unmodifiableMap(new LinkedHashMap<>(classes));
         if (!classes.containsKey(mainClass)) {
             throw new IllegalArgumentException("the main class " + mainClass + " is not among the classes");
@@ -48,15 +57,15 @@ public record GeneratedClasses(String mainClass, Map<String, byte[]> classes) {
      */
     public static GeneratedClasses compile(WasmModule module, MemoryAccessInliner inliner) {
         var result = Compiler.builder(module)
-                // FAIL rather than fall back: the interpreter does not honour interruption on every loop,
-                // so a function it ran could not be stopped at its deadline.
-                .withInterpreterFallback(InterpreterFallback.FAIL)
+                // Functions too large for a JVM method are interpreted, silently here: plugin:show counts them,
+                // security-test warns about them, and the instances' guard enforces the deadline there.
+                .withInterpreterFallback(InterpreterFallback.SILENT)
                 .withClassCollectorFactory(OrderedCollector::new)
                 .build()
                 .compile();
         ClassCollector made = result.collector();
         return new GeneratedClasses(made.mainClassName(),
-                inliner.rewriteAll(made.classBytes(), new LinkedHashMap<>()));
+                inliner.rewriteAll(made.classBytes(), new LinkedHashMap<>()), result.interpretedFunctions());
     }
 
     /** Defines the classes (the JVM verifies them) and returns the factory of the module's machines. */
@@ -78,6 +87,10 @@ public record GeneratedClasses(String mainClass, Map<String, byte[]> classes) {
             DataOutputStream out = new DataOutputStream(bytes);
             out.writeInt(FORMAT);
             out.writeUTF(mainClass);
+            out.writeInt(interpreted.size());
+            for (int function : interpreted) {
+                out.writeInt(function);
+            }
             out.writeInt(classes.size());
             for (Map.Entry<String, byte[]> e : classes.entrySet()) {
                 out.writeUTF(e.getKey());
@@ -102,6 +115,14 @@ public record GeneratedClasses(String mainClass, Map<String, byte[]> classes) {
             throw new IOException("not an encoding of generated classes");
         }
         String main = in.readUTF();
+        int functions = in.readInt();
+        if (functions < 0 || functions > in.available() / 4) {
+            throw new IOException("malformed list of interpreted functions");
+        }
+        Set<Integer> interpreted = new HashSet<>();
+        for (int i = 0; i < functions; i++) {
+            interpreted.add(in.readInt());
+        }
         int count = in.readInt();
         Map<String, byte[]> classes = new LinkedHashMap<>();
         for (int i = 0; i < count; i++) {
@@ -115,7 +136,7 @@ public record GeneratedClasses(String mainClass, Map<String, byte[]> classes) {
         if (in.available() != 0 || !classes.containsKey(main)) {
             throw new IOException("malformed generated classes");
         }
-        return new GeneratedClasses(main, classes);
+        return new GeneratedClasses(main, classes, interpreted);
     }
 
     /**
