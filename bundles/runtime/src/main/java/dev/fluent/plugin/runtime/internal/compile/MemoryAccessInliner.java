@@ -112,6 +112,9 @@ public final class MemoryAccessInliner {
             } catch (MethodTooLargeException e) {
                 margins.merge(e.getMethodName() + e.getDescriptor(), 4096, Integer::sum);
                 continue;
+            } catch (RuntimeException e) {
+                // ASM could not compute the frames (a type it cannot load): Chicory's class is correct as it is.
+                return new Outcome(classBytes, 0, countSites(classBytes));
             }
             // Checked on the written class, not trusted to the estimate: a method pushed past HotSpot's limit
             // would run interpreted. One that is, is rewritten again with that much less room.
