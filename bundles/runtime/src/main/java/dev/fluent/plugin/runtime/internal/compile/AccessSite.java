@@ -29,7 +29,7 @@ final class AccessSite {
     private static final String VAR_HANDLE = "java/lang/invoke/VarHandle";
     private static final String VAR_HANDLE_DESC = "Ljava/lang/invoke/VarHandle;";
 
-    /** The Shaded helpers rewritten, with the memory's method for the checked path. */
+    /** The Shaded methods rewritten, with the memory's method for the checked path. */
     enum Kind {
         READ_BYTE("memoryReadByte", 'B', 1, false, null, "read"),
         READ_SHORT("memoryReadShort", 'S', 2, false, "SHORT", "readShort"),
@@ -44,8 +44,8 @@ final class AccessSite {
         WRITE_FLOAT("memoryWriteFloat", 'F', 4, true, "FLOAT", "writeF32"),
         WRITE_DOUBLE("memoryWriteDouble", 'D', 8, true, "DOUBLE", "writeF64");
 
-        final String helper;
-        final String helperDesc;
+        final String shaded;
+        final String shadedDesc;
         final Type value;
         final int width;
         final boolean write;
@@ -53,25 +53,25 @@ final class AccessSite {
         final String slowName;
         final String slowDesc;
 
-        Kind(String helper, char value, int width, boolean write, String view, String slowName) {
-            this.helper = helper;
+        Kind(String shaded, char value, int width, boolean write, String view, String slowName) {
+            this.shaded = shaded;
             this.value = Type.getType(String.valueOf(value));
             this.width = width;
             this.write = write;
             this.view = view;
             this.slowName = slowName;
             String memory = "L" + CHICORY_MEMORY + ";";
-            this.helperDesc = write ? "(I" + value + "I" + memory + ")V" : "(II" + memory + ")" + value;
+            this.shadedDesc = write ? "(I" + value + "I" + memory + ")V" : "(II" + memory + ")" + value;
             this.slowDesc = write ? "(I" + value + ")V" : "(I)" + value;
         }
 
-        /** The kind of a call to a module's Shaded helper, or null for any other call. */
+        /** The kind of a call to a module's Shaded memory method, or null for any other call. */
         static Kind of(MethodInsnNode call) {
             if (call.getOpcode() != Opcodes.INVOKESTATIC || !call.owner.endsWith("Shaded")) {
                 return null;
             }
             for (Kind k : values()) {
-                if (k.helper.equals(call.name) && k.helperDesc.equals(call.desc)) {
+                if (k.shaded.equals(call.name) && k.shadedDesc.equals(call.desc)) {
                     return k;
                 }
             }
@@ -153,7 +153,7 @@ final class AccessSite {
 
     /**
      * The inline access. Before it the stack holds the base address (and, for a store, the value above it);
-     * after it, what the helper returned. The effective address is Chicory's: {@code base + offset}, or the
+     * after it, what the Shaded method returned. The effective address is Chicory's: {@code base + offset}, or the
      * base itself when it is negative (2 GiB and above, unsigned), which then fails the bound check and traps.
      */
     InsnList emit(Locals locals) {

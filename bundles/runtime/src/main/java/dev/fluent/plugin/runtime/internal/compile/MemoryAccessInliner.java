@@ -22,10 +22,10 @@ import org.objectweb.asm.tree.VarInsnNode;
 
 /**
  * Rewrites the classes Chicory's compiler generates so that linear-memory loads and stores index the
- * {@code PluginMemory} chunk tables in place, instead of calling a helper that calls the memory through its
+ * {@code PluginMemory} chunk tables in place, instead of calling a static method that calls the memory through its
  * interface.
  *
- * <p>Why: Chicory emits every {@code i32.load}, {@code f64.store} … as a static call to a helper in the
+ * <p>Why: Chicory emits every {@code i32.load}, {@code f64.store} … as a call to a static method of the
  * module's "Shaded" class, which calls {@code Memory.readInt} … on the instance's memory. Each call site costs
  * the JIT some 70 bytes of its inlining budget (8,000 bytes per compiled method, not settable in product JVMs);
  * in the large methods compilers make of hot loops the budget runs out and the rest of the accesses stay real
@@ -76,7 +76,7 @@ public final class MemoryAccessInliner {
     }
 
     /**
-     * Rewrites every class but the module's "Shaded" helper class (whose helpers stay for what is not
+     * Rewrites every class but the module's "Shaded" class (whose methods stay for what is not
      * rewritten), keeping the map's order.
      */
     public Map<String, byte[]> rewriteAll(Map<String, byte[]> classes, Map<String, byte[]> into) {

@@ -69,7 +69,7 @@ class MemoryAccessInlinerTest {
     }
 
     @Test
-    void leavesNoMemoryHelperCallInTheFunctions() {
+    void leavesNoShadedMemoryCallInTheFunctions() {
         int remaining = 0;
         int accesses = 0;
         for (var e : rewritten.classes().entrySet()) {
