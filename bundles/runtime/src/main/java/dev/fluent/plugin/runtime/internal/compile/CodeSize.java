@@ -5,13 +5,13 @@ import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.MethodNode;
 
 /**
- * Bytes of bytecode a method or an instruction sequence takes, measured by writing it. Measured in a class
- * that starts from the constant pool of the class the code belongs to: an {@code ldc} of a constant past
- * the pool's 256th entry takes a byte more, and a generated class's pool is usually that large.
+ * Bytes of bytecode a method or an instruction sequence takes, measured by writing it, and the exact lengths a
+ * class file holds.
  */
 final class CodeSize {
 
@@ -19,12 +19,7 @@ final class CodeSize {
     }
 
     static int of(MethodNode method) {
-        return of(method, null);
-    }
-
-    /** @param pool the class whose constant pool the method's constants go into, or null for a fresh one */
-    static int of(MethodNode method, ClassReader pool) {
-        ClassWriter writer = pool == null ? new ClassWriter(0) : new ClassWriter(pool, 0);
+        ClassWriter writer = new ClassWriter(0);
         writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "CodeSize", null, "java/lang/Object", null);
         Label end = new Label();
         MethodVisitor visitor = new MethodVisitor(Opcodes.ASM9,
@@ -39,11 +34,21 @@ final class CodeSize {
         return end.getOffset();
     }
 
-    /** @param list instructions only measured: they move into a scratch method */
-    static int of(InsnList list, ClassReader pool) {
+    /**
+     * An upper bound of the bytes {@code list} takes in a generated class: measured in an empty class, plus one
+     * byte per {@code ldc}, which becomes {@code ldc_w} past the 256th constant of the class's pool (a generated
+     * class's pool is usually that large).
+     *
+     * @param list instructions only measured: they move into a scratch method
+     */
+    static int of(InsnList list) {
+        int constants = 0;
+        for (AbstractInsnNode insn = list.getFirst(); insn != null; insn = insn.getNext()) {
+            constants += insn.getOpcode() == Opcodes.LDC ? 1 : 0;
+        }
         MethodNode scratch = new MethodNode(Opcodes.ACC_STATIC, "m", "()V", null, null);
         scratch.instructions.add(list);
-        return of(scratch, pool);
+        return of(scratch) + constants;
     }
 
     /** The real bytecode length of each method of a class file, by name and descriptor, read from its Code attributes. */

@@ -92,12 +92,12 @@ public final class MemoryAccessInliner {
         Map<String, Integer> margins = new HashMap<>();
         for (int attempt = 0; attempt < 3; attempt++) {
             ClassNode node = new ClassNode();
-            ClassReader reader = new ClassReader(classBytes);
-            reader.accept(node, ClassReader.SKIP_FRAMES);
+            new ClassReader(classBytes).accept(node, ClassReader.SKIP_FRAMES);
             int inlined = 0;
             int kept = 0;
             for (MethodNode method : node.methods) {
-                int[] counts = rewrite(method, reader, margins.getOrDefault(method.name + method.desc, 0));
+                String key = method.name + method.desc;
+                int[] counts = rewrite(method, before.getOrDefault(key, 0), margins.getOrDefault(key, 0));
                 inlined += counts[0];
                 kept += counts[1];
             }
@@ -143,7 +143,8 @@ public final class MemoryAccessInliner {
     }
 
     /** @return the sites inlined and the sites kept as calls */
-    private int[] rewrite(MethodNode method, ClassReader pool, int margin) {
+    /** @param size the method's bytecode length as the class file holds it */
+    private int[] rewrite(MethodNode method, int size, int margin) {
         List<AccessSite> sites = new ArrayList<>();
         int memorySlot = -1;
         int parameterSlots = Type.getArgumentsAndReturnSizes(method.desc) >> 2;
@@ -163,15 +164,14 @@ public final class MemoryAccessInliner {
         if (sites.isEmpty()) {
             return new int[] {0, total};
         }
-        int size = CodeSize.of(method, pool);
         // A margin under the limit: sizes are measured site by site, and a jump's width can depend on the whole.
         int limit = limit(size) - 64 - margin;
         AccessSite.Locals locals = AccessSite.Locals.after(method.maxLocals);
-        size += CodeSize.of(prologue(memorySlot, locals), pool);
+        size += CodeSize.of(prologue(memorySlot, locals));
         int inlined = 0;
         for (AccessSite site : sites) {
             InsnList replacement = site.emit(locals);
-            int grows = CodeSize.of(replacement, pool) - site.originalSize();
+            int grows = CodeSize.of(replacement) - site.originalSize();
             if (size + grows > limit) {
                 break;
             }
