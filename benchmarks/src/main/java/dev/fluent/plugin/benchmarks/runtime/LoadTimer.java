@@ -171,7 +171,8 @@ public final class LoadTimer {
         CompileCache.Compiled compiled = cache.compile(manifest.checksum(), module, cached.diskClasses());
         t = step(out, "compile", t);
         CompiledPlugin plugin1 = new CompiledPlugin(manifest, plugin, compiled.module(), compiled.machineFactory(), wasi,
-                ModuleInspector.exports(module).containsKey(Abi.EXPORT_INITIALIZE), wasm.length);
+                ModuleInspector.exports(module).containsKey(Abi.EXPORT_INITIALIZE), wasm.length,
+                compiled.interpretedFunctions());
         PluginInstance instance = PluginInstance.create(plugin1, new Execution(manifest.name(), "load", null));
         t = step(out, "instantiate", t);
         instance.abiVersion();

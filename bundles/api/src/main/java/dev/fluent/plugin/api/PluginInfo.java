@@ -13,6 +13,9 @@ import java.time.Instant;
  * @param loadMillis time taken by verification and compilation
  * @param executions executions so far
  * @param failures executions that failed
+ * @param interpretedFunctions functions of its module run by the interpreter because they are too large to
+ *        compile (much slower than compiled code, held to the deadline all the same); -1 when the module has
+ *        not been compiled yet (the registry's lazy mode compiles at the first execution)
  */
 public record PluginInfo(
         PluginManifest manifest,
@@ -21,7 +24,14 @@ public record PluginInfo(
         long moduleBytes,
         long loadMillis,
         long executions,
-        long failures) {
+        long failures,
+        int interpretedFunctions) {
+
+    /** A plugin whose module is compiled entirely. */
+    public PluginInfo(PluginManifest manifest, Path source, Instant loadedAt, long moduleBytes, long loadMillis,
+            long executions, long failures) {
+        this(manifest, source, loadedAt, moduleBytes, loadMillis, executions, failures, 0);
+    }
 
     public String id() {
         return manifest.name();

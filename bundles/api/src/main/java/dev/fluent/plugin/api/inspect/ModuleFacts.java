@@ -10,12 +10,20 @@ import java.util.List;
  * @param exports the names it exports
  * @param initialMemoryPages the initial size of its memory in 64 KiB pages, or -1 when it defines none
  * @param maximumMemoryPages the maximum the module declares, or -1 when it declares none
+ * @param interpretedFunctions functions too large to compile to the JVM, which Chicory's interpreter runs
+ *        (far slower); -1 when the module was not compiled (a load check before compilation failed)
  */
 public record ModuleFacts(long sizeBytes, List<String> imports, List<String> exports, long initialMemoryPages,
-        long maximumMemoryPages) {
+        long maximumMemoryPages, int interpretedFunctions) {
 
     public ModuleFacts {
         imports = List.copyOf(imports);
         exports = List.copyOf(exports);
+    }
+
+    /** Facts of a module whose compilation is not known. */
+    public ModuleFacts(long sizeBytes, List<String> imports, List<String> exports, long initialMemoryPages,
+            long maximumMemoryPages) {
+        this(sizeBytes, imports, exports, initialMemoryPages, maximumMemoryPages, -1);
     }
 }

@@ -5,7 +5,7 @@
  * (plugin:validate, plugin:security-test, the fluent-plugin command line) use it.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package dev.fluent.plugin.api.inspect;
 
 import org.osgi.annotation.bundle.Export;

@@ -46,6 +46,7 @@ public final class JsonViews {
         out.put("expires_at", time(m.expiresAt()));
         out.put("source", info.source().toString());
         out.put("module_bytes", info.moduleBytes());
+        out.put("interpreted_functions", info.interpretedFunctions());
         out.put("loaded_at", time(info.loadedAt()));
         out.put("load_millis", info.loadMillis());
         out.put("executions", info.executions());

@@ -61,6 +61,7 @@ class JsonViewsTest {
         assertTrue(json.get("expires_at").isNull());
         assertEquals(Path.of("plugins", "echo").toString(), json.get("source").asText());
         assertEquals(1234, json.get("module_bytes").asLong());
+        assertEquals(0, json.get("interpreted_functions").asInt());
         assertEquals("2026-02-01T10:00:00Z", json.get("loaded_at").asText());
         assertEquals(7, json.get("executions").asLong());
         assertEquals(1, json.get("failures").asLong());
@@ -113,6 +114,7 @@ class JsonViewsTest {
 
         assertEquals(List.of("id", "version", "engine_type", "description", "author", "capabilities", "permissions",
                 "checksum", "signed", "signed_by", "signature", "created_at", "expires_at", "source", "module_bytes",
+                "interpreted_functions",
                 "loaded_at", "load_millis", "executions", "failures"), List.copyOf(JsonViews.plugin(info).keySet()));
         assertEquals(List.of("max_memory_mb", "max_execution_time_ms", "max_network_requests", "allowed_hosts",
                 "allowed_file_paths", "max_file_size_mb", "rate_limit_requests_per_minute"),

@@ -40,12 +40,24 @@ final class StaticChecks {
         if (module != null) {
             unusedCapabilities(manifest, module, findings);
             size(module, findings);
+            interpreted(module, findings);
         }
         limits(manifest.permissions(), findings);
         hosts(manifest, findings);
         paths(manifest, findings);
         signature(manifest, now, findings);
         return findings;
+    }
+
+    /** Functions too large for a JVM method: they run, but in the interpreter, one to two orders slower. */
+    static void interpreted(ModuleFacts module, List<Finding> findings) {
+        if (module.interpretedFunctions() > 0) {
+            findings.add(new Finding(Severity.MEDIUM, "INTERPRETED_FUNCTIONS", module.interpretedFunctions()
+                    + " function(s) of the module are too large to compile to JVM bytecode (64 KB per method) and"
+                    + " run in Chicory's interpreter, far slower than the rest",
+                    "split the large function(s): less inlining (Rust: opt-level=s, C: -Os), smaller match/switch"
+                    + " bodies, or generated code broken into several functions"));
+        }
     }
 
     /** Capabilities the manifest declares but no import of the module uses. */

@@ -72,6 +72,21 @@ class SecurityTestFindingsTest {
     }
 
     @Test
+    void warnsOfFunctionsTooLargeToCompile() {
+        assertTrue(findings(clean, "INTERPRETED_FUNCTIONS").isEmpty());
+        List<Finding> found = new java.util.ArrayList<>();
+        StaticChecks.interpreted(new dev.fluent.plugin.api.inspect.ModuleFacts(1000, List.of(), List.of(), 1, -1, 2),
+                found);
+        assertEquals(1, found.size());
+        assertEquals("INTERPRETED_FUNCTIONS", found.get(0).code());
+        assertEquals(Severity.MEDIUM, found.get(0).severity());
+        assertTrue(found.get(0).message().startsWith("2 function(s)"), found.get(0).message());
+        StaticChecks.interpreted(new dev.fluent.plugin.api.inspect.ModuleFacts(1000, List.of(), List.of(), 1, -1, 0),
+                found);
+        assertEquals(1, found.size());
+    }
+
+    @Test
     void reportsLimitsAboveRecommended() {
         SecurityReport r = test("echo", "limits", m -> ((ObjectNode) m.get("permissions"))
                 .put("max_memory_mb", 512).put("max_execution_time_ms", 120_000));

@@ -1,12 +1,13 @@
 package dev.fluent.plugin.runtime.internal.compile;
 
-import com.dylibso.chicory.compiler.Cache;
-import com.dylibso.chicory.compiler.InterpreterFallback;
 import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.WasmModule;
 import dev.fluent.plugin.api.spi.HostCallException;
+import dev.fluent.plugin.runtime.internal.abi.ChunkedMemory;
+import dev.fluent.plugin.runtime.internal.abi.MemoryViews;
+import dev.fluent.plugin.runtime.internal.abi.PluginMemory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -34,14 +36,16 @@ import org.slf4j.LoggerFactory;
  * Compiles each module once per checksum: in memory for reloads and repeated loads, and on disk so a
  * restart does not compile again.
  *
- * <p>A disk entry is the compiled classes Chicory produces, preceded by an HMAC-SHA256 over the module's
+ * <p>A disk entry is the compiled classes Chicory produces, rewritten by the {@link MemoryAccessInliner} (as
+ * {@link GeneratedClasses#encode()} writes them), preceded by an HMAC-SHA256 over the module's
  * checksum (the SHA-256 of its bytes, checked against the manifest before anything here runs) and the
  * classes, keyed by a secret only this installation holds ({@code cache.key}, readable by its owner only).
  * An entry that is torn, edited, or copied from elsewhere fails the check and is deleted and recompiled;
  * it is never loaded.
  *
  * <p>Entries are also bound to the compiler that made them ({@link #COMPILER}, a digest of Chicory's
- * compiler classes): after an upgrade of Chicory, old entries are simply not found, and recompiled.
+ * compiler classes, of the rewrite and of the memory class it targets): after an upgrade of either, old
+ * entries are simply not found, and recompiled.
  *
  * <p>An entry that passes the check proves more than its classes: this installation compiled exactly these
  * module bytes, which it did only after Chicory's validator accepted them. So a load that {@link #lookup
@@ -51,15 +55,26 @@ import org.slf4j.LoggerFactory;
 public final class CompileCache {
 
     private static final Logger LOG = LoggerFactory.getLogger(CompileCache.class);
-    private static final byte[] MAGIC = "FLUENT-CC2\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC = "FLUENT-CC3\n".getBytes(StandardCharsets.US_ASCII);
     private static final int MAC_BYTES = 32;
-    /** Which compiler made an entry: the SHA-256 of the classes of Chicory's compiler in this bundle. */
+    /** Rewrites the memory accesses of every module compiled here. */
+    static final MemoryAccessInliner INLINER = MemoryAccessInliner.forThisJvm();
+    /**
+     * Which compiler made an entry: the SHA-256 of the classes of Chicory's compiler in this bundle, of the
+     * rewrite applied to its output and of the memory class the rewritten code reads, and the rewrite's mode.
+     */
     public static final String COMPILER = compilerIdentity();
     /** Compiled modules kept in memory beyond those loaded plugins hold. */
     public static final int MEMORY_ENTRIES = 32;
 
-    /** A compiled module. */
-    public record Compiled(WasmModule module, Function<Instance, Machine> machineFactory) {
+    /**
+     * A compiled module.
+     *
+     * @param interpretedFunctions how many of its functions the interpreter runs (too large for a JVM
+     *        method); -1 while a deferred compilation has not happened yet
+     */
+    public record Compiled(WasmModule module, Function<Instance, Machine> machineFactory,
+            IntSupplier interpretedFunctions) {
     }
 
     /**
@@ -132,17 +147,20 @@ public final class CompileCache {
                 return hit;
             }
         }
-        var builder = MachineFactoryCompiler.builder(module)
-                // FAIL rather than fall back: the interpreter does not honour interruption on every loop,
-                // so a function it ran could not be stopped at its deadline.
-                .withInterpreterFallback(InterpreterFallback.FAIL);
-        if (key != null) {
-            builder.withCache(new DiskCache(checksum, diskClasses));
-        }
-        Compiled compiled = new Compiled(module, builder.compile());
-        if (key == null) {
+        GeneratedClasses classes = key == null ? null : fromDisk(checksum, diskClasses);
+        if (classes == null) {
+            classes = GeneratedClasses.compile(module, INLINER);
             compilations.incrementAndGet();
+            if (key != null) {
+                try {
+                    store(checksum, classes.encode());
+                } catch (IOException e) {
+                    LOG.warn("Could not store the compile cache entry for {}: {}", checksum, e.toString());
+                }
+            }
         }
+        int interpreted = classes.interpreted().size();
+        Compiled compiled = new Compiled(module, classes.load(), () -> interpreted);
         synchronized (memory) {
             memory.put(checksum, compiled);
         }
@@ -162,8 +180,14 @@ public final class CompileCache {
                 return hit;
             }
         }
-        Function<Instance, Machine> onFirstUse = new Function<>() {
+        class OnFirstUse implements Function<Instance, Machine>, IntSupplier {
             private volatile Function<Instance, Machine> factory;
+            private volatile int interpreted = -1;
+
+            @Override
+            public int getAsInt() {
+                return interpreted;
+            }
 
             @Override
             public Machine apply(Instance instance) {
@@ -173,7 +197,9 @@ public final class CompileCache {
                         f = factory;
                         if (f == null) {
                             try {
-                                f = compile(checksum, module).machineFactory();
+                                Compiled done = compile(checksum, module);
+                                f = done.machineFactory();
+                                interpreted = done.interpretedFunctions().getAsInt();
                             } catch (RuntimeException e) {
                                 throw new HostCallException(dev.fluent.plugin.api.ErrorCode.COMPILE_FAILED,
                                         "the module could not be compiled: " + e.getMessage());
@@ -184,8 +210,9 @@ public final class CompileCache {
                 }
                 return f.apply(instance);
             }
-        };
-        return new Compiled(module, onFirstUse);
+        }
+        OnFirstUse onFirstUse = new OnFirstUse();
+        return new Compiled(module, onFirstUse, onFirstUse);
     }
 
     /** Forgets a module, in memory and on disk: its entry turned out unusable. */
@@ -220,32 +247,28 @@ public final class CompileCache {
     }
 
     /**
-     * Chicory's cache hook for one module: consulted before compiling, given the result after. Entries are
-     * keyed by the module's checksum rather than Chicory's digest, so a load can look before it parses.
+     * The classes of the verified disk entry for {@code checksum} ({@code preloaded} if the load already read
+     * it); {@code null} if there is none.
+     *
+     * @throws IllegalStateException if a verified entry does not decode (the load then discards it)
      */
-    private final class DiskCache implements Cache {
-        private final String checksum;
-        private final byte[] preloaded;
-
-        DiskCache(String checksum, byte[] preloaded) {
-            this.checksum = checksum;
-            this.preloaded = preloaded;
+    private GeneratedClasses fromDisk(String checksum, byte[] preloaded) {
+        byte[] stored;
+        try {
+            stored = preloaded != null ? preloaded : readVerified(checksum);
+        } catch (IOException e) {
+            LOG.warn("Compile cache entry for {} unreadable, compiling instead: {}", checksum, e.toString());
+            return null;
         }
-
-        @Override
-        public byte[] get(String digest) throws IOException {
-            byte[] classes = preloaded != null ? preloaded : readVerified(checksum);
-            if (classes == null) {
-                compilations.incrementAndGet();
-                return null;
-            }
+        if (stored == null) {
+            return null;
+        }
+        try {
+            GeneratedClasses classes = GeneratedClasses.decode(stored);
             diskHits.incrementAndGet();
             return classes;
-        }
-
-        @Override
-        public void putIfAbsent(String digest, byte[] classes) throws IOException {
-            store(checksum, classes);
+        } catch (IOException e) {
+            throw new IllegalStateException("compile cache entry for " + checksum + " is malformed: " + e.getMessage(), e);
         }
     }
 
@@ -357,7 +380,9 @@ public final class CompileCache {
     private static String compilerIdentity() {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (Class<?> c : new Class<?>[] {MachineFactoryCompiler.class, com.dylibso.chicory.compiler.internal.Compiler.class}) {
+            for (Class<?> c : new Class<?>[] {MachineFactoryCompiler.class, com.dylibso.chicory.compiler.internal.Compiler.class,
+                    MemoryAccessInliner.class, AccessSite.class, GeneratedClasses.class, PluginMemory.class,
+                    ChunkedMemory.class, MemoryViews.class}) {
                 try (java.io.InputStream in = c.getResourceAsStream(c.getSimpleName() + ".class")) {
                     if (in == null) {
                         throw new IllegalStateException("cannot read " + c.getName() + ".class");
@@ -365,6 +390,7 @@ public final class CompileCache {
                     digest.update(in.readAllBytes());
                 }
             }
+            digest.update(INLINER.mode().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest.digest(), 0, 16);
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot identify the compiler", e);

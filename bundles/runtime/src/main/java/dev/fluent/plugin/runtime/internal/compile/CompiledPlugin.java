@@ -7,6 +7,7 @@ import dev.fluent.plugin.api.PluginManifest;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 
 /**
  * A plugin that passed every load check: its manifest, the parsed module, and the machine factory of its
@@ -15,6 +16,8 @@ import java.util.function.Function;
  * @param wasiImports the WASI functions the module imports, in import order
  * @param hasInitialize whether the module exports {@code _initialize} (a WASI reactor), called per instance
  * @param moduleBytes size of {@code plugin.wasm}
+ * @param interpretedFunctions how many functions Chicory's interpreter runs (too large for a JVM method); -1
+ *        until a deferred compilation has happened
  */
 public record CompiledPlugin(
         PluginManifest manifest,
@@ -23,7 +26,8 @@ public record CompiledPlugin(
         Function<Instance, Machine> machineFactory,
         List<String> wasiImports,
         boolean hasInitialize,
-        long moduleBytes) {
+        long moduleBytes,
+        IntSupplier interpretedFunctions) {
 
     public String id() {
         return manifest.name();

@@ -381,7 +381,7 @@ public final class LoadedPlugin {
 
     public PluginInfo info() {
         return new PluginInfo(compiled.manifest(), compiled.source(), loadedAt, compiled.moduleBytes(),
-                loadMillis, statistics.executions(), statistics.failures());
+                loadMillis, statistics.executions(), statistics.failures(), compiled.interpretedFunctions().getAsInt());
     }
 
     private static String micros(long startedNanos) {

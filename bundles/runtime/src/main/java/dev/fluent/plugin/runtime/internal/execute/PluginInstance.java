@@ -57,6 +57,8 @@ public final class PluginInstance {
                         .withFunctions(HostImports.bind(plugin.module(), plugin.wasiImports(), () -> current))
                         .build())
                 .withMemoryFactory(limits -> created[0] = new PluginMemory(limits, capPages))
+                // Stops interpreted functions at the deadline; compiled code never calls it.
+                .withUnsafeExecutionListener(InterruptGuard.INSTANCE)
                 // A fresh Table per instance: Chicory grows the limits object it is given, which would
                 // otherwise leak one instance's table growth into the shared module.
                 .withTableFactory((table, ref) -> new TableInstance(new Table(table.elementType(),

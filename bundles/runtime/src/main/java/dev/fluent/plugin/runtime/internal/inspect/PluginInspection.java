@@ -127,7 +127,8 @@ public final class PluginInspection implements PluginInspector {
         LoadPipeline.Inspected inspected = new LoadPipeline(parser, trust, compileCache, watchdog, () -> policy, clock)
                 .inspect(source);
         LoadPipeline.State state = inspected.state();
-        ModuleFacts facts = state.module() == null ? null : facts(state.module(), state.wasm().length);
+        ModuleFacts facts = state.module() == null ? null
+                : facts(state.module(), state.wasm().length, state.interpretedFunctions());
         List<Finding> problems = inspected.problems().stream().map(PluginInspection::problem).toList();
         return new Inspection(source, state.manifest(), facts, problems);
     }
@@ -142,7 +143,7 @@ public final class PluginInspection implements PluginInspector {
         return gate;
     }
 
-    private static ModuleFacts facts(WasmModule module, long size) {
+    private static ModuleFacts facts(WasmModule module, long size, int interpretedFunctions) {
         List<String> imports = new ArrayList<>();
         var section = module.importSection();
         for (int i = 0; i < section.importCount(); i++) {
@@ -160,7 +161,7 @@ public final class PluginInspection implements PluginInspector {
             maximum = limits.maximumPages() >= com.dylibso.chicory.wasm.types.MemoryLimits.MAX_PAGES
                     ? -1 : limits.maximumPages();
         }
-        return new ModuleFacts(size, imports, exports, initial, maximum);
+        return new ModuleFacts(size, imports, exports, initial, maximum, interpretedFunctions);
     }
 
     public static Finding problem(PluginException e) {

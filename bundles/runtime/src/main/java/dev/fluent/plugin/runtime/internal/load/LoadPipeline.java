@@ -95,6 +95,11 @@ public final class LoadPipeline {
             return wasm;
         }
 
+        /** Functions of the module the interpreter runs; -1 if it was not compiled (or only deferred). */
+        public int interpretedFunctions() {
+            return machine == null ? -1 : machine.interpretedFunctions().getAsInt();
+        }
+
         private String id() {
             return manifest == null ? null : manifest.name();
         }
@@ -294,7 +299,8 @@ public final class LoadPipeline {
                     + ModuleReader.describe(e));
         }
         s.compiled = new CompiledPlugin(s.manifest, s.folder, s.machine.module(), s.machine.machineFactory(),
-                s.wasiImports, ModuleInspector.exports(s.module).containsKey(Abi.EXPORT_INITIALIZE), s.wasm.length);
+                s.wasiImports, ModuleInspector.exports(s.module).containsKey(Abi.EXPORT_INITIALIZE), s.wasm.length,
+                s.machine.interpretedFunctions());
     }
 
     /**

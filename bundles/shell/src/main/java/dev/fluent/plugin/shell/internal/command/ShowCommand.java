@@ -68,6 +68,7 @@ public class ShowCommand extends PlatformAction {
         row(table, "Expires", m.expiresAt() == null ? "never" : m.expiresAt());
         row(table, "Source", info.source());
         row(table, "Module size", info.moduleBytes() + " bytes");
+        row(table, "Interpreted functions", interpreted(info.interpretedFunctions()));
         row(table, "Loaded at", info.loadedAt());
         row(table, "Load time", info.loadMillis() + " ms");
         row(table, "Executions", info.executions());
@@ -79,6 +80,14 @@ public class ShowCommand extends PlatformAction {
     /** Manifest texts and the source folder's name are the author's or the dropper's: escaped. */
     private static void row(ShellTable table, String key, Object value) {
         table.addRow().addContent(key, SafeText.escape(String.valueOf(value)));
+    }
+
+    private static String interpreted(int functions) {
+        if (functions < 0) {
+            return "not known until the first execution compiles the module";
+        }
+        return functions == 0 ? "0" : functions + " (too large to compile: run by the interpreter, far slower;"
+                + " the deadline still applies)";
     }
 
     private static String list(List<String> values) {

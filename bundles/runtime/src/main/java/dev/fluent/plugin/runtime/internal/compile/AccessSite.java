@@ -1,0 +1,260 @@
+package dev.fluent.plugin.runtime.internal.compile;
+
+import static dev.fluent.plugin.runtime.internal.compile.MemoryAccessInliner.CHICORY_MEMORY;
+import static dev.fluent.plugin.runtime.internal.compile.MemoryAccessInliner.MEMORY;
+import static dev.fluent.plugin.runtime.internal.compile.MemoryAccessInliner.pushInt;
+
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.FieldInsnNode;
+import org.objectweb.asm.tree.InsnList;
+import org.objectweb.asm.tree.InsnNode;
+import org.objectweb.asm.tree.JumpInsnNode;
+import org.objectweb.asm.tree.LabelNode;
+import org.objectweb.asm.tree.LdcInsnNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.VarInsnNode;
+
+/**
+ * One load or store in a generated method: Chicory's {@code <offset>; aload <memory>; invokestatic
+ * <Shaded>.memoryReadInt(base, offset, memory)}, and the inline code {@link MemoryAccessInliner} puts in its
+ * place.
+ */
+final class AccessSite {
+
+    private static final int CHUNK_SHIFT = 12;
+    private static final int CHUNK_MASK = (1 << CHUNK_SHIFT) - 1;
+    private static final String VIEWS = "dev/fluent/plugin/runtime/internal/abi/MemoryViews";
+    private static final String VAR_HANDLE = "java/lang/invoke/VarHandle";
+    private static final String VAR_HANDLE_DESC = "Ljava/lang/invoke/VarHandle;";
+
+    /** The Shaded methods rewritten, with the memory's method for the checked path. */
+    enum Kind {
+        READ_BYTE("memoryReadByte", 'B', 1, false, null, "read"),
+        READ_SHORT("memoryReadShort", 'S', 2, false, "SHORT", "readShort"),
+        READ_INT("memoryReadInt", 'I', 4, false, "INT", "readInt"),
+        READ_LONG("memoryReadLong", 'J', 8, false, "LONG", "readLong"),
+        READ_FLOAT("memoryReadFloat", 'F', 4, false, "FLOAT", "readFloat"),
+        READ_DOUBLE("memoryReadDouble", 'D', 8, false, "DOUBLE", "readDouble"),
+        WRITE_BYTE("memoryWriteByte", 'B', 1, true, null, "writeByte"),
+        WRITE_SHORT("memoryWriteShort", 'S', 2, true, "SHORT", "writeShort"),
+        WRITE_INT("memoryWriteInt", 'I', 4, true, "INT", "writeI32"),
+        WRITE_LONG("memoryWriteLong", 'J', 8, true, "LONG", "writeLong"),
+        WRITE_FLOAT("memoryWriteFloat", 'F', 4, true, "FLOAT", "writeF32"),
+        WRITE_DOUBLE("memoryWriteDouble", 'D', 8, true, "DOUBLE", "writeF64");
+
+        final String shaded;
+        final String shadedDesc;
+        final Type value;
+        final int width;
+        final boolean write;
+        final String view;
+        final String slowName;
+        final String slowDesc;
+
+        Kind(String shaded, char value, int width, boolean write, String view, String slowName) {
+            this.shaded = shaded;
+            this.value = Type.getType(String.valueOf(value));
+            this.width = width;
+            this.write = write;
+            this.view = view;
+            this.slowName = slowName;
+            String memory = "L" + CHICORY_MEMORY + ";";
+            this.shadedDesc = write ? "(I" + value + "I" + memory + ")V" : "(II" + memory + ")" + value;
+            this.slowDesc = write ? "(I" + value + ")V" : "(I)" + value;
+        }
+
+        /** The kind of a call to a module's Shaded memory method, or null for any other call. */
+        static Kind of(MethodInsnNode call) {
+            if (call.getOpcode() != Opcodes.INVOKESTATIC || !call.owner.endsWith("Shaded")) {
+                return null;
+            }
+            for (Kind k : values()) {
+                if (k.shaded.equals(call.name) && k.shadedDesc.equals(call.desc)) {
+                    return k;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** The locals the rewrite adds after a method's own; shared by its sites, each of which sets what it reads. */
+    record Locals(int memory, int address, int chunk, int intValue, int longValue, int floatValue,
+            int doubleValue) {
+        static Locals after(int maxLocals) {
+            return new Locals(maxLocals, maxLocals + 1, maxLocals + 2, maxLocals + 3, maxLocals + 4,
+                    maxLocals + 6, maxLocals + 7);
+        }
+
+        int end() {
+            return doubleValue + 2;
+        }
+
+        int value(Type type) {
+            return switch (type.getSort()) {
+                case Type.LONG -> longValue;
+                case Type.FLOAT -> floatValue;
+                case Type.DOUBLE -> doubleValue;
+                default -> intValue;
+            };
+        }
+    }
+
+    private final Kind kind;
+    private final AbstractInsnNode offsetPush;
+    private final VarInsnNode memoryLoad;
+    private final MethodInsnNode call;
+    private final int offset;
+
+    private AccessSite(Kind kind, AbstractInsnNode offsetPush, VarInsnNode memoryLoad, MethodInsnNode call,
+            int offset) {
+        this.kind = kind;
+        this.offsetPush = offsetPush;
+        this.memoryLoad = memoryLoad;
+        this.call = call;
+        this.offset = offset;
+    }
+
+    /** The site whose call is {@code insn}, if it has the shape Chicory emits for memory 0; else null. */
+    static AccessSite match(AbstractInsnNode insn) {
+        if (!(insn instanceof MethodInsnNode call)) {
+            return null;
+        }
+        Kind kind = Kind.of(call);
+        AbstractInsnNode load = call.getPrevious();
+        if (kind == null || !(load instanceof VarInsnNode memory) || memory.getOpcode() != Opcodes.ALOAD) {
+            return null;
+        }
+        AbstractInsnNode push = load.getPrevious();
+        Integer offset = push == null ? null : MemoryAccessInliner.intConstant(push);
+        // Chicory traps before the call for offsets it cannot pass as an int; those sites stay as they are.
+        if (offset == null || offset < 0) {
+            return null;
+        }
+        return new AccessSite(kind, push, memory, call, offset);
+    }
+
+    int memorySlot() {
+        return memoryLoad.var;
+    }
+
+    /** A lower bound of the bytes the three instructions replaced take. */
+    int originalSize() {
+        return 1 + 1 + 3;
+    }
+
+    void replace(InsnList instructions, InsnList replacement) {
+        instructions.insert(call, replacement);
+        instructions.remove(offsetPush);
+        instructions.remove(memoryLoad);
+        instructions.remove(call);
+    }
+
+    /**
+     * The inline access. Before it the stack holds the base address (and, for a store, the value above it);
+     * after it, what the Shaded method returned. The effective address is Chicory's: {@code base + offset}, or the
+     * base itself when it is negative (2 GiB and above, unsigned), which then fails the bound check and traps.
+     */
+    InsnList emit(Locals locals) {
+        InsnList code = new InsnList();
+        LabelNode slow = new LabelNode();
+        LabelNode done = new LabelNode();
+        int value = locals.value(kind.value);
+        if (kind.write) {
+            code.add(new VarInsnNode(kind.value.getOpcode(Opcodes.ISTORE), value));
+        }
+        if (offset != 0) {
+            // base + (offset & ~(base >> 31)): the offset is added to a non-negative base only, without a branch.
+            code.add(new InsnNode(Opcodes.DUP));
+            code.add(pushInt(31));
+            code.add(new InsnNode(Opcodes.ISHR));
+            code.add(new InsnNode(Opcodes.ICONST_M1));
+            code.add(new InsnNode(Opcodes.IXOR));
+            code.add(pushInt(offset));
+            code.add(new InsnNode(Opcodes.IAND));
+            code.add(new InsnNode(Opcodes.IADD));
+        }
+        code.add(new VarInsnNode(Opcodes.ISTORE, locals.address()));
+        // Inside the memory's bound, unsigned: (address ^ MIN_VALUE) < boundFlipped.
+        code.add(new VarInsnNode(Opcodes.ILOAD, locals.address()));
+        code.add(new LdcInsnNode(Integer.MIN_VALUE));
+        code.add(new InsnNode(Opcodes.IXOR));
+        code.add(new VarInsnNode(Opcodes.ALOAD, locals.memory()));
+        code.add(new FieldInsnNode(Opcodes.GETFIELD, MEMORY, "boundFlipped", "I"));
+        code.add(new JumpInsnNode(Opcodes.IF_ICMPGE, slow));
+        if (kind.width > 1) {
+            // Inside one chunk.
+            code.add(new VarInsnNode(Opcodes.ILOAD, locals.address()));
+            code.add(pushInt(CHUNK_MASK));
+            code.add(new InsnNode(Opcodes.IAND));
+            code.add(pushInt(CHUNK_MASK + 1 - kind.width));
+            code.add(new JumpInsnNode(Opcodes.IF_ICMPGT, slow));
+        }
+        if (kind.write) {
+            emitStore(code, locals, value, slow);
+        } else {
+            emitLoad(code, locals);
+        }
+        code.add(new JumpInsnNode(Opcodes.GOTO, done));
+        code.add(slow);
+        code.add(new VarInsnNode(Opcodes.ALOAD, locals.memory()));
+        code.add(new VarInsnNode(Opcodes.ILOAD, locals.address()));
+        if (kind.write) {
+            code.add(new VarInsnNode(kind.value.getOpcode(Opcodes.ILOAD), value));
+        }
+        code.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, MEMORY, kind.slowName, kind.slowDesc, false));
+        code.add(done);
+        return code;
+    }
+
+    private void emitLoad(InsnList code, Locals locals) {
+        if (kind.view != null) {
+            code.add(new FieldInsnNode(Opcodes.GETSTATIC, VIEWS, kind.view, VAR_HANDLE_DESC));
+        }
+        code.add(new VarInsnNode(Opcodes.ALOAD, locals.memory()));
+        code.add(new FieldInsnNode(Opcodes.GETFIELD, MEMORY, "live", "[[B"));
+        chunkIndex(code, locals);
+        code.add(new InsnNode(Opcodes.AALOAD));
+        offsetInChunk(code, locals);
+        if (kind.view != null) {
+            code.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, VAR_HANDLE, "get", "([BI)" + kind.value, false));
+        } else {
+            code.add(new InsnNode(Opcodes.BALOAD));
+        }
+    }
+
+    /** Through the table of chunks already recorded as dirty: a null entry takes the checked path, which records it. */
+    private void emitStore(InsnList code, Locals locals, int value, LabelNode slow) {
+        code.add(new VarInsnNode(Opcodes.ALOAD, locals.memory()));
+        code.add(new FieldInsnNode(Opcodes.GETFIELD, MEMORY, "writable", "[[B"));
+        chunkIndex(code, locals);
+        code.add(new InsnNode(Opcodes.AALOAD));
+        code.add(new InsnNode(Opcodes.DUP));
+        code.add(new VarInsnNode(Opcodes.ASTORE, locals.chunk()));
+        code.add(new JumpInsnNode(Opcodes.IFNULL, slow));
+        if (kind.view != null) {
+            code.add(new FieldInsnNode(Opcodes.GETSTATIC, VIEWS, kind.view, VAR_HANDLE_DESC));
+        }
+        code.add(new VarInsnNode(Opcodes.ALOAD, locals.chunk()));
+        offsetInChunk(code, locals);
+        code.add(new VarInsnNode(kind.value.getOpcode(Opcodes.ILOAD), value));
+        if (kind.view != null) {
+            code.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, VAR_HANDLE, "set", "([BI" + kind.value + ")V", false));
+        } else {
+            code.add(new InsnNode(Opcodes.BASTORE));
+        }
+    }
+
+    private static void chunkIndex(InsnList code, Locals locals) {
+        code.add(new VarInsnNode(Opcodes.ILOAD, locals.address()));
+        code.add(pushInt(CHUNK_SHIFT));
+        code.add(new InsnNode(Opcodes.IUSHR));
+    }
+
+    private static void offsetInChunk(InsnList code, Locals locals) {
+        code.add(new VarInsnNode(Opcodes.ILOAD, locals.address()));
+        code.add(pushInt(CHUNK_MASK));
+        code.add(new InsnNode(Opcodes.IAND));
+    }
+}

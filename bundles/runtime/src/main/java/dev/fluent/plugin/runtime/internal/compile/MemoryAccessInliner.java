@@ -1,0 +1,242 @@
+package dev.fluent.plugin.runtime.internal.compile;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodTooLargeException;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.InsnList;
+import org.objectweb.asm.tree.InsnNode;
+import org.objectweb.asm.tree.IntInsnNode;
+import org.objectweb.asm.tree.LdcInsnNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.TypeInsnNode;
+import org.objectweb.asm.tree.VarInsnNode;
+
+/**
+ * Rewrites the classes Chicory's compiler generates so that linear-memory loads and stores index the
+ * {@code PluginMemory} chunk tables in place, instead of calling a static method that calls the memory through its
+ * interface.
+ *
+ * <p>Why: Chicory emits every {@code i32.load}, {@code f64.store} … as a call to a static method of the
+ * module's "Shaded" class, which calls {@code Memory.readInt} … on the instance's memory. Each call site costs
+ * the JIT some 70 bytes of its inlining budget (8,000 bytes per compiled method, not settable in product JVMs);
+ * in the large methods compilers make of hot loops the budget runs out and the rest of the accesses stay real
+ * calls, which is most of the distance between the platform and V8 on memory-heavy code.
+ *
+ * <p>Each rewritten site ({@link AccessSite} emits the code) keeps every check the call made: the address is
+ * compared with the memory's bound and the access must lie inside one 4 KiB chunk; a write must find its chunk
+ * in the {@code writable} table, which holds only the chunks already recorded as dirty since the last reset.
+ * Whatever fails a check (an address outside the memory, an access that straddles two chunks, a chunk's first
+ * write) calls the memory's own method, which traps with the usual error, reads across the chunks, or records
+ * the chunk. {@code memory.grow}, {@code memory.fill}, {@code memory.copy}, {@code memory.init}, calls and the
+ * interruption checks on loops and calls are left as Chicory emits them.
+ *
+ * <p>A method HotSpot would compile is never grown past its size limit for compilation (8,000 bytes of
+ * bytecode) unless the JVM runs with {@code -XX:-DontCompileHugeMethods}: the sites past the budget keep their
+ * calls. A class that cannot be written (a method past the JVM's 64 KB limit) is kept as Chicory made it.
+ */
+public final class MemoryAccessInliner {
+
+    /** HotSpot's {@code HugeMethodLimit}: larger methods are not compiled under {@code DontCompileHugeMethods}. */
+    static final int HUGE_METHOD_LIMIT = 8000;
+    /** The JVM's limit on a method's bytecode, less room for the long jumps ASM may need. */
+    static final int METHOD_LIMIT = 60_000;
+
+    static final String MEMORY = "dev/fluent/plugin/runtime/internal/abi/PluginMemory";
+    static final String CHICORY_MEMORY = "com/dylibso/chicory/runtime/Memory";
+
+    private final boolean hugeMethodsCompiled;
+
+    /** @param hugeMethodsCompiled whether this JVM compiles methods above {@link #HUGE_METHOD_LIMIT} */
+    public MemoryAccessInliner(boolean hugeMethodsCompiled) {
+        this.hugeMethodsCompiled = hugeMethodsCompiled;
+    }
+
+    /** The inliner for this JVM: whether it compiles huge methods is read from its command line. */
+    public static MemoryAccessInliner forThisJvm() {
+        List<String> options = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
+        return new MemoryAccessInliner(options.contains("-XX:-DontCompileHugeMethods"));
+    }
+
+    /** What the rewrite's output depends on besides its own code, for the compile cache's key. */
+    public String mode() {
+        return hugeMethodsCompiled ? "huge-methods-compiled" : "huge-methods-interpreted";
+    }
+
+    /** Statistics of one rewrite, for the tests and the benchmarks. */
+    public record Outcome(byte[] bytes, int inlined, int kept) {
+    }
+
+    /**
+     * Rewrites every class but the module's "Shaded" class (whose methods stay for what is not
+     * rewritten), keeping the map's order.
+     */
+    public Map<String, byte[]> rewriteAll(Map<String, byte[]> classes, Map<String, byte[]> into) {
+        for (Map.Entry<String, byte[]> e : classes.entrySet()) {
+            into.put(e.getKey(), e.getKey().endsWith("Shaded") ? e.getValue() : rewrite(e.getValue()).bytes());
+        }
+        return into;
+    }
+
+    /** Rewrites the memory accesses of one generated class; a class without any is returned as it is. */
+    public Outcome rewrite(byte[] classBytes) {
+        Map<String, Integer> before = CodeSize.lengths(classBytes);
+        Map<String, Integer> margins = new HashMap<>();
+        for (int attempt = 0; attempt < 3; attempt++) {
+            ClassNode node = new ClassNode();
+            new ClassReader(classBytes).accept(node, ClassReader.SKIP_FRAMES);
+            int inlined = 0;
+            int kept = 0;
+            for (MethodNode method : node.methods) {
+                String key = method.name + method.desc;
+                int[] counts = rewrite(method, before.getOrDefault(key, 0), margins.getOrDefault(key, 0));
+                inlined += counts[0];
+                kept += counts[1];
+            }
+            if (inlined == 0) {
+                return new Outcome(classBytes, 0, kept);
+            }
+            ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
+            byte[] written;
+            try {
+                node.accept(writer);
+                written = writer.toByteArray();
+            } catch (MethodTooLargeException e) {
+                margins.merge(e.getMethodName() + e.getDescriptor(), 4096, Integer::sum);
+                continue;
+            } catch (RuntimeException e) {
+                // ASM could not compute the frames (a type it cannot load): Chicory's class is correct as it is.
+                return new Outcome(classBytes, 0, countSites(classBytes));
+            }
+            // Checked on the written class, not trusted to the estimate: a method pushed past HotSpot's limit
+            // would run interpreted. One that is, is rewritten again with that much less room.
+            boolean over = false;
+            for (Map.Entry<String, Integer> after : CodeSize.lengths(written).entrySet()) {
+                int excess = after.getValue() - limit(before.getOrDefault(after.getKey(), 0));
+                if (excess > 0) {
+                    margins.merge(after.getKey(), excess + 64, Integer::sum);
+                    over = true;
+                }
+            }
+            if (!over) {
+                return new Outcome(written, inlined, kept);
+            }
+        }
+        // Chicory's class is correct, only slower.
+        return new Outcome(classBytes, 0, countSites(classBytes));
+    }
+
+    /** The most bytecode a method of this size before the rewrite may have after it. */
+    private int limit(int originalSize) {
+        if (originalSize > METHOD_LIMIT) {
+            return originalSize;
+        }
+        return originalSize <= HUGE_METHOD_LIMIT && !hugeMethodsCompiled ? HUGE_METHOD_LIMIT : METHOD_LIMIT;
+    }
+
+    /** @return the sites inlined and the sites kept as calls */
+    /** @param size the method's bytecode length as the class file holds it */
+    private int[] rewrite(MethodNode method, int size, int margin) {
+        List<AccessSite> sites = new ArrayList<>();
+        int memorySlot = -1;
+        int parameterSlots = Type.getArgumentsAndReturnSizes(method.desc) >> 2;
+        if ((method.access & Opcodes.ACC_STATIC) != 0) {
+            parameterSlots--;
+        }
+        for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
+            AccessSite site = AccessSite.match(insn);
+            // Only sites whose memory is a parameter, the same one throughout: the rewritten method reads it once.
+            if (site != null && site.memorySlot() < parameterSlots
+                    && (memorySlot < 0 || memorySlot == site.memorySlot())) {
+                memorySlot = site.memorySlot();
+                sites.add(site);
+            }
+        }
+        int total = countSites(method);
+        if (sites.isEmpty()) {
+            return new int[] {0, total};
+        }
+        // A margin under the limit: sizes are measured site by site, and a jump's width can depend on the whole.
+        int limit = limit(size) - 64 - margin;
+        AccessSite.Locals locals = AccessSite.Locals.after(method.maxLocals);
+        size += CodeSize.of(prologue(memorySlot, locals));
+        int inlined = 0;
+        for (AccessSite site : sites) {
+            InsnList replacement = site.emit(locals);
+            int grows = CodeSize.of(replacement) - site.originalSize();
+            if (size + grows > limit) {
+                break;
+            }
+            size += grows;
+            site.replace(method.instructions, site.emit(locals));
+            inlined++;
+        }
+        if (inlined > 0) {
+            method.instructions.insert(prologue(memorySlot, locals));
+            method.maxLocals = locals.end();
+        }
+        return new int[] {inlined, total - inlined};
+    }
+
+    /** Reads the memory parameter once, as the platform's memory class: every instance's memory is one. */
+    private static InsnList prologue(int memorySlot, AccessSite.Locals locals) {
+        InsnList list = new InsnList();
+        list.add(new VarInsnNode(Opcodes.ALOAD, memorySlot));
+        list.add(new TypeInsnNode(Opcodes.CHECKCAST, MEMORY));
+        list.add(new VarInsnNode(Opcodes.ASTORE, locals.memory()));
+        return list;
+    }
+
+    private static int countSites(byte[] classBytes) {
+        ClassNode node = new ClassNode();
+        new ClassReader(classBytes).accept(node, ClassReader.SKIP_FRAMES);
+        return node.methods.stream().mapToInt(MemoryAccessInliner::countSites).sum();
+    }
+
+    private static int countSites(MethodNode method) {
+        int n = 0;
+        for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
+            if (insn instanceof MethodInsnNode call && AccessSite.Kind.of(call) != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The int constant an instruction pushes, or null if it pushes none. */
+    static Integer intConstant(AbstractInsnNode insn) {
+        int op = insn.getOpcode();
+        if (op >= Opcodes.ICONST_M1 && op <= Opcodes.ICONST_5) {
+            return op - Opcodes.ICONST_0;
+        }
+        if ((op == Opcodes.BIPUSH || op == Opcodes.SIPUSH) && insn instanceof IntInsnNode push) {
+            return push.operand;
+        }
+        if (op == Opcodes.LDC && insn instanceof LdcInsnNode ldc && ldc.cst instanceof Integer value) {
+            return value;
+        }
+        return null;
+    }
+
+    /** Pushes an int constant in the fewest bytes. */
+    static AbstractInsnNode pushInt(int value) {
+        if (value >= -1 && value <= 5) {
+            return new InsnNode(Opcodes.ICONST_0 + value);
+        }
+        if (value >= Byte.MIN_VALUE && value <= Byte.MAX_VALUE) {
+            return new IntInsnNode(Opcodes.BIPUSH, value);
+        }
+        if (value >= Short.MIN_VALUE && value <= Short.MAX_VALUE) {
+            return new IntInsnNode(Opcodes.SIPUSH, value);
+        }
+        return new LdcInsnNode(value);
+    }
+}
