@@ -82,8 +82,9 @@ final class ManifestReader {
             Pattern.compile("(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?");
     private static final String SIGNATURE_RULE = "<algorithm>:<key-id>:<base64>";
 
-    private static final String CAPABILITY_NAMES = Arrays.stream(Capability.values())
-            .map(Capability::manifestName).collect(Collectors.joining(", "));
+    private static final List<String> STANDARD_NAMES = Arrays.stream(Capability.values())
+            .map(Capability::manifestName).toList();
+    private static final String CAPABILITY_NAMES = String.join(", ", STANDARD_NAMES);
 
     private final ObjectNode root;
     /** The plugin id once it is known to be valid, for the errors that follow. */
@@ -164,21 +165,15 @@ final class ManifestReader {
             }
             String text = item.textValue();
             Capability capability = Capability.fromManifestName(text).orElse(null);
-            if (capability == null && Capability.isExtensionName(text)) {
-                // Served by a third-party provider; whether one is installed is the load's question, not the parser's.
-                if (!extensions.add(text)) {
-                    throw fail(path, text + " is listed twice; list each capability once");
-                }
-                continue;
-            }
-            if (capability == null) {
-                List<String> names = Arrays.stream(Capability.values()).map(Capability::manifestName).toList();
-                String hint = Suggestions.closest(text, names).map(s -> "did you mean " + s + "? ").orElse("");
+            // A third-party provider's; whether one is installed is the load's question, not the parser's.
+            boolean extension = capability == null && Capability.isExtensionName(text);
+            if (capability == null && !extension) {
+                String hint = Suggestions.closest(text, STANDARD_NAMES).map(s -> "did you mean " + s + "? ").orElse("");
                 throw fail(path, "unknown capability " + Text.quote(text) + "; " + hint
                         + "valid capabilities: " + CAPABILITY_NAMES + ", or one of an extension in "
                         + Capability.EXTENSION_FORM);
             }
-            if (!capabilities.add(capability)) {
+            if (!(extension ? extensions.add(text) : capabilities.add(capability))) {
                 throw fail(path, text + " is listed twice; list each capability once");
             }
         }

@@ -4,7 +4,12 @@ import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.api.spi.PluginSigner;
 import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
@@ -18,8 +23,16 @@ import org.bouncycastle.crypto.util.SubjectPublicKeyInfoFactory;
  * Reads public keys and names them. A key is re-encoded from its parameters before its id is taken, so
  * two encodings of the same key (BER instead of DER, say) get the same id and the verifiers always see
  * plain DER.
+ *
+ * <p>Key ids are the first 16 bytes of the SHA-256 of a key's {@code SubjectPublicKeyInfo} in DER, as 32
+ * lowercase hex digits. The id follows from the key alone, so signer and verifier agree on it without
+ * exchanging anything, and a file name or comment cannot change it. 128 bits keep collisions out of reach
+ * (a second key with the same id would need about 2^128 tries).
  */
 final class PublicKeys {
+
+    static final Pattern KEY_ID = Pattern.compile("[0-9a-f]{32}");
+    static final String KEY_ID_RULE = "32 lowercase hex digits, as plugin:trust list shows";
 
     /** The algorithms whose keys the trust bundle reads itself (and signs with); others come from verifiers. */
     static final List<String> ALGORITHMS = List.of(PluginSigner.ED25519, PluginSigner.RSA);
@@ -33,6 +46,19 @@ final class PublicKeys {
     }
 
     private PublicKeys() {
+    }
+
+    static String keyId(byte[] subjectPublicKeyInfo) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(subjectPublicKeyInfo);
+            return HexFormat.of().formatHex(Arrays.copyOf(hash, 16));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+
+    static boolean isKeyId(String text) {
+        return text != null && KEY_ID.matcher(text).matches();
     }
 
     /** @param what how messages name the key, e.g. its file */
@@ -75,7 +101,7 @@ final class PublicKeys {
                     + " the platform verifies " + algorithms.list() + " keys now. Install the verifier bundle of its"
                     + " algorithm (a SignatureVerifier service), then add the key again");
         }
-        return new Parsed(KeyIds.of(encoded), recognised.algorithm(), recognised.description(), encoded);
+        return new Parsed(keyId(encoded), recognised.algorithm(), recognised.description(), encoded);
     }
 
     static Parsed of(AsymmetricKeyParameter key, String what) throws PluginException {
@@ -98,6 +124,6 @@ final class PublicKeys {
         } catch (IOException e) {
             throw new PluginException(ErrorCode.KEY_INVALID, null, what + " cannot be encoded: " + e.getMessage(), e);
         }
-        return new Parsed(KeyIds.of(encoded), algorithm, description, encoded);
+        return new Parsed(keyId(encoded), algorithm, description, encoded);
     }
 }

@@ -41,8 +41,8 @@ final class RevocationList {
      */
     String save(String keyId) throws PluginException {
         String id = keyId == null ? "" : keyId.trim().toLowerCase(Locale.ROOT);
-        if (!KeyIds.isKeyId(id)) {
-            throw new PluginException(ErrorCode.KEY_INVALID, null, "'" + keyId + "' is not a key id (" + KeyIds.RULE + ")");
+        if (!PublicKeys.isKeyId(id)) {
+            throw new PluginException(ErrorCode.KEY_INVALID, null, "'" + keyId + "' is not a key id (" + PublicKeys.KEY_ID_RULE + ")");
         }
         ConfigurationAdmin admin = configurationAdmin.get();
         if (admin == null) {

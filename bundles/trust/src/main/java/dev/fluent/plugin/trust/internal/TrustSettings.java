@@ -101,10 +101,10 @@ record TrustSettings(Path trustedKeysDir, Path developmentKeysDir, boolean devel
                 if (id.isEmpty()) {
                     continue;
                 }
-                if (KeyIds.isKeyId(id)) {
+                if (PublicKeys.isKeyId(id)) {
                     ids.add(id);
                 } else {
-                    LOG.warn("Ignoring '{}' in {}: not a key id ({})", part, REVOKED_KEYS, KeyIds.RULE);
+                    LOG.warn("Ignoring '{}' in {}: not a key id ({})", part, REVOKED_KEYS, PublicKeys.KEY_ID_RULE);
                 }
             }
         }

@@ -54,6 +54,6 @@ final class TestKeys {
     }
 
     static String keyId(KeyPair pair) {
-        return KeyIds.of(pair.getPublic().getEncoded());
+        return PublicKeys.keyId(pair.getPublic().getEncoded());
     }
 }

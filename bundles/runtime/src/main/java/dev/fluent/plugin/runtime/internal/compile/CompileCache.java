@@ -9,26 +9,16 @@ import dev.fluent.plugin.runtime.internal.abi.ChunkedMemory;
 import dev.fluent.plugin.runtime.internal.abi.MemoryViews;
 import dev.fluent.plugin.runtime.internal.abi.PluginMemory;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,8 +45,6 @@ import org.slf4j.LoggerFactory;
 public final class CompileCache {
 
     private static final Logger LOG = LoggerFactory.getLogger(CompileCache.class);
-    private static final byte[] MAGIC = "FLUENT-CC3\n".getBytes(StandardCharsets.US_ASCII);
-    private static final int MAC_BYTES = 32;
     /** Rewrites the memory accesses of every module compiled here. */
     static final MemoryAccessInliner INLINER = MemoryAccessInliner.forThisJvm();
     /**
@@ -86,8 +74,8 @@ public final class CompileCache {
     public record Lookup(Compiled memory, byte[] diskClasses) {
     }
 
-    private final Path directory;
-    private final SecretKeySpec key;
+    /** The entries on disk; {@code null} for memory only, or when the folder or its key is unusable. */
+    private final CacheEntries disk;
     private final Map<String, Compiled> memory = new LinkedHashMap<>(16, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
@@ -99,12 +87,12 @@ public final class CompileCache {
     private final AtomicLong memoryHits = new AtomicLong();
     private final AtomicLong diskHits = new AtomicLong();
     private final AtomicLong compilations = new AtomicLong();
-    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong discarded = new AtomicLong();
 
     /** @param directory where compiled modules are kept, or {@code null} for memory only */
     public CompileCache(Path directory) {
-        this.directory = directory;
-        this.key = directory == null ? null : loadKey(directory);
+        CacheEntries entries = directory == null ? null : new CacheEntries(directory, COMPILER);
+        this.disk = entries != null && entries.usable() ? entries : null;
     }
 
     /**
@@ -125,11 +113,11 @@ public final class CompileCache {
                 return new Lookup(hit, null);
             }
         }
-        if (key == null) {
+        if (disk == null) {
             return new Lookup(null, null);
         }
         try {
-            return new Lookup(null, readVerified(checksum));
+            return new Lookup(null, disk.readVerified(checksum));
         } catch (IOException e) {
             LOG.warn("Compile cache entry for {} unreadable, compiling instead: {}", checksum, e.toString());
             return new Lookup(null, null);
@@ -147,13 +135,13 @@ public final class CompileCache {
                 return hit;
             }
         }
-        GeneratedClasses classes = key == null ? null : fromDisk(checksum, diskClasses);
+        GeneratedClasses classes = disk == null ? null : fromDisk(checksum, diskClasses);
         if (classes == null) {
             classes = GeneratedClasses.compile(module, INLINER);
             compilations.incrementAndGet();
-            if (key != null) {
+            if (disk != null) {
                 try {
-                    store(checksum, classes.encode());
+                    disk.store(checksum, classes.encode());
                 } catch (IOException e) {
                     LOG.warn("Could not store the compile cache entry for {}: {}", checksum, e.toString());
                 }
@@ -217,13 +205,13 @@ public final class CompileCache {
 
     /** Forgets a module, in memory and on disk: its entry turned out unusable. */
     public void discard(String checksum) {
-        rejected.incrementAndGet();
+        discarded.incrementAndGet();
         synchronized (memory) {
             memory.remove(checksum);
         }
-        if (key != null) {
+        if (disk != null) {
             try {
-                Files.deleteIfExists(fileFor(checksum));
+                disk.delete(checksum);
             } catch (IOException e) {
                 LOG.warn("Could not delete compile cache entry for {}: {}", checksum, e.toString());
             }
@@ -242,8 +230,16 @@ public final class CompileCache {
         return compilations.get();
     }
 
+    /** Entries dropped as unusable: failing their integrity check, or not decoding. */
     public long rejected() {
-        return rejected.get();
+        return discarded.get() + (disk == null ? 0 : disk.rejected());
+    }
+
+    /** Writes the disk entry for {@code checksum}, unless there is one (or there is no disk cache). */
+    public void store(String checksum, byte[] classes) throws IOException {
+        if (disk != null) {
+            disk.store(checksum, classes);
+        }
     }
 
     /**
@@ -255,7 +251,7 @@ public final class CompileCache {
     private GeneratedClasses fromDisk(String checksum, byte[] preloaded) {
         byte[] stored;
         try {
-            stored = preloaded != null ? preloaded : readVerified(checksum);
+            stored = preloaded != null ? preloaded : disk.readVerified(checksum);
         } catch (IOException e) {
             LOG.warn("Compile cache entry for {} unreadable, compiling instead: {}", checksum, e.toString());
             return null;
@@ -269,111 +265,6 @@ public final class CompileCache {
             return classes;
         } catch (IOException e) {
             throw new IllegalStateException("compile cache entry for " + checksum + " is malformed: " + e.getMessage(), e);
-        }
-    }
-
-    /** Writes the entry for {@code checksum}, unless there is one: atomically, with its MAC in front. */
-    public void store(String checksum, byte[] classes) throws IOException {
-        Path file = fileFor(checksum);
-        if (Files.exists(file)) {
-            return;
-        }
-        byte[] mac = mac(checksum, classes);
-        ByteBuffer entry = ByteBuffer.allocate(MAGIC.length + MAC_BYTES + classes.length);
-        entry.put(MAGIC).put(mac).put(classes);
-        Path temp = Files.createTempFile(directory, "entry", ".tmp");
-        try {
-            Files.write(temp, entry.array());
-            try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file);
-            }
-        } catch (FileAlreadyExistsException raced) {
-            // Another load wrote the same entry.
-        } finally {
-            Files.deleteIfExists(temp);
-        }
-    }
-
-    /** The verified classes of the entry for {@code checksum}; {@code null} if none, or if it was bad (deleted). */
-    private byte[] readVerified(String checksum) throws IOException {
-        Path file = fileFor(checksum);
-        if (!Files.isRegularFile(file)) {
-            return null;
-        }
-        byte[] classes = verified(checksum, Files.readAllBytes(file));
-        if (classes == null) {
-            rejected.incrementAndGet();
-            LOG.warn("Discarded compile cache entry {}: it fails its integrity check (torn, edited or foreign)",
-                    file.getFileName());
-            Files.deleteIfExists(file);
-        }
-        return classes;
-    }
-
-    private Path fileFor(String checksum) {
-        return directory.resolve(sha256Hex((COMPILER + "/" + checksum).getBytes(StandardCharsets.UTF_8)) + ".classes");
-    }
-
-    private byte[] verified(String checksum, byte[] entry) {
-        if (entry.length < MAGIC.length + MAC_BYTES
-                || !Arrays.equals(entry, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
-            return null;
-        }
-        byte[] classes = Arrays.copyOfRange(entry, MAGIC.length + MAC_BYTES, entry.length);
-        byte[] expected = mac(checksum, classes);
-        byte[] actual = Arrays.copyOfRange(entry, MAGIC.length, MAGIC.length + MAC_BYTES);
-        return MessageDigest.isEqual(expected, actual) ? classes : null;
-    }
-
-    private byte[] mac(String checksum, byte[] classes) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            byte[] d = (COMPILER + "/" + checksum).getBytes(StandardCharsets.UTF_8);
-            mac.update(ByteBuffer.allocate(4).putInt(d.length).array());
-            mac.update(d);
-            return mac.doFinal(classes);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every Java platform", e);
-        }
-    }
-
-    private static SecretKeySpec loadKey(Path directory) {
-        try {
-            Files.createDirectories(directory);
-            Path keyFile = directory.resolve("cache.key");
-            if (!Files.exists(keyFile)) {
-                byte[] secret = new byte[32];
-                new SecureRandom().nextBytes(secret);
-                Path temp = Files.createTempFile(directory, "key", ".tmp");
-                try {
-                    restrict(temp);
-                    Files.write(temp, secret);
-                    Files.move(temp, keyFile, StandardCopyOption.ATOMIC_MOVE);
-                } catch (FileAlreadyExistsException raced) {
-                    // Another process created it first; use theirs.
-                } finally {
-                    Files.deleteIfExists(temp);
-                }
-            }
-            byte[] secret = Files.readAllBytes(keyFile);
-            if (secret.length != 32) {
-                throw new IOException(keyFile + " is not a 32-byte key");
-            }
-            return new SecretKeySpec(secret, "HmacSHA256");
-        } catch (IOException e) {
-            LOG.warn("Compile cache on disk disabled: {}", e.toString());
-            return null;
-        }
-    }
-
-    private static void restrict(Path file) throws IOException {
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException notPosix) {
-            // Non-POSIX file systems: the folder's own permissions protect it.
         }
     }
 
