@@ -3,6 +3,7 @@ package dev.fluent.plugin.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
 import dev.fluent.plugin.api.AuditLog;
 import dev.fluent.plugin.api.AuditQuery;
@@ -12,13 +13,17 @@ import dev.fluent.plugin.api.PluginRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import javax.inject.Inject;
@@ -48,6 +53,8 @@ public class MavenArtifactIT extends PlatformTestSupport {
     private static final String REPOSITORY_PROPERTY = "fluent.itests.artifact.repository";
     private static final String PAX_URL_PID = "org.ops4j.pax.url.mvn";
     private static final String REPOSITORIES = "org.ops4j.pax.url.mvn.repositories";
+    private static final String HTTP_USER = "maven-operator";
+    private static final String HTTP_PASSWORD = "maven-pass-1618";
 
     @Inject
     private ConfigurationAdmin configurationAdmin;
@@ -83,6 +90,7 @@ public class MavenArtifactIT extends PlatformTestSupport {
         List<Option> options = new java.util.ArrayList<>(Arrays.asList(super.config()));
         options.add(systemProperty(VERSION_PROPERTY).value(version));
         options.add(systemProperty(REPOSITORY_PROPERTY).value(repository.toUri().toString()));
+        options.add(editConfigurationFilePut("etc/users.properties", HTTP_USER, HTTP_PASSWORD + ",_g_:admingroup"));
         return options.toArray(new Option[0]);
     }
 
@@ -166,6 +174,30 @@ public class MavenArtifactIT extends PlatformTestSupport {
             Thread.sleep(100);
         }
         throw new AssertionError("no fetch entry in the audit log");
+    }
+
+    @Test
+    public void theHttpApiLoadsAPluginFromAMavenLocation() throws Exception {
+        LoopbackHttp http = new LoopbackHttp(System.getProperty(HTTP_PORT_PROPERTY));
+        http.awaitStatus("/fluent/api/openapi.json", 401, DEFAULT_TIMEOUT_MILLIS);
+        Map<String, String> operator = Map.of("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                (HTTP_USER + ":" + HTTP_PASSWORD).getBytes(StandardCharsets.UTF_8)));
+        String body = "{\"folder\":\"" + location() + "\",\"remember\":false}";
+        long deadline = System.currentTimeMillis() + DEFAULT_TIMEOUT_MILLIS;
+        HttpResponse<String> load = http.send("POST", "/fluent/api/plugins", operator, body);
+        // pax-url takes the repository on its own thread: the first call may come before it.
+        while (load.statusCode() != 201 && load.body().contains("ARTIFACT_UNAVAILABLE")
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(500);
+            load = http.send("POST", "/fluent/api/plugins", operator, body);
+        }
+        assertEquals(load.body(), 201, load.statusCode());
+        assertTrue(load.body(), load.body().contains("\"id\":\"echo\""));
+        HttpResponse<String> run = http.send("POST", "/fluent/api/plugins/echo/execute", operator,
+                "{\"payload\":\"hello over http from maven\"}");
+        assertEquals(run.body(), 200, run.statusCode());
+        assertTrue(run.body(), run.body().contains("hello over http from maven"));
+        assertEquals(204, http.send("DELETE", "/fluent/api/plugins/echo", operator, null).statusCode());
     }
 
     @Test
