@@ -118,6 +118,11 @@ public final class LoadedPlugin {
         return needed.contains(capability);
     }
 
+    /** The capabilities, by name, whose providers the plugin needs. */
+    public Set<String> neededCapabilities() {
+        return needed;
+    }
+
     /** Holds {@code reservation} (may be {@code null}) until this version is unloaded or replaced. */
     public void holdMemory(MemoryBudget.Reservation reservation) {
         memory = reservation;

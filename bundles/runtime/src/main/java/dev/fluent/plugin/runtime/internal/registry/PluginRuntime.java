@@ -283,6 +283,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
                 "signed_by", PluginIdentity.ownerOf(compiled.manifest()),
                 "load_ms", Long.toString(loaded.loadMillis())));
         loads.accepted(compiled.manifest());
+        tracking.registered(plugin);
         return plugin.info();
     }
 
@@ -337,6 +338,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
                 "checksum", compiled.manifest().checksum(),
                 "load_ms", Long.toString(loaded.loadMillis())));
         loads.accepted(compiled.manifest());
+        tracking.registered(next);
         return next.info();
     }
 

@@ -7,6 +7,7 @@ import dev.fluent.plugin.api.PluginManifest;
 import dev.fluent.plugin.api.spi.CapabilityProvider;
 import dev.fluent.plugin.runtime.internal.audit.Auditor;
 import dev.fluent.plugin.runtime.internal.execute.ExecutionServices;
+import dev.fluent.plugin.runtime.internal.execute.LoadedPlugin;
 import dev.fluent.plugin.runtime.internal.host.CapabilityProviders;
 import dev.fluent.plugin.runtime.internal.policy.OperatorPolicy;
 import java.util.Map;
@@ -56,6 +57,16 @@ final class ProviderTracking {
         for (EngineRegistrations.Registered r : plugins.all()) {
             if (r.plugin().needs(capability)) {
                 auditor.success(r.plugin().id(), action, capability, Map.of("reason", reason));
+            }
+        }
+    }
+
+    /** A plugin just registered waits (await_capabilities) for each provider it needs that is not running: audited. */
+    void registered(LoadedPlugin plugin) {
+        for (String capability : plugin.neededCapabilities()) {
+            if (providers.provider(capability) == null) {
+                auditor.success(plugin.id(), AuditActions.SUSPEND, capability, Map.of("reason", "capability "
+                        + capability + " unavailable: no provider of it runs yet"));
             }
         }
     }

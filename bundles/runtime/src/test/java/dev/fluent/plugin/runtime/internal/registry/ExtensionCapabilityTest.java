@@ -135,6 +135,8 @@ class ExtensionCapabilityTest {
         runtime.awaitCapabilities(true);
         runtime.load(plugin());
 
+        assertEquals(1, audited("suspend").stream().filter(e -> CAPABILITY.equals(e.resource())).count(),
+                "the load itself is audited as suspended: the plugin waits for its provider");
         PluginException waiting = assertThrows(PluginException.class, this::run);
         assertEquals(ErrorCode.CAPABILITY_UNAVAILABLE, waiting.code());
         assertTrue(waiting.getMessage().contains("capability " + CAPABILITY + " unavailable"), waiting.getMessage());
@@ -146,7 +148,7 @@ class ExtensionCapabilityTest {
 
         runtime.removeCapabilityProvider(provider);
         assertEquals(ErrorCode.CAPABILITY_UNAVAILABLE, assertThrows(PluginException.class, this::run).code());
-        assertEquals(1, audited("suspend").stream().filter(e -> CAPABILITY.equals(e.resource())).count());
+        assertEquals(2, audited("suspend").stream().filter(e -> CAPABILITY.equals(e.resource())).count());
 
         runtime.addCapabilityProvider(provider(), Map.of());
         assertEquals("6", run());
