@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the lifecycle and speed benchmarks (issue 6) in one go, about 5 minutes on 2 cores after the build,
+# Runs the lifecycle and speed benchmarks in one go, about 5 minutes on 2 cores after the build,
 # and prints a side-by-side summary with ratios and targets:
 #
 #   1. per-execution overhead of the platform over a raw Chicory call of echo, and where the time goes (JMH)
