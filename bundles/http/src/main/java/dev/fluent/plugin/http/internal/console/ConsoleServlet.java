@@ -28,15 +28,14 @@ public final class ConsoleServlet extends HttpServlet {
     private static final String POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';"
             + " connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
 
-    private static final Map<String, String> FILES = Map.of(
-            "/index.html", "text/html; charset=utf-8",
-            "/console.js", "text/javascript; charset=utf-8",
-            "/console.css", "text/css; charset=utf-8");
+    /** A file of the page: its content type and bytes, read from the bundle once. */
+    private record PageFile(String contentType, byte[] content) {
+    }
 
-    private final transient Map<String, byte[]> contents = Map.of(
-            "/index.html", read("index.html"),
-            "/console.js", read("console.js"),
-            "/console.css", read("console.css"));
+    private final transient Map<String, PageFile> files = Map.of(
+            "/index.html", read("index.html", "text/html; charset=utf-8"),
+            "/console.js", read("console.js", "text/javascript; charset=utf-8"),
+            "/console.css", read("console.css", "text/css; charset=utf-8"));
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -46,13 +45,13 @@ public final class ConsoleServlet extends HttpServlet {
             response.sendRedirect(request.getRequestURI() + "/");
             return;
         }
-        String file = path.equals("/") ? "/index.html" : path;
-        byte[] content = contents.get(file);
-        if (content == null) {
+        PageFile file = files.get(path.equals("/") ? "/index.html" : path);
+        if (file == null) {
             response.sendError(HttpServletResponse.SC_NOT_FOUND);
             return;
         }
-        response.setContentType(FILES.get(file));
+        byte[] content = file.content();
+        response.setContentType(file.contentType());
         response.setHeader("Content-Security-Policy", POLICY);
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setHeader("Referrer-Policy", "no-referrer");
@@ -61,12 +60,12 @@ public final class ConsoleServlet extends HttpServlet {
         response.getOutputStream().write(content);
     }
 
-    private static byte[] read(String name) {
+    private static PageFile read(String name, String contentType) {
         try (InputStream in = ConsoleServlet.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException(name + " is missing from the bundle");
             }
-            return in.readAllBytes();
+            return new PageFile(contentType, in.readAllBytes());
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + name, e);
         }

@@ -177,8 +177,9 @@ public final class Execution implements GuestCalls {
             throw refusal(name, served);
         }
         Call call = new Call(instance, name);
-        int made = callsPerCapability.merge(served.capability(), 1, Integer::sum);
-        if (made > served.maxCalls()) {
+        // Counted only for a provider that declares a limit: the standard ones do not, and most calls are theirs.
+        if (served.maxCalls() < Integer.MAX_VALUE
+                && callsPerCapability.merge(served.capability(), 1, Integer::sum) > served.maxCalls()) {
             throw call.deny(ErrorCode.LIMIT_EXCEEDED, name, served.capability(), "plugin " + pluginId + " called "
                     + served.capability() + " more than the " + served.maxCalls() + " times per execution its"
                     + " provider allows");
