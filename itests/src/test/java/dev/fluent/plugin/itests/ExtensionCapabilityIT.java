@@ -11,6 +11,7 @@ import dev.fluent.plugin.api.AuditRecord;
 import dev.fluent.plugin.api.EngineRequest;
 import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.PluginException;
+import dev.fluent.plugin.api.PluginInfo;
 import dev.fluent.plugin.api.PluginRegistry;
 import dev.fluent.plugin.api.spi.CapabilityProvider;
 import dev.fluent.plugin.api.spi.HostFunctionDefinition;
@@ -24,6 +25,7 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import javax.inject.Inject;
 import org.junit.After;
@@ -160,15 +162,32 @@ public class ExtensionCapabilityIT extends PlatformTestSupport {
         assertEquals(ErrorCode.CAPABILITY_UNAVAILABLE, suspended.code());
         assertTrue(suspended.getMessage(), suspended.getMessage().contains(CAPABILITY));
         waitUntil("suspension audited", () -> audit("suspend").stream().anyMatch(r -> CAPABILITY.equals(r.resource())));
+        assertEquals(PluginInfo.SUSPENDED, registry.find(PLUGIN).orElseThrow().state());
+        assertEquals(CAPABILITY, registry.find(PLUGIN).orElseThrow().unavailableCapability());
 
         offer();
         assertEquals("6", run());
+        assertEquals(PluginInfo.SERVING, registry.find(PLUGIN).orElseThrow().state());
         waitUntil("resumption audited", () -> audit("resume").stream().anyMatch(r -> CAPABILITY.equals(r.resource())));
     }
 
     @Test
     public void withoutAProviderTheLoadIsRefusedNamingTheCapability() throws Exception {
-        PluginException e = assertThrows(PluginException.class, () -> registry.load(plugin(true), false));
+        // Config Admin applies the previous test's await_capabilities = false asynchronously: until it has, the
+        // load succeeds (suspended), so retry until the policy in force refuses it.
+        Path folder = plugin(true);
+        AtomicReference<PluginException> refused = new AtomicReference<>();
+        waitUntil("await_capabilities = false applied", () -> {
+            try {
+                registry.load(folder, false);
+                registry.unload(PLUGIN);
+                return false;
+            } catch (PluginException e) {
+                refused.set(e);
+                return true;
+            }
+        });
+        PluginException e = refused.get();
 
         assertEquals(ErrorCode.CAPABILITY_UNAVAILABLE, e.code());
         assertTrue(e.getMessage(), e.getMessage().contains("declares capability " + CAPABILITY));
@@ -188,7 +207,7 @@ public class ExtensionCapabilityIT extends PlatformTestSupport {
             }
         });
         String listed = executeCommand("plugin:list");
-        assertTrue(listed, listed.contains(PLUGIN) && listed.contains(CAPABILITY));
+        assertTrue(listed, listed.contains(PLUGIN) && listed.contains("suspended (no provider of " + CAPABILITY + ")"));
         assertEquals(ErrorCode.CAPABILITY_UNAVAILABLE, assertThrows(PluginException.class, this::run).code());
 
         offer();

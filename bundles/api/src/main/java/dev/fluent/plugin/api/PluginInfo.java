@@ -16,6 +16,9 @@ import java.time.Instant;
  * @param interpretedFunctions functions of its module run by the interpreter because they are too large to
  *        compile (much slower than compiled code, held to the deadline all the same); -1 when the module has
  *        not been compiled yet (the registry's lazy mode compiles at the first execution)
+ * @param unavailableCapability a capability the plugin is granted whose provider is not running now, so the
+ *        plugin is suspended (its executions fail with {@code CAPABILITY_UNAVAILABLE}) until one starts;
+ *        {@code null} while it serves
  */
 public record PluginInfo(
         PluginManifest manifest,
@@ -25,12 +28,30 @@ public record PluginInfo(
         long loadMillis,
         long executions,
         long failures,
-        int interpretedFunctions) {
+        int interpretedFunctions,
+        String unavailableCapability) {
 
-    /** A plugin whose module is compiled entirely. */
+    /** The state of a plugin that executes: {@link #state()}. */
+    public static final String SERVING = "serving";
+
+    /** The state of a plugin waiting for a capability provider: {@link #state()}. */
+    public static final String SUSPENDED = "suspended";
+
+    /** A plugin that serves. */
+    public PluginInfo(PluginManifest manifest, Path source, Instant loadedAt, long moduleBytes, long loadMillis,
+            long executions, long failures, int interpretedFunctions) {
+        this(manifest, source, loadedAt, moduleBytes, loadMillis, executions, failures, interpretedFunctions, null);
+    }
+
+    /** A plugin that serves, its module compiled entirely. */
     public PluginInfo(PluginManifest manifest, Path source, Instant loadedAt, long moduleBytes, long loadMillis,
             long executions, long failures) {
-        this(manifest, source, loadedAt, moduleBytes, loadMillis, executions, failures, 0);
+        this(manifest, source, loadedAt, moduleBytes, loadMillis, executions, failures, 0, null);
+    }
+
+    /** {@link #SERVING}, or {@link #SUSPENDED} while {@link #unavailableCapability()} has no provider. */
+    public String state() {
+        return unavailableCapability == null ? SERVING : SUSPENDED;
     }
 
     public String id() {

@@ -36,6 +36,10 @@ public final class JsonViews {
         out.put("engine_type", m.engineType());
         out.put("description", m.description());
         out.put("author", m.author());
+        out.put("state", info.state());
+        if (info.unavailableCapability() != null) {
+            out.put("unavailable_capability", info.unavailableCapability());
+        }
         out.put("capabilities", m.capabilityNames());
         out.put("permissions", permissions(m.permissions()));
         out.put("checksum", m.checksum());

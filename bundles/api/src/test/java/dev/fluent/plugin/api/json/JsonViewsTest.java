@@ -112,10 +112,15 @@ class JsonViewsTest {
                 Duration.ZERO);
         PluginIdentity owner = new PluginIdentity("echo", "unsigned", false, null, null, Instant.EPOCH);
 
-        assertEquals(List.of("id", "version", "engine_type", "description", "author", "capabilities", "permissions",
-                "checksum", "signed", "signed_by", "signature", "created_at", "expires_at", "source", "module_bytes",
+        assertEquals(List.of("id", "version", "engine_type", "description", "author", "state", "capabilities",
+                "permissions", "checksum", "signed", "signed_by", "signature", "created_at", "expires_at", "source", "module_bytes",
                 "interpreted_functions",
                 "loaded_at", "load_millis", "executions", "failures"), List.copyOf(JsonViews.plugin(info).keySet()));
+        PluginInfo suspended = new PluginInfo(manifest, Path.of("echo"), Instant.EPOCH, 1, 1, 0, 0, 0,
+                "com.example.SqlQuery");
+        assertEquals("suspended", JsonViews.plugin(suspended).get("state"));
+        assertEquals("com.example.SqlQuery", JsonViews.plugin(suspended).get("unavailable_capability"));
+        assertEquals("serving", JsonViews.plugin(info).get("state"));
         assertEquals(List.of("max_memory_mb", "max_execution_time_ms", "max_network_requests", "allowed_hosts",
                 "allowed_file_paths", "max_file_size_mb", "rate_limit_requests_per_minute"),
                 List.copyOf(JsonViews.permissions(Permissions.DEFAULTS).keySet()));

@@ -104,7 +104,8 @@ async function showPlugins() {
     name.firstChild.className = "link";
     cell(row, p.version);
     cell(row, p.engine_type);
-    cell(row, p.state || "serving", "state");
+    cell(row, p.unavailable_capability ? p.state + " (no provider of " + p.unavailable_capability + ")" : p.state,
+      "state");
     cell(row, p.signed ? p.signed_by : "unsigned (development)");
     cell(row, p.executions, "number");
     cell(row, p.failures, "number");

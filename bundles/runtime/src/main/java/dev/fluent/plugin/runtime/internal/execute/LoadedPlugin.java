@@ -386,7 +386,8 @@ public final class LoadedPlugin {
 
     public PluginInfo info() {
         return new PluginInfo(compiled.manifest(), compiled.source(), loadedAt, compiled.moduleBytes(),
-                loadMillis, statistics.executions(), statistics.failures(), compiled.interpretedFunctions().getAsInt());
+                loadMillis, statistics.executions(), statistics.failures(), compiled.interpretedFunctions().getAsInt(),
+                services.providers().unavailable(needed, grant()));
     }
 
     private static String micros(long startedNanos) {

@@ -32,6 +32,7 @@ public class ListCommand extends PlatformAction {
         table.column("ID");
         table.column("Version");
         table.column("Engine");
+        table.column("State");
         table.column("Capabilities");
         table.column("Executions").alignRight();
         table.column("Failures").alignRight();
@@ -39,7 +40,7 @@ public class ListCommand extends PlatformAction {
         table.column("Source");
         for (PluginInfo info : registry.list()) {
             table.addRow().addContent(info.id(), info.manifest().version(), info.manifest().engineType(),
-                    capabilities(info), info.executions(), info.failures(), signer(info),
+                    state(info), capabilities(info), info.executions(), info.failures(), signer(info),
                     SafeText.escape(info.source().toString()));
         }
         table.emptyTableText("No plugins loaded (plugin:load <folder> loads one)");
@@ -50,6 +51,13 @@ public class ListCommand extends PlatformAction {
     /** The key that signed the plugin, or UNSIGNED: loaded without a signature, which only development mode allows. */
     static String signer(PluginInfo info) {
         return info.signed() ? info.manifest().signatureKeyId() : "UNSIGNED (development mode)";
+    }
+
+    /** serving, or suspended naming the capability whose provider it waits for. */
+    static String state(PluginInfo info) {
+        return info.unavailableCapability() == null
+                ? info.state()
+                : info.state() + " (no provider of " + info.unavailableCapability() + ")";
     }
 
     static String capabilities(PluginInfo info) {

@@ -53,6 +53,7 @@ public class ShowCommand extends PlatformAction {
         row(table, "Engine type", m.engineType());
         row(table, "Description", m.description());
         row(table, "Author", m.author());
+        row(table, "State", ListCommand.state(info));
         row(table, "Capabilities", ListCommand.capabilities(info));
         row(table, "Max memory", p.maxMemoryMb() + " MiB");
         row(table, "Max execution time", p.maxExecutionTimeMs() + " ms");
