@@ -200,6 +200,38 @@ public class MavenArtifactIT extends PlatformTestSupport {
         assertEquals(204, http.send("DELETE", "/fluent/api/plugins/echo", operator, null).statusCode());
     }
 
+    /**
+     * A {@code .mvn} file in the watched folder deploys the artifact it names, as a folder or a zip there would;
+     * removing the file unloads the plugin.
+     */
+    @Test
+    public void theWatchedFolderDeploysTheArtifactAMvnFileNames() throws Exception {
+        PluginRegistry registry = waitForService(PluginRegistry.class);
+        // The resolver takes the test repository on its own thread; the deployer tries a file once per version.
+        loadOnceTheResolverHasTheRepository();
+        registry.unload("echo");
+        Path watched = Files.createDirectories(Paths.get(System.getProperty("karaf.base"), WATCHED_FOLDER));
+        Path file = watched.resolve("echo.mvn");
+        Files.writeString(file, "# the echo example, from the test's repository\n" + location() + "\n");
+        try {
+            long deadline = System.currentTimeMillis() + DEFAULT_TIMEOUT_MILLIS;
+            while (registry.find("echo").isEmpty() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(200);
+            }
+            PluginInfo info = registry.find("echo").orElseThrow(() -> new AssertionError("echo.mvn not deployed"));
+            assertTrue(info.source().toString(), info.source().startsWith(Paths.get(System.getProperty("karaf.data"))));
+            assertEquals("hello from the watched folder",
+                    executeCommand("plugin:execute echo \"hello from the watched folder\"").trim());
+        } finally {
+            Files.delete(file);
+        }
+        long deadline = System.currentTimeMillis() + DEFAULT_TIMEOUT_MILLIS;
+        while (registry.find("echo").isPresent() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+        }
+        assertTrue("removing echo.mvn unloads echo", registry.find("echo").isEmpty());
+    }
+
     @Test
     public void anArtifactNoRepositoryHoldsIsRefusedNamingTheSetting() {
         String missing = "mvn:" + GROUP + "/absent/9.9.9/zip";

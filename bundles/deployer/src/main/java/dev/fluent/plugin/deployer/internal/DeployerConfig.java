@@ -4,7 +4,8 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 @ObjectClassDefinition(name = "Fluent plugin deployer",
-        description = "The watched plugin folder: plugin folders and .zip archives dropped there are loaded, "
+        description = "The watched plugin folder: plugin folders, .zip archives and .mvn files naming a Maven "
+                + "artifact dropped there are loaded, "
                 + "reloaded when they change and unloaded when removed.")
 @interface DeployerConfig {
 

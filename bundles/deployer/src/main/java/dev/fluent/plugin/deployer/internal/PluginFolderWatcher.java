@@ -3,6 +3,7 @@ package dev.fluent.plugin.deployer.internal;
 import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.api.PluginInfo;
 import dev.fluent.plugin.api.PluginRegistry;
+import dev.fluent.plugin.api.PluginSources;
 import dev.fluent.plugin.api.SafeText;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,10 +32,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches the plugin folder ({@code ${karaf.base}/plugins} by default): a plugin folder or {@code .zip}
- * that appears is loaded, one that changes is reloaded (the old version serves until the new one passed
- * every check), one that disappears is unloaded. Plugins deployed this way are not remembered by the
- * registry across restarts: the folder itself is the memory, scanned again at start.
+ * Watches the plugin folder ({@code ${karaf.base}/plugins} by default): a plugin folder, a {@code .zip} of one
+ * or a {@code .mvn} file naming a Maven artifact that appears is loaded, one that changes is reloaded (the old
+ * version serves until the new one passed every check), one that disappears is unloaded. Archives and
+ * artifacts are reached through {@link PluginSources}, as the shell and the HTTP API reach them: the same
+ * bounds, the same content-addressed folders, the same audit. Plugins deployed this way are not remembered by
+ * the registry across restarts: the folder itself is the memory, scanned again at start.
  *
  * <p>It polls rather than relying on file-system events, which miss changes inside sub-folders and
  * differ between platforms. Failures are audited by the registry; here they are logged once per version
@@ -48,8 +51,8 @@ public final class PluginFolderWatcher {
     private static final Logger LOG = LoggerFactory.getLogger(PluginFolderWatcher.class);
 
     private final PluginRegistry registry;
+    private final PluginSources sources;
     private final Path folder;
-    private final Path unpacked;
     /** Karaf's marker service, registered once the boot features are installed and started. */
     static final String BOOT_FINISHED = "org.apache.karaf.features.BootFinished";
 
@@ -64,8 +67,7 @@ public final class PluginFolderWatcher {
     /** What is deployed: the entry's fingerprint when it was acted on, and the plugin id it loaded. */
     private final Map<Path, Deployed> deployed = new HashMap<>();
 
-    /** @param unpackedFrom the folder an archive was unpacked into, or {@code null} */
-    private record Deployed(Entry entry, String pluginId, Path unpackedFrom) {
+    private record Deployed(Entry entry, String pluginId) {
     }
 
     /**
@@ -74,9 +76,9 @@ public final class PluginFolderWatcher {
      * for a service that was merely late (and no timed wait is needed anywhere).
      */
     @Activate
-    public PluginFolderWatcher(BundleContext context, @Reference PluginRegistry registry, DeployerConfig config)
-            throws InvalidSyntaxException {
-        this(registry, resolveFolder(config.folder()), dataFolder(), 0);
+    public PluginFolderWatcher(BundleContext context, @Reference PluginRegistry registry,
+            @Reference PluginSources sources, DeployerConfig config) throws InvalidSyntaxException {
+        this(registry, sources, resolveFolder(config.folder()), 0);
         long interval = config.enabled() ? config.scan_interval_ms() : 0;
         if (interval > 0) {
             createIfMissing(folder);
@@ -96,10 +98,10 @@ public final class PluginFolderWatcher {
     /**
      * @param scanIntervalMillis how often to scan; 0 to not scan by itself ({@link #scan()} is called by hand)
      */
-    PluginFolderWatcher(PluginRegistry registry, Path folder, Path unpacked, long scanIntervalMillis) {
+    PluginFolderWatcher(PluginRegistry registry, PluginSources sources, Path folder, long scanIntervalMillis) {
         this.registry = registry;
+        this.sources = sources;
         this.folder = folder;
-        this.unpacked = unpacked;
         if (scanIntervalMillis > 0) {
             startScanning(scanIntervalMillis);
         }
@@ -165,11 +167,6 @@ public final class PluginFolderWatcher {
         }
     }
 
-    private static Path dataFolder() {
-        return Path.of(System.getProperty("karaf.data", System.getProperty("java.io.tmpdir")), "fluent-plugin",
-                "deployed").toAbsolutePath().normalize();
-    }
-
     private void scanQuietly() {
         try {
             scan();
@@ -220,9 +217,8 @@ public final class PluginFolderWatcher {
     private void deploy(Entry entry, Deployed current) {
         Path path = entry.path();
         String pluginId = current == null ? null : current.pluginId();
-        Path source = path;
         try {
-            source = entry.archive() ? unpack(entry) : path;
+            Path source = sources.folder(entry.location());
             PluginInfo info;
             if (pluginId != null && registry.find(pluginId).isPresent()) {
                 info = registry.reload(pluginId, source);
@@ -233,35 +229,16 @@ public final class PluginFolderWatcher {
                 LOG.info("Deployed {} {} from {}", info.id(), info.manifest().version(),
                         SafeText.escape(path.toString()));
             }
-            deployed.put(path, new Deployed(entry, info.id(), entry.archive() ? source : null));
-            if (current != null && current.unpackedFrom() != null && !current.unpackedFrom().equals(source)) {
-                deleteQuietly(current.unpackedFrom());
-            }
+            deployed.put(path, new Deployed(entry, info.id()));
         } catch (PluginException | IOException e) {
             // Remember the failed version: it is not retried until it changes. The old one keeps serving.
-            deployed.put(path, new Deployed(entry, pluginId, current == null ? null : current.unpackedFrom()));
-            if (entry.archive() && !source.equals(path) && (current == null || !source.equals(current.unpackedFrom()))) {
-                deleteQuietly(source);
-            }
+            deployed.put(path, new Deployed(entry, pluginId));
             LOG.warn("Could not deploy {}: {}", SafeText.escape(path.toString()), SafeText.escape(e.toString()));
-        }
-    }
-
-    private static void deleteQuietly(Path unpackedFolder) {
-        try (Stream<Path> files = Files.walk(unpackedFolder)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            LOG.debug("Could not delete {}: {}", unpackedFolder, e.toString());
         }
     }
 
     private void undeploy(Deployed gone) {
         deployed.remove(gone.entry().path());
-        if (gone.unpackedFrom() != null) {
-            deleteQuietly(gone.unpackedFrom());
-        }
         String id = gone.pluginId();
         if (id == null) {
             return;
@@ -276,18 +253,5 @@ public final class PluginFolderWatcher {
         } catch (PluginException e) {
             LOG.warn("Could not undeploy {}: {}", id, SafeText.escape(e.toString()));
         }
-    }
-
-    /** Unpacks an archive into a folder of its own, named after the archive and its fingerprint. */
-    private Path unpack(Entry entry) throws IOException {
-        String name = entry.path().getFileName().toString();
-        String base = name.substring(0, name.length() - ".zip".length());
-        Path target = unpacked.resolve(base + "-" + Integer.toHexString(entry.fingerprint().hashCode()));
-        if (!Files.isDirectory(target)) {
-            Path temp = Files.createDirectories(unpacked).resolve("." + base + "-" + System.nanoTime());
-            ArchiveExtractor.extract(entry.path(), temp);
-            Files.move(temp, target);
-        }
-        return target;
     }
 }

@@ -12,6 +12,8 @@ import dev.fluent.plugin.api.PluginInfo;
 import dev.fluent.plugin.api.PluginManifest;
 import dev.fluent.plugin.api.PluginRegistry;
 import dev.fluent.plugin.api.PluginStats;
+import dev.fluent.plugin.api.PluginSources;
+import dev.fluent.plugin.sources.internal.PluginSourceService;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -124,8 +126,30 @@ class PluginFolderWatcherTest {
         return Files.createDirectories(temp.resolve("plugins"));
     }
 
+    /** mvn: locations and the archive a Maven repository would give for each. */
+    private final Map<String, Path> repository = new LinkedHashMap<>();
+
+    /**
+     * The real archive handling (archives unpacked under temp/data); a mvn: location is served from {@link
+     * #repository}, as pax-url would fetch it from a Maven repository.
+     */
+    private PluginSources sources() {
+        System.setProperty("karaf.data", temp.resolve("data").toString());
+        PluginSources real = new PluginSourceService();
+        return location -> {
+            if (!location.startsWith(PluginSources.MAVEN_PREFIX)) {
+                return real.folder(location);
+            }
+            Path archive = repository.get(location);
+            if (archive == null) {
+                throw new PluginException(ErrorCode.ARTIFACT_UNAVAILABLE, null, "no artifact " + location);
+            }
+            return real.folder(archive.toString());
+        };
+    }
+
     private PluginFolderWatcher watcher() throws IOException {
-        return new PluginFolderWatcher(registry, plugins(), temp.resolve("unpacked"), 0);
+        return new PluginFolderWatcher(registry, sources(), plugins(), 0);
     }
 
     private Path pluginFolder(String name, String id) throws IOException {
@@ -195,23 +219,77 @@ class PluginFolderWatcherTest {
     @Test
     void deploysAZipArchiveByUnpackingOnlyThePluginFiles() throws Exception {
         PluginFolderWatcher watcher = watcher();
-        Path zip = plugins().resolve("packed.zip");
-        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
-            entry(out, "packed/manifest.json", "packed");
-            entry(out, "packed/plugin.wasm", "wasm");
-            entry(out, "../../evil.txt", "never written");
-        }
+        Path zip = archive(plugins().resolve("packed.zip"), "packed", "wasm");
         watcher.scan();
         watcher.scan();
         assertEquals(List.of("load packed (not remembered)"), calls);
         Path unpacked = loaded.get("packed");
-        assertTrue(unpacked.startsWith(temp.resolve("unpacked")), unpacked.toString());
+        assertTrue(unpacked.startsWith(temp.resolve("data")), unpacked.toString());
         assertEquals("wasm", Files.readString(unpacked.resolve("plugin.wasm")));
         assertTrue(Files.notExists(temp.resolve("evil.txt")) && Files.notExists(temp.getParent().resolve("evil.txt")));
         Files.delete(zip);
         watcher.scan();
         assertEquals("unload packed", calls.get(calls.size() - 1));
-        assertTrue(Files.notExists(unpacked), "the unpacked copy is removed with the archive");
+    }
+
+    @Test
+    void deploysTheArtifactAMvnFileNamesAndReloadsWhenItNamesAnother() throws Exception {
+        repository.put("mvn:com.example/report/1.0.0/zip", archive(temp.resolve("report-1.0.0.zip"), "report", "v1"));
+        repository.put("mvn:com.example/report/1.1.0/zip", archive(temp.resolve("report-1.1.0.zip"), "report", "v2"));
+        PluginFolderWatcher watcher = watcher();
+        Path file = plugins().resolve("report.mvn");
+        Files.writeString(file, "# the report plugin\nmvn:com.example/report/1.0.0/zip\n");
+        watcher.scan();
+        watcher.scan();
+        assertEquals(List.of("load report (not remembered)"), calls);
+        assertEquals("v1", Files.readString(loaded.get("report").resolve("plugin.wasm")));
+
+        touch(file, "mvn:com.example/report/1.1.0/zip");
+        watcher.scan();
+        watcher.scan();
+        assertEquals(List.of("load report (not remembered)", "reload report"), calls);
+        assertEquals("v2", Files.readString(loaded.get("report").resolve("plugin.wasm")));
+
+        Files.delete(file);
+        watcher.scan();
+        assertEquals("unload report", calls.get(calls.size() - 1));
+    }
+
+    @Test
+    void aMvnFileThatNamesNoArtifactIsNotDeployedAndKeepsTheOldVersion() throws Exception {
+        repository.put("mvn:com.example/report/1.0.0/zip", archive(temp.resolve("report-1.0.0.zip"), "report", "v1"));
+        PluginFolderWatcher watcher = watcher();
+        Path file = plugins().resolve("report.mvn");
+        Files.writeString(file, "mvn:com.example/report/1.0.0/zip");
+        watcher.scan();
+        watcher.scan();
+        for (String broken : List.of("", "../elsewhere/plugin-folder", "mvn:a/b/1/zip\nmvn:a/c/1/zip",
+                "mvn:com.example/report/9.9.9/zip")) {
+            touch(file, broken);
+            watcher.scan();
+            watcher.scan();
+        }
+        assertEquals(List.of("load report (not remembered)"), calls, "nothing but the first version was loaded");
+        assertEquals("v1", Files.readString(loaded.get("report").resolve("plugin.wasm")), "it keeps serving");
+    }
+
+    @Test
+    void aMvnFileSaysWhatItMustHold() throws Exception {
+        Path file = Files.writeString(plugins().resolve("x.mvn"), "plugins/echo\n");
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                () -> Entry.of(file).location());
+        assertEquals("x.mvn holds 'plugins/echo', which is not a mvn: location; write one line,"
+                + " mvn:<group>/<artifact>/<version>/zip (one file per plugin)", e.getMessage());
+    }
+
+    /** A zip holding the plugin files in a folder, and an entry that tries to escape. */
+    private static Path archive(Path zip, String id, String wasm) throws IOException {
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
+            entry(out, id + "/manifest.json", id);
+            entry(out, id + "/plugin.wasm", wasm);
+            entry(out, "../../evil.txt", "never written");
+        }
+        return zip;
     }
 
     @Test
