@@ -201,6 +201,32 @@ public class MavenArtifactIT extends PlatformTestSupport {
     }
 
     /**
+     * {@code plugin:package} (the shell's twin of {@code fluent-plugin package}) writes the artifact; published into
+     * the repository as {@code mvn deploy} would, under a group new on every run, it loads and answers.
+     */
+    @Test
+    public void aPluginPackagedInTheShellLoadsFromTheRepository() throws Exception {
+        loadOnceTheResolverHasTheRepository();
+        executeCommand("plugin:unload echo");
+        String group = GROUP + ".packaged" + System.currentTimeMillis();
+        Path output = Files.createTempDirectory("packaged");
+        String printed = executeCommand("plugin:package --group " + group + " --output " + output + " "
+                + pluginFolder("echo"));
+        String location = "mvn:" + group + "/echo/1.0.0/zip";
+        assertTrue(printed, printed.contains("Load: plugin:load " + location));
+
+        Path repository = Paths.get(java.net.URI.create(System.getProperty(REPOSITORY_PROPERTY)));
+        Path published = Files.createDirectories(repository.resolve(group.replace('.', '/')).resolve("echo/1.0.0"));
+        for (String file : List.of("echo-1.0.0.zip", "echo-1.0.0.pom")) {
+            Files.copy(output.resolve(file), published.resolve(file));
+        }
+        String loaded = executeCommand("plugin:load " + location, 120_000);
+        assertTrue(loaded, loaded.contains("Loaded echo 1.0.0"));
+        assertEquals("packaged", executeCommand("plugin:execute echo packaged").trim());
+        executeCommand("plugin:unload echo");
+    }
+
+    /**
      * A {@code .mvn} file in the watched folder deploys the artifact it names, as a folder or a zip there would;
      * removing the file unloads the plugin.
      */
