@@ -1,19 +1,25 @@
 package dev.fluent.plugin.deployer.internal;
 
+import dev.fluent.plugin.api.AuditActions;
+import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.api.PluginInfo;
 import dev.fluent.plugin.api.PluginRegistry;
 import dev.fluent.plugin.api.PluginSources;
 import dev.fluent.plugin.api.SafeText;
+import dev.fluent.plugin.api.spi.AuditEvent;
+import dev.fluent.plugin.api.spi.AuditSink;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +29,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
@@ -53,6 +61,7 @@ public final class PluginFolderWatcher {
     private final PluginRegistry registry;
     private final PluginSources sources;
     private final Path folder;
+    private final List<AuditSink> sinks = new CopyOnWriteArrayList<>();
     /** Karaf's marker service, registered once the boot features are installed and started. */
     static final String BOOT_FINISHED = "org.apache.karaf.features.BootFinished";
 
@@ -105,6 +114,15 @@ public final class PluginFolderWatcher {
         if (scanIntervalMillis > 0) {
             startScanning(scanIntervalMillis);
         }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addSink(AuditSink sink) {
+        sinks.add(sink);
+    }
+
+    void removeSink(AuditSink sink) {
+        sinks.remove(sink);
     }
 
     private void startScanning(long scanIntervalMillis) {
@@ -218,7 +236,7 @@ public final class PluginFolderWatcher {
         Path path = entry.path();
         String pluginId = current == null ? null : current.pluginId();
         try {
-            Path source = sources.folder(entry.location());
+            Path source = sources.folder(location(entry));
             PluginInfo info;
             if (pluginId != null && registry.find(pluginId).isPresent()) {
                 info = registry.reload(pluginId, source);
@@ -230,10 +248,28 @@ public final class PluginFolderWatcher {
                         SafeText.escape(path.toString()));
             }
             deployed.put(path, new Deployed(entry, info.id()));
-        } catch (PluginException | IOException e) {
+        } catch (PluginException e) {
             // Remember the failed version: it is not retried until it changes. The old one keeps serving.
             deployed.put(path, new Deployed(entry, pluginId));
             LOG.warn("Could not deploy {}: {}", SafeText.escape(path.toString()), SafeText.escape(e.toString()));
+        }
+    }
+
+    /**
+     * Where the entry's plugin is; a {@code .mvn} file that names no single artifact is refused as a fetch that
+     * could not start, audited like one.
+     */
+    private String location(Entry entry) throws PluginException {
+        try {
+            return entry.location();
+        } catch (IOException e) {
+            PluginException refused = new PluginException(ErrorCode.ARTIFACT_UNAVAILABLE, null, e.getMessage(), e);
+            AuditEvent event = new AuditEvent(Instant.now(), "", AuditActions.FETCH,
+                    SafeText.escape(entry.path().toString()), false, refused.toString(), java.util.Map.of());
+            for (AuditSink sink : sinks) {
+                sink.record(event);
+            }
+            throw refused;
         }
     }
 

@@ -3,7 +3,9 @@ package dev.fluent.plugin.deployer.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fluent.plugin.api.AuditActions;
 import dev.fluent.plugin.api.EngineRequest;
+import dev.fluent.plugin.api.spi.AuditEvent;
 import dev.fluent.plugin.api.EngineResponse;
 import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.Permissions;
@@ -259,6 +261,8 @@ class PluginFolderWatcherTest {
     void aMvnFileThatNamesNoArtifactIsNotDeployedAndKeepsTheOldVersion() throws Exception {
         repository.put("mvn:com.example/report/1.0.0/zip", archive(temp.resolve("report-1.0.0.zip"), "report", "v1"));
         PluginFolderWatcher watcher = watcher();
+        List<AuditEvent> audited = new ArrayList<>();
+        watcher.addSink(audited::add);
         Path file = plugins().resolve("report.mvn");
         Files.writeString(file, "mvn:com.example/report/1.0.0/zip");
         watcher.scan();
@@ -271,6 +275,12 @@ class PluginFolderWatcherTest {
         }
         assertEquals(List.of("load report (not remembered)"), calls, "nothing but the first version was loaded");
         assertEquals("v1", Files.readString(loaded.get("report").resolve("plugin.wasm")), "it keeps serving");
+        assertEquals(3, audited.size(), "each file that names no single artifact is audited: " + audited);
+        for (AuditEvent refusal : audited) {
+            assertEquals(AuditActions.FETCH, refusal.action());
+            assertEquals(file.toString(), refusal.resource());
+            assertTrue(refusal.error().startsWith("ARTIFACT_UNAVAILABLE: report.mvn holds "), refusal.error());
+        }
     }
 
     @Test
