@@ -143,6 +143,21 @@ class SqlQueryProviderTest {
     }
 
     @Test
+    void aQueryPastItsTimeoutIsStoppedAndFails() {
+        GuestCall call = new GuestCall();
+        long started = System.nanoTime();
+
+        // Ten billion rows to add up: far longer than the one-second timeout of this configuration.
+        long result = call.query(new SqlQueryProvider(dataSource, config(10, 10_000, 100, 1)),
+                "SELECT SUM(a.X * b.X) FROM SYSTEM_RANGE(1, 100000) a, SYSTEM_RANGE(1, 100000) b", "");
+
+        assertEquals(HostCall.FAILED, result);
+        assertTrue(call.lastError.contains("ran longer than its timeout of 1 s (query_timeout_seconds"),
+                call.lastError);
+        assertTrue(System.nanoTime() - started < 20_000_000_000L, "stopped by the timeout, not by finishing");
+    }
+
+    @Test
     void refusesAConfigurationThatAllowsNothing() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new SqlQueryProvider(dataSource, config(0, 10, 1)));
@@ -162,6 +177,10 @@ class SqlQueryProviderTest {
     }
 
     static SqlQueryConfiguration config(int maxRows, int maxBytes, int maxQueries) {
+        return config(maxRows, maxBytes, maxQueries, 5);
+    }
+
+    static SqlQueryConfiguration config(int maxRows, int maxBytes, int maxQueries, int timeoutSeconds) {
         return new SqlQueryConfiguration() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -190,7 +209,7 @@ class SqlQueryProviderTest {
 
             @Override
             public int query__timeout__seconds() {
-                return 5;
+                return timeoutSeconds;
             }
 
             @Override
