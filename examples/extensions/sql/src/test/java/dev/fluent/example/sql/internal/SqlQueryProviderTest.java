@@ -68,6 +68,15 @@ class SqlQueryProviderTest {
     }
 
     @Test
+    void acceptsOneTrailingSemicolonAndComments() {
+        GuestCall call = new GuestCall();
+
+        call.query(provider(10, 10_000), "-- the cheapest\nSELECT name FROM fruit /* one */ WHERE id = ?;", "[1]");
+
+        assertEquals("{\"columns\":[\"NAME\"],\"rows\":[[\"apple\"]]}", call.resultText());
+    }
+
+    @Test
     void escapesTextAndWritesNullsAndWithQueries() {
         GuestCall call = new GuestCall();
 
