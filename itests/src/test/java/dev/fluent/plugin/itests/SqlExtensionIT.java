@@ -22,6 +22,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import javax.inject.Inject;
 import javax.sql.DataSource;
@@ -30,6 +31,8 @@ import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.BundleListener;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.jdbc.DataSourceFactory;
 
@@ -154,6 +157,15 @@ public class SqlExtensionIT extends PlatformTestSupport {
         Path dataSourceConfig = etc.resolve("org.ops4j.datasource-plugins.cfg");
         Path sqlConfig = etc.resolve("dev.fluent.example.sql.cfg");
 
+        // Nothing of the platform restarts: not for the database's features, the bundle, or its removal.
+        List<String> stopped = new CopyOnWriteArrayList<>();
+        BundleListener stops = event -> {
+            String name = event.getBundle().getSymbolicName();
+            if (event.getType() == BundleEvent.STOPPED && name != null && name.startsWith(PLATFORM_BUNDLE_PREFIX)) {
+                stopped.add(name);
+            }
+        };
+        bundleContext.addBundleListener(stops);
         String installed = executeCommand("feature:repo-add " + PAX_JDBC_FEATURES, 120_000)
                 + executeCommand("feature:install pax-jdbc-h2 pax-jdbc-config", 120_000);
         String url = createDatabase(Files.createTempDirectory(base.resolve("data"), "sql-it"));
@@ -223,7 +235,9 @@ public class SqlExtensionIT extends PlatformTestSupport {
                     query("SELECT name FROM fruit WHERE id = ?", "[5]"));
             waitUntil("the resumption audited", () -> audit(PLUGIN, "resume", false).stream()
                     .anyMatch(r -> CAPABILITY.equals(r.resource())));
+            assertEquals("platform bundles stopped", List.of(), stopped);
         } finally {
+            bundleContext.removeBundleListener(stops);
             Files.deleteIfExists(deployed);
             Files.deleteIfExists(sqlConfig);
             Files.deleteIfExists(dataSourceConfig);
