@@ -30,6 +30,10 @@
 //! Outside WebAssembly (in native unit tests) the wrappers are served by
 //! the fakes of [`crate::fakes`], which a test sets (`fakes::config::set`,
 //! `fakes::http::respond_with` …) and reads back (`fakes::log::lines` …).
+//!
+//! The functions of capabilities that other bundles add live in import
+//! modules of their own: [`crate::import_module!`] declares them (see
+//! [`crate::imports`]).
 
 use crate::json::{self, Value};
 use alloc::string::String;
