@@ -33,7 +33,7 @@ PLUGINS=(echo sha256 selftest hostile/loop hostile/memory-bomb hostile/deep-recu
          hostile/trap hostile/forbidden-import hostile/no-abi hostile/plugin-error hostile/stateful
          openai-engine file-summary kv-counter hostile/capability-probe hostile/host-wild-pointer
          hostile/host-huge-length hostile/host-wild-alloc hostile/undeclared-capability hostile/exfiltrate
-         hostile/log-flood c-echo)
+         hostile/log-flood c-echo extensions/sql/example/sql-query)
 
 # Size-optimized, reproducible: no debug info, no symbol names, abort on
 # panic, one codegen unit, and source paths recorded relative to the repo.

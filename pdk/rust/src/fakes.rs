@@ -50,6 +50,7 @@ struct FakeHost {
     files: BTreeMap<String, Vec<u8>>,
     log: Vec<(LogLevel, String)>,
     metrics: Vec<(i32, String, i64)>,
+    imports: imports::FakeImports,
 }
 
 std::thread_local! {
@@ -64,6 +65,8 @@ fn with<T>(f: impl FnOnce(&mut FakeHost) -> T) -> T {
 pub fn reset() {
     with(|h| *h = FakeHost::default());
 }
+
+pub mod imports;
 
 /// `config_get`'s answers (ConfigurationAccess).
 pub mod config {

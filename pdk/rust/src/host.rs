@@ -30,6 +30,10 @@
 //! Outside WebAssembly (in native unit tests) the wrappers are served by
 //! the fakes of [`crate::fakes`], which a test sets (`fakes::config::set`,
 //! `fakes::http::respond_with` …) and reads back (`fakes::log::lines` …).
+//!
+//! The functions of capabilities that other bundles add live in import
+//! modules of their own: [`crate::import_module!`] declares them (see
+//! [`crate::imports`]).
 
 use crate::json::{self, Value};
 use alloc::string::String;
@@ -78,7 +82,7 @@ mod sys {
         decode(result, last_error)
     }
 
-    fn last_error() -> String {
+    pub(super) fn last_error() -> String {
         // SAFETY: an import of the host; it takes no arguments.
         let result = unsafe { ffi::last_error() };
         match decode(result, || String::new()) {
@@ -150,6 +154,14 @@ mod sys {
 
 #[cfg(not(target_arch = "wasm32"))]
 use crate::fakes::host as sys;
+
+/// Decodes the result of a function of any import module, as the wrappers
+/// here decode theirs (for [`crate::import_module!`]).
+#[doc(hidden)]
+#[cfg(target_arch = "wasm32")]
+pub fn __decode_with_last_error(result: i64) -> Answer {
+    decode(result, sys::last_error)
+}
 
 /// A failure of a host call that the plugin may handle.
 #[derive(Clone, Debug, PartialEq, Eq)]

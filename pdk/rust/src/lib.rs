@@ -28,6 +28,7 @@ pub mod abi;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod fakes;
 pub mod host;
+pub mod imports;
 pub mod json;
 
 use alloc::string::String;

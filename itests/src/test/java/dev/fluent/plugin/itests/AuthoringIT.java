@@ -159,7 +159,7 @@ public class AuthoringIT extends PlatformTestSupport {
         assertTrue(out, out.startsWith("Created " + project));
         for (String file : new String[] {"manifest.json", "src/lib.rs", "Cargo.toml", "build.sh", "README.md",
                 ".gitignore", "pdk/Cargo.toml", "pdk/src/lib.rs", "pdk/src/abi.rs", "pdk/src/host.rs",
-                "pdk/src/json.rs", "pdk/src/fakes.rs"}) {
+                "pdk/src/json.rs", "pdk/src/fakes.rs", "pdk/src/imports.rs", "pdk/src/fakes/imports.rs"}) {
             assertTrue(file + " in " + project, Files.isRegularFile(project.resolve(file)));
             assertTrue(file + " is empty", Files.size(project.resolve(file)) > 0);
         }

@@ -33,7 +33,7 @@ final class ProjectGenerator {
 
     /** The PDK's files, as pdk/rust holds them: its Cargo.toml, then its sources under src/. */
     static final List<String> PDK_FILES = List.of("Cargo.toml", "src/lib.rs", "src/abi.rs", "src/host.rs",
-            "src/json.rs", "src/fakes.rs");
+            "src/imports.rs", "src/json.rs", "src/fakes.rs", "src/fakes/imports.rs");
     /** The C PDK's files, as pdk/c holds them. */
     static final List<String> C_PDK_FILES = List.of("fluent_plugin.h", "fluent_plugin.c", "fluent_fakes.h",
             "fluent_fakes.c");

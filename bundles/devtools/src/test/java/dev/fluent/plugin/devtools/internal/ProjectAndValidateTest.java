@@ -32,7 +32,8 @@ class ProjectAndValidateTest {
                 Set.of(Capability.LOGGING_ACCESS), dir, "me"));
         for (String file : List.of("manifest.json", "src/lib.rs", "Cargo.toml", "build.sh", "README.md",
                 "pdk/Cargo.toml", "pdk/src/lib.rs",
-                "pdk/src/host.rs", "pdk/src/abi.rs", "pdk/src/json.rs", "pdk/src/fakes.rs")) {
+                "pdk/src/host.rs", "pdk/src/abi.rs", "pdk/src/json.rs", "pdk/src/fakes.rs", "pdk/src/imports.rs",
+                "pdk/src/fakes/imports.rs")) {
             assertTrue(Files.isRegularFile(folder.resolve(file)), file);
         }
         assertTrue(Files.isExecutable(folder.resolve("build.sh")));
