@@ -4,6 +4,9 @@
 # scripts, each node on its own ports (run by the build after the distribution is made; -DskipTests skips it):
 #   - a plugin loaded on node 1 answers on nodes 2 and 3;
 #   - a reload on node 2 is served everywhere, with no failed request from callers on all three nodes;
+#   - a plugin's rate_limit_requests_per_minute holds for the whole cluster within 10 %, with HTTP callers on all
+#     three nodes; plugin:stats --cluster counts every node's executions of it; plugin:audit --cluster shows
+#     entries of all three nodes, each node's chain verified;
 #   - node 2 killed with SIGKILL costs the others nothing; a plugin loaded meanwhile (from a mvn: location, out
 #     of a file: Maven repository the test fills with fluent-plugin package) reaches it when it is started
 #     again, as it converges to the catalogue;
@@ -205,6 +208,81 @@ for n in $NODES; do
     [ "$ok" -gt 0 ] || fail "node $n: no request ran during the reload"
     step "  node $n: $ok requests during the reload, none failed"
 done
+
+step "rate limit for the whole cluster: 'limited' (echo at 300 a minute) with HTTP callers on all three nodes"
+cp -R "$EXAMPLES/echo" "$WORK/limited"
+sed -i -e 's/"name": *"echo"/"name": "limited"/' \
+    -e 's/"rate_limit_requests_per_minute": *[0-9]*/"rate_limit_requests_per_minute": 300/' "$WORK/limited/manifest.json"
+grep -q '"rate_limit_requests_per_minute": 300' "$WORK/limited/manifest.json" || fail "could not set the rate of 'limited'"
+on 1 "plugin:sign --key $EXAMPLES/keys/dev-signing-key.pem $WORK/limited" >/dev/null || fail "could not sign 'limited'"
+on 1 "plugin:load $WORK/limited" >/dev/null || fail "node 1: plugin:load limited"
+for n in $NODES; do
+    wait_for "$n" 30 "plugin:list" "^ *limited "
+done
+# Each caller sends batches of 20 requests over one connection until told to stop, and counts the answers:
+# 200 ran, 429 refused by the rate limit, anything else is a failure of the test.
+rate_callers() {
+    eval "http=\$PORT_${1}_4"
+    password=$(cat "$WORK/node$1/etc/local-admin.password")
+    admitted=0 refused=0 other=0
+    while [ ! -f "$WORK/stop-rate" ]; do
+        codes=$(curl -s -u "admin:$password" -o /dev/null -w '%{http_code}\n' -H 'Content-Type: application/json' \
+            -d '{"payload":"x"}' "http://127.0.0.1:$http/fluent/api/plugins/limited/execute?n=[1-20]") || true
+        admitted=$((admitted + $(printf '%s\n' "$codes" | grep -c '^200$' || true)))
+        refused=$((refused + $(printf '%s\n' "$codes" | grep -c '^429$' || true)))
+        other=$((other + $(printf '%s\n' "$codes" | grep -vc '^200$\|^429$' || true)))
+    done
+    echo "$admitted $refused $other" > "$WORK/rate$1"
+}
+started=$(date +%s%N)
+for n in $NODES; do
+    rate_callers "$n" &
+    eval "rate_caller_$n=$!"
+done
+sleep 20
+touch "$WORK/stop-rate"
+total_admitted=0 total_requests=0
+for n in $NODES; do
+    eval "wait \$rate_caller_$n"
+    read -r admitted refused other < "$WORK/rate$n"
+    [ "$other" -eq 0 ] || fail "node $n: $other requests to 'limited' answered neither 200 nor 429"
+    [ "$admitted" -gt 0 ] || fail "node $n: none of its $refused requests ran"
+    step "  node $n: $admitted ran, $refused refused (429)"
+    eval "requests_$n=$((admitted + refused))"
+    total_admitted=$((total_admitted + admitted))
+    total_requests=$((total_requests + admitted + refused))
+done
+elapsed_ms=$((($(date +%s%N) - started) / 1000000))
+# One bucket of 300 a minute admits its 300 at once, then 5 a second: over the whole run, whichever node asked.
+expected=$((300 + 300 * elapsed_ms / 60000))
+step "  the cluster ran $total_admitted of $total_requests in $((elapsed_ms / 1000)) s; one bucket of 300/min admits $expected"
+[ $((total_admitted * 100)) -le $((expected * 110)) ] && [ $((total_admitted * 100)) -ge $((expected * 90)) ] \
+    || fail "the cluster ran $total_admitted requests of 'limited', not within 10 % of $expected"
+for n in $NODES; do
+    wait_for "$n" 5 "plugin:cluster" "^Rate limits: cluster-wide\$"
+done
+
+step "plugin:stats --cluster counts every node's executions of 'limited'"
+stats=$(on 1 "plugin:stats --cluster limited") || fail "node 1: plugin:stats --cluster: $stats"
+printf '%s\n' "$stats"
+merged=$(printf '%s\n' "$stats" | awk -F'|' '$1 ~ /^ *limited *$/ { gsub(/ /, "", $2); gsub(/ /, "", $3); gsub(/ /, "", $4); print $2, $3, $4 }')
+[ "$merged" = "3 $total_requests $total_admitted" ] \
+    || fail "plugin:stats --cluster shows nodes, executions, OK '$merged', not '3 $total_requests $total_admitted'"
+for n in $NODES; do
+    eval "member=127.0.0.1:\$P$n requests=\$requests_$n"
+    printf '%s\n' "$stats" | grep -q "^ *$member *$requests executions, 1 plugin\$" \
+        || fail "plugin:stats --cluster does not show $requests executions on $member"
+done
+
+step "plugin:audit --cluster shows the entries of all three nodes, each chain verified on its node"
+audit=$(on 2 "plugin:audit --cluster --action load --limit 100") || fail "node 2: plugin:audit --cluster: $audit"
+for n in $NODES; do
+    eval "member=127.0.0.1:\$P$n"
+    printf '%s\n' "$audit" | grep -q "| $member *| .*| limited *| load " \
+        || fail "plugin:audit --cluster shows no load of 'limited' on $member: $audit"
+    printf '%s\n' "$audit" | grep -q "^ *$member *chain OK: " || fail "the chain of $member does not show verified: $audit"
+done
+on 3 "plugin:unload limited" >/dev/null || fail "node 3: plugin:unload limited"
 
 step "node 2 killed with SIGKILL: nodes 1 and 3 keep serving; c-echo loaded on node 3 from mvn: meanwhile"
 kill -KILL "$(cat "$WORK/node2/karaf.pid")"

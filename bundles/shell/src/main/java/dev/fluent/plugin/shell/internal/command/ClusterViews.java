@@ -72,10 +72,10 @@ final class ClusterViews {
                 out.printf("  %-22s NO FIGURES: %s%n", n.node(), SafeText.escape(n.error()));
                 continue;
             }
-            long executions = n.plugins().stream().filter(s -> only == null || only.equals(s.pluginId()))
-                    .mapToLong(PluginStats::executions).sum();
-            out.printf("  %-22s %d executions of %d plugins%n", n.node(), executions,
-                    n.plugins().stream().filter(s -> only == null || only.equals(s.pluginId())).count());
+            List<PluginStats> shown = n.plugins().stream().filter(s -> only == null || only.equals(s.pluginId()))
+                    .toList();
+            out.printf("  %-22s %d executions, %d plugin%s%n", n.node(),
+                    shown.stream().mapToLong(PluginStats::executions).sum(), shown.size(), shown.size() == 1 ? "" : "s");
         }
     }
 

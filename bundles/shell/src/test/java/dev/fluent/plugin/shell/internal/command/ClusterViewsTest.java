@@ -44,7 +44,7 @@ class ClusterViewsTest {
         assertTrue(out.matches("(?s).*echo\\s+\\|\\s+2\\s+\\|\\s+100\\s+\\|.*\\|\\s+100\\s+\\|\\s+100\\s+\\|\\s+5000\\s+\\|\\s+5000.*"),
                 out);
         assertTrue(out.contains("127.0.0.1:5703         NO FIGURES: did not answer within 5 s"), out);
-        assertTrue(out.contains("127.0.0.1:5702         10 executions of 1 plugins"), out);
+        assertTrue(out.contains("127.0.0.1:5702         10 executions, 1 plugin\n"), out);
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> merged = (List<Map<String, Object>>) ClusterViews.statsJson(nodes, null).get("stats");
         assertEquals(List.of("echo", "x"), merged.stream().map(m -> m.get("plugin_id")).toList());
