@@ -13,15 +13,21 @@ import org.slf4j.LoggerFactory;
  * Each plugin's {@code rate_limit_requests_per_minute} for the whole cluster. One token bucket per plugin lives in
  * the cluster (a map entry, at the member owning its partition); each node leases blocks of tokens from it and
  * spends them locally, so an execution makes no network round trip except the one in a block that leases the next.
- * The block is a hundredth of a minute's budget (at least 1), leases lapse after {@link #LEASE_MILLIS}: what nodes
- * hold unspent is at most one block each, which keeps the cluster within a few per cent of the limit however the
- * requests are spread. A node refused by an empty bucket refuses locally until the bucket can hold its next block.
+ * The block is a hundredth of a minute's budget (at least 1), and a lease lapses after {@link #LEASE_MILLIS}: its
+ * unspent tokens go back to the bucket with the node's next lease, so what nodes hold unspent is at most one block
+ * each, a node with thin traffic takes no more than it spends, and the cluster keeps within a few per cent of the
+ * limit however the requests are spread. A node refused by an empty bucket refuses locally until the bucket can
+ * hold its next block.
  *
  * <p>Safety without the others: with fewer members present than configured, those present share the rate in
  * proportion ({@code present / expected} of it), and a node alone keeps {@code 1 / expected} of each rate in a local
  * bucket, so the sides of a split never admit more together than the limit. A lease that fails (the cluster
  * unreachable mid-call) decides that execution from the same local share. Every change of mode is logged and shown
  * in {@code plugin:cluster}.
+ *
+ * <p>The shared buckets are only as honest as the members writing them: whoever reaches the member port can refill
+ * them. So each node also keeps the plugin's whole rate as its own ceiling (a local bucket it never exceeds, which
+ * never binds while the buckets are honest): a forged bucket cannot make a node admit more than it would alone.
  */
 public final class ClusterRateLimits implements RateLimitAuthority {
 
@@ -59,6 +65,7 @@ public final class ClusterRateLimits implements RateLimitAuthority {
         long leaseEndsAt;
         long emptyUntil;
         SharedBucket local;
+        SharedBucket ceiling;
     }
 
     static int block(double perMinute) {
@@ -78,7 +85,7 @@ public final class ClusterRateLimits implements RateLimitAuthority {
             }
             if (budget.tokens > 0 && now < budget.leaseEndsAt) {
                 budget.tokens--;
-                return 0;
+                return ceiling(budget, perMinute, now);
             }
             if (now < budget.emptyUntil) {
                 return budget.emptyUntil - now;
@@ -86,7 +93,8 @@ public final class ClusterRateLimits implements RateLimitAuthority {
             double rate = perMinute * (double) here / expected;
             SharedBuckets.Lease lease;
             try {
-                lease = buckets.lease(pluginId, rate, block(rate), now);
+                lease = buckets.lease(pluginId, rate, block(rate), budget.tokens, now);
+                budget.tokens = 0;
             } catch (RuntimeException e) {
                 mode("UNREACHABLE: the cluster did not answer a lease (" + SafeText.escape(e.toString())
                         + "); each plugin keeps 1/" + expected + " of its rate here until it does");
@@ -97,9 +105,8 @@ public final class ClusterRateLimits implements RateLimitAuthority {
             if (lease.granted() > 0) {
                 budget.tokens = lease.granted() - 1;
                 budget.leaseEndsAt = now + LEASE_MILLIS;
-                return 0;
+                return ceiling(budget, perMinute, now);
             }
-            budget.tokens = 0;
             budget.emptyUntil = now + lease.retryMillis();
             return lease.retryMillis();
         }
@@ -107,12 +114,16 @@ public final class ClusterRateLimits implements RateLimitAuthority {
 
     private static long local(Budget budget, double share, long now) {
         SharedBucket bucket = budget.local == null ? SharedBucket.full(share, now) : budget.local.refill(share, now);
-        if (bucket.available(1) == 1) {
-            budget.local = bucket.take(1);
-            return 0;
-        }
-        budget.local = bucket;
-        return bucket.millisUntil(1, share);
+        budget.local = bucket.available(1) == 1 ? bucket.take(1) : bucket;
+        return bucket.available(1) == 1 ? 0 : bucket.millisUntil(1, share);
+    }
+
+    /** An execution the cluster admitted, held to what this node admits alone. */
+    private static long ceiling(Budget budget, int perMinute, long now) {
+        SharedBucket bucket = budget.ceiling == null ? SharedBucket.full(perMinute, now)
+                : budget.ceiling.refill(perMinute, now);
+        budget.ceiling = bucket.available(1) == 1 ? bucket.take(1) : bucket;
+        return bucket.available(1) == 1 ? 0 : bucket.millisUntil(1, perMinute);
     }
 
     private void mode(String now) {

@@ -55,6 +55,11 @@ record SharedBucket(double tokens, long lastMillis) {
         return (int) Math.min(want, Math.floor(tokens));
     }
 
+    /** With {@code n} unspent tokens of a lapsed lease back, never above a minute's worth. */
+    SharedBucket giveBack(int n, double perMinute) {
+        return n <= 0 ? this : new SharedBucket(Math.min(Math.max(1, perMinute), tokens + n), lastMillis);
+    }
+
     SharedBucket take(int n) {
         return new SharedBucket(tokens - n, lastMillis);
     }

@@ -24,14 +24,17 @@ final class SharedBuckets {
     /**
      * Takes up to {@code want} tokens of {@code pluginId}'s bucket, refilled at {@code perMinute} (the rate this node
      * and the members present share), by compare-and-set: a write that raced another node's is read and tried again.
+     * The tokens of this node's previous lease that lapsed unspent go back in the same write, so a node whose
+     * traffic is thin does not drain the bucket by leasing more than it spends.
      *
+     * @param returned unspent tokens of the lapsed previous lease
      * @throws IllegalStateException when contention outlasted {@link #ATTEMPTS} tries
      */
-    Lease lease(String pluginId, double perMinute, int want, long nowMillis) {
+    Lease lease(String pluginId, double perMinute, int want, int returned, long nowMillis) {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             String old = store.get(pluginId);
             SharedBucket bucket = old == null ? SharedBucket.full(perMinute, nowMillis)
-                    : SharedBucket.parse(old, nowMillis).refill(perMinute, nowMillis);
+                    : SharedBucket.parse(old, nowMillis).refill(perMinute, nowMillis).giveBack(returned, perMinute);
             int granted = bucket.available(want);
             if (store.compareAndSet(pluginId, old, bucket.take(granted).text())) {
                 return new Lease(granted, granted > 0 ? 0 : bucket.millisUntil(want, perMinute));

@@ -89,6 +89,37 @@ class ClusterRateLimitsTest {
     }
 
     @Test
+    void trafficBelowTheRateSpreadOverTheNodesIsNeverRefused() {
+        MemoryStore store = new MemoryStore();
+        AtomicInteger present = new AtomicInteger(3);
+        ClusterRateLimits[] nodes = {node(store, present, 3), node(store, present, 3), node(store, present, 3)};
+        // 9.5 a second, under the rate of 10, in turns over the three nodes: each node leases blocks of 6 and
+        // spends about 3 of them before the lease lapses.
+        long requests = 0;
+        long admitted = 0;
+        for (int t = 0; t < 300_000; t += 105) {
+            now.addAndGet(105);
+            requests++;
+            admitted += nodes[(t / 105) % 3].tryAcquire("echo", 600) == 0 ? 1 : 0;
+        }
+        assertEquals(requests, admitted, "every request ran");
+    }
+
+    @Test
+    void theUnspentTokensOfALapsedLeaseGoBackWithTheNextLease() {
+        MemoryStore store = new MemoryStore();
+        long t = now.get();
+        store.map.put("echo", new SharedBucket(10, t).text());
+        SharedBuckets buckets = new SharedBuckets(store);
+        assertEquals(6, buckets.lease("echo", 600, 6, 0, t).granted());
+        assertEquals(6, buckets.lease("echo", 600, 6, 5, t).granted(), "4 left and 5 back");
+        assertEquals(3, SharedBucket.parse(store.map.get("echo"), t).available(100));
+        store.map.put("echo", new SharedBucket(599, t).text());
+        buckets.lease("echo", 600, 6, 6, t);
+        assertEquals(594, SharedBucket.parse(store.map.get("echo"), t).available(1000), "never above a minute's worth");
+    }
+
+    @Test
     void aNodeAloneKeepsItsShareAndTheSidesOfASplitStayWithinTheLimitTogether() {
         // The two sides of a split each see their own copy of the map: two members on one side, one on the other.
         MemoryStore majority = new MemoryStore();
@@ -141,6 +172,28 @@ class ClusterRateLimitsTest {
         assertEquals(calls, store.calls.get(), "refusals while the bucket is empty cost no round trip");
         assertEquals(1, ClusterRateLimits.block(60));
         assertEquals(6, ClusterRateLimits.block(600));
+    }
+
+    @Test
+    void aForgedFullBucketCannotMakeANodeAdmitMoreThanItWouldAlone() {
+        // A member that keeps writing a full bucket: without its ceiling the node would admit all 10,000.
+        BucketStore forged = new BucketStore() {
+            @Override
+            public String get(String pluginId) {
+                return SharedBucket.full(1_000_000, now.get()).text();
+            }
+
+            @Override
+            public boolean compareAndSet(String pluginId, String expected, String value) {
+                return true;
+            }
+        };
+        ClusterRateLimits node = node(forged, new AtomicInteger(3), 3);
+        int admitted = 0;
+        for (int i = 0; i < 10_000; i++) {
+            admitted += node.tryAcquire("echo", 600) == 0 ? 1 : 0;
+        }
+        assertEquals(600, admitted, "the plugin's own rate, as on a node without the cluster");
     }
 
     @Test
