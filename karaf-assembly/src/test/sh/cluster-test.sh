@@ -11,7 +11,8 @@
 #     of a file: Maven repository the test fills with fluent-plugin package) reaches it when it is started
 #     again, as it converges to the catalogue;
 #   - a revocation on node 3 unloads the key's plugins on every node within seconds;
-#   - plugin:cluster --json shows three members, converged.
+#   - plugin:cluster --json shows three members, converged;
+#   - plugin:package in the shell writes the same artifact as fluent-plugin package.
 #
 #   cluster-test.sh <distribution folder> <examples folder> <fluent-plugin.jar>
 #
@@ -44,8 +45,14 @@ stop_platform() {
     done
 }
 
+# Background callers, stopped on exit too: a failed step must not leave them calling dead nodes.
+CALLERS=""
+
 cleanup() {
     status=$?
+    for pid in $CALLERS; do
+        kill "$pid" 2>/dev/null || true
+    done
     for n in $NODES; do
         stop_platform "$WORK/node$n"
     done
@@ -161,6 +168,14 @@ for n in $NODES; do
     wait_for "$n" 60 "plugin:cluster --json" "$(printf '"member":"127.0.0.1:%s".*"member":"127.0.0.1:%s".*"member":"127.0.0.1:%s"' "$P1" "$P2" "$P3")"
 done
 
+step "plugin:package in the shell writes the same artifact as fluent-plugin package"
+on 1 "plugin:package --group org.example.plugins --output $WORK/shell-package $EXAMPLES/c-echo" >/dev/null \
+    || fail "node 1: plugin:package c-echo"
+cmp -s "$WORK/shell-package/c-echo-$c_echo_version.zip" "$published/c-echo-$c_echo_version.zip" \
+    || fail "plugin:package and fluent-plugin package wrote different archives of c-echo"
+cmp -s "$WORK/shell-package/c-echo-$c_echo_version.pom" "$published/c-echo-$c_echo_version.pom" \
+    || fail "plugin:package and fluent-plugin package wrote different poms of c-echo"
+
 step "each node trusts the examples' key itself (trust never travels)"
 key_id=$(sed -n 's/.*"signature": *"ed25519:\([0-9a-f]*\):.*/\1/p' "$EXAMPLES/echo/manifest.json")
 [ -n "$key_id" ] || fail "no key id in $EXAMPLES/echo/manifest.json"
@@ -193,6 +208,7 @@ for n in $NODES; do
         echo "$ok $failed" > "$WORK/callers$n"
     ) &
     eval "caller_$n=$!"
+    CALLERS="$CALLERS $!"
 done
 sleep 3
 on 2 "plugin:reload echo $WORK/echo-v2" >/dev/null || fail "node 2: plugin:reload echo"
@@ -238,6 +254,7 @@ started=$(date +%s%N)
 for n in $NODES; do
     rate_callers "$n" &
     eval "rate_caller_$n=$!"
+    CALLERS="$CALLERS $!"
 done
 sleep 20
 touch "$WORK/stop-rate"
