@@ -80,7 +80,7 @@ public final class ClusterRateLimits implements RateLimitAuthority {
         long now = clock.getAsLong();
         synchronized (budget) {
             if (here == 1 && expected > 1) {
-                mode("ALONE: no other member reachable; each plugin keeps 1/" + expected + " of its rate here");
+                mode(alone(expected));
                 return local(budget, perMinute / (double) expected, now);
             }
             if (budget.tokens > 0 && now < budget.leaseEndsAt) {
@@ -100,8 +100,7 @@ public final class ClusterRateLimits implements RateLimitAuthority {
                         + "); each plugin keeps 1/" + expected + " of its rate here until it does");
                 return local(budget, perMinute / (double) expected, now);
             }
-            mode(here == expected ? "cluster-wide" : "cluster-wide, " + here + " of " + expected
-                    + " members present: they share " + here + "/" + expected + " of each rate");
+            mode(shared(here, expected));
             if (lease.granted() > 0) {
                 budget.tokens = lease.granted() - 1;
                 budget.leaseEndsAt = now + LEASE_MILLIS;
@@ -137,9 +136,27 @@ public final class ClusterRateLimits implements RateLimitAuthority {
         }
     }
 
-    /** How rate limits are decided now, for {@code plugin:cluster}. */
+    private static String alone(int expected) {
+        return "ALONE: no other member reachable; each plugin keeps 1/" + expected + " of its rate here";
+    }
+
+    private static String shared(int here, int expected) {
+        return here == expected ? "cluster-wide" : "cluster-wide, " + here + " of " + expected
+                + " members present: they share " + here + "/" + expected + " of each rate";
+    }
+
+    /**
+     * How rate limits are decided now, for {@code plugin:cluster}: from the members present at this moment, or the
+     * last lease's failure until a lease succeeds again.
+     */
     public String mode() {
-        return mode;
+        int here = Math.max(1, present.getAsInt());
+        int expected = Math.max(here, configured.getAsInt());
+        if (here == 1 && expected > 1) {
+            return alone(expected);
+        }
+        String last = mode;
+        return last.startsWith("UNREACHABLE") ? last : shared(here, expected);
     }
 
     /** Forgets the leases of a plugin this node no longer runs. */

@@ -132,6 +132,8 @@ class ClusterRateLimitsTest {
         assertTrue(admitted <= (600 + 10 * 120) * 1.10, "a split admitted " + admitted + " together");
         assertTrue(nodes[2].mode().startsWith("ALONE"), nodes[2].mode());
         assertTrue(nodes[0].mode().contains("2 of 3 members present"), nodes[0].mode());
+        two.set(3);
+        assertEquals("cluster-wide", nodes[0].mode(), "shown from the members present now, before any execution");
     }
 
     @Test
