@@ -56,6 +56,8 @@ public final class NodeReports implements AutoCloseable {
     private final Channel channel;
     private final PluginRegistry registry;
     private final Supplier<AuditLog> audit;
+    private final long statsWaitMillis;
+    private final long auditWaitMillis;
     private final ExecutorService answering = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "fluent-cluster-answers");
         thread.setDaemon(true);
@@ -63,9 +65,16 @@ public final class NodeReports implements AutoCloseable {
     });
 
     public NodeReports(Channel channel, PluginRegistry registry, Supplier<AuditLog> audit) {
+        this(channel, registry, audit, STATS_WAIT_MILLIS, AUDIT_WAIT_MILLIS);
+    }
+
+    NodeReports(Channel channel, PluginRegistry registry, Supplier<AuditLog> audit, long statsWaitMillis,
+            long auditWaitMillis) {
         this.channel = channel;
         this.registry = registry;
         this.audit = audit;
+        this.statsWaitMillis = statsWaitMillis;
+        this.auditWaitMillis = auditWaitMillis;
         channel.onQuestion(question -> answering.execute(() -> answer(question)));
     }
 
@@ -107,7 +116,7 @@ public final class NodeReports implements AutoCloseable {
 
     public List<ClusterReports.NodeStats> stats() {
         List<ClusterReports.NodeStats> nodes = new ArrayList<>();
-        gather("stats", Map.of(), STATS_WAIT_MILLIS).forEach((node, reply) -> {
+        gather("stats", Map.of(), statsWaitMillis).forEach((node, reply) -> {
             try {
                 String error = reply.containsKey("error") ? String.valueOf(reply.get("error")) : null;
                 List<PluginStats> plugins = new ArrayList<>();
@@ -125,7 +134,7 @@ public final class NodeReports implements AutoCloseable {
 
     public List<ClusterReports.NodeAudit> audit(AuditQuery query) {
         List<ClusterReports.NodeAudit> nodes = new ArrayList<>();
-        gather("audit", Map.of("query", ReportCodec.query(query)), AUDIT_WAIT_MILLIS).forEach((node, reply) -> {
+        gather("audit", Map.of("query", ReportCodec.query(query)), auditWaitMillis).forEach((node, reply) -> {
             try {
                 String error = reply.containsKey("error") ? String.valueOf(reply.get("error")) : null;
                 List<AuditRecord> entries = new ArrayList<>();
@@ -176,7 +185,8 @@ public final class NodeReports implements AutoCloseable {
             String answer = answers.get(key.getKey());
             Map<String, Object> reply;
             if (answer == null) {
-                reply = Map.of("error", "did not answer within " + waitMillis / 1000 + " s");
+                reply = Map.of("error", "did not answer within " + (waitMillis % 1000 == 0 ? waitMillis / 1000 + " s"
+                        : waitMillis + " ms"));
             } else {
                 try {
                     reply = ReportCodec.read(answer);
