@@ -35,6 +35,12 @@ public final class ClusterRateLimits implements RateLimitAuthority {
 
     /** How long leased tokens stay spendable on a node. */
     static final long LEASE_MILLIS = 1_000;
+    /**
+     * After a lease got no answer, how long the node decides from its local share before it asks again: a lease
+     * waits up to half a second, and executions must not queue behind one such wait after another while the
+     * cluster takes its seconds to notice a lost member.
+     */
+    static final long RETRY_AFTER_FAILURE_MILLIS = 2_000;
 
     private final SharedBuckets buckets;
     private final IntSupplier present;
@@ -66,6 +72,7 @@ public final class ClusterRateLimits implements RateLimitAuthority {
         long emptyUntil;
         SharedBucket local;
         SharedBucket ceiling;
+        long localUntil;
     }
 
     static int block(double perMinute) {
@@ -83,6 +90,9 @@ public final class ClusterRateLimits implements RateLimitAuthority {
                 mode(alone(expected));
                 return local(budget, perMinute / (double) expected, now);
             }
+            if (now < budget.localUntil) {
+                return local(budget, perMinute / (double) expected, now);
+            }
             if (budget.tokens > 0 && now < budget.leaseEndsAt) {
                 budget.tokens--;
                 return ceiling(budget, perMinute, now);
@@ -96,6 +106,7 @@ public final class ClusterRateLimits implements RateLimitAuthority {
                 lease = buckets.lease(pluginId, rate, block(rate), budget.tokens, now);
                 budget.tokens = 0;
             } catch (RuntimeException e) {
+                budget.localUntil = now + RETRY_AFTER_FAILURE_MILLIS;
                 mode("UNREACHABLE: the cluster did not answer a lease (" + SafeText.escape(e.toString())
                         + "); each plugin keeps 1/" + expected + " of its rate here until it does");
                 return local(budget, perMinute / (double) expected, now);

@@ -138,9 +138,11 @@ class ClusterRateLimitsTest {
 
     @Test
     void aFailingLeaseFallsBackToTheLocalShareAndSaysSo() {
+        AtomicInteger asked = new AtomicInteger();
         BucketStore broken = new BucketStore() {
             @Override
             public String get(String pluginId) {
+                asked.incrementAndGet();
                 throw new IllegalStateException("operation timed out");
             }
 
@@ -156,6 +158,10 @@ class ClusterRateLimitsTest {
         }
         assertEquals(200, admitted, "a third of the 600-token bucket, at once");
         assertTrue(alone.mode().startsWith("UNREACHABLE"), alone.mode());
+        assertEquals(1, asked.get(), "no lease asked again (each may wait half a second) for two seconds");
+        now.addAndGet(ClusterRateLimits.RETRY_AFTER_FAILURE_MILLIS);
+        alone.tryAcquire("echo", 600);
+        assertEquals(2, asked.get(), "then asked again");
     }
 
     @Test
