@@ -104,6 +104,18 @@ public class ShellScriptingIT extends PlatformTestSupport {
     }
 
     @Test
+    public void aClusterViewWithoutTheClusterSaysWhatToTurnOn() throws Exception {
+        waitForService(PluginRegistry.class);
+        Path caller = Files.createTempDirectory("caller");
+        for (String command : new String[] {"plugin:stats --cluster", "plugin:audit --cluster"}) {
+            Run run = fluentClient(caller, onPath("ssh") ? "ssh" : "karaf", command);
+            assertNotEquals(run.toString(), 0, run.status);
+            assertTrue(run.toString(), run.err.startsWith("CLUSTER_UNAVAILABLE: the cluster feature is not installed on "
+                    + "this node: feature:install --no-auto-refresh fluent-plugin-cluster"));
+        }
+    }
+
+    @Test
     public void relativeFoldersAreTheCallersOwn() throws Exception {
         waitForService(PluginRegistry.class);
         Path caller = Files.createTempDirectory("caller");
@@ -116,6 +128,11 @@ public class ShellScriptingIT extends PlatformTestSupport {
         assertEquals(dry.toString(), "plugin:reload echo " + caller.toRealPath() + "/my-echo\n", dry.out);
         Run ids = fluentClient(caller, "ssh", "--dry-run", "plugin:run my-echo my-echo --flow my-echo");
         assertEquals(ids.toString(), "plugin:run " + caller.toRealPath() + "/my-echo my-echo --flow my-echo\n", ids.out);
+
+        Files.createDirectories(caller.resolve("out"));
+        Run pack = fluentClient(caller, "ssh", "--dry-run", "plugin:package --group org.example --output out my-echo");
+        assertEquals(pack.toString(), "plugin:package --group org.example --output " + caller.toRealPath() + "/out "
+                + caller.toRealPath() + "/my-echo\n", pack.out);
 
         Run validate = fluentClient(caller, onPath("ssh") ? "ssh" : "karaf", "plugin:validate my-echo");
         assertEquals(validate.toString(), 0, validate.status);

@@ -161,5 +161,13 @@ public enum ErrorCode {
      * of {@code etc/org.ops4j.pax.url.mvn.cfg}. The message names the artifact and the resolver's answer.
      * @since 1.3
      */
-    ARTIFACT_UNAVAILABLE
+    ARTIFACT_UNAVAILABLE,
+    // The cluster (ClusterReports)
+    /**
+     * A view over the whole cluster was asked for on a node that is not a member now: the cluster feature is not
+     * installed, it is off ({@code enabled = false} in {@code etc/dev.fluent.plugin.cluster.cfg}), or the node is
+     * still joining. The message says which.
+     * @since 1.4
+     */
+    CLUSTER_UNAVAILABLE
 }

@@ -15,13 +15,22 @@ import java.util.Map;
  *        reason it shows); {@code bin/start-platform} reports a clustered node ready only then
  * @param catalogue the cluster's catalogue, by plugin id
  * @param nodes every member's status, this node's included
+ * @param rateLimits how this node decides rate limits now: {@code cluster-wide}, a share while members are missing,
+ *        or a local share when it is alone or cannot reach the cluster (since 1.1)
  */
 public record ClusterStatus(boolean enabled, String clusterName, String localMember, String state,
-        boolean converged, Map<String, Entry> catalogue, List<Node> nodes) {
+        boolean converged, Map<String, Entry> catalogue, List<Node> nodes, String rateLimits) {
 
     public ClusterStatus {
         catalogue = sorted(catalogue);
         nodes = List.copyOf(nodes);
+        rateLimits = rateLimits == null ? "" : rateLimits;
+    }
+
+    /** A status that does not say how rate limits are decided (as before 1.1). */
+    public ClusterStatus(boolean enabled, String clusterName, String localMember, String state, boolean converged,
+            Map<String, Entry> catalogue, List<Node> nodes) {
+        this(enabled, clusterName, localMember, state, converged, catalogue, nodes, "");
     }
 
     /**

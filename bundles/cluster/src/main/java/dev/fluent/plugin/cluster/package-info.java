@@ -3,7 +3,7 @@
  * the members, each node's loaded plugins and whether it has converged to the cluster's catalogue.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.fluent.plugin.cluster;
 
 import org.osgi.annotation.bundle.Export;

@@ -29,7 +29,10 @@ import java.util.TreeMap;
  * <li>{@code fluent.catalogue}: plugin id → {@link ClusterStatus.Entry};</li>
  * <li>{@code fluent.artifacts}: SHA-256 of a plugin archive → that archive (content-addressed);</li>
  * <li>{@code fluent.revocations}: revoked key id → who revoked it, when;</li>
- * <li>{@code fluent.nodes}: member UUID → {@link ClusterStatus.Node}, each node writing its own.</li>
+ * <li>{@code fluent.nodes}: member UUID → {@link ClusterStatus.Node}, each node writing its own;</li>
+ * <li>{@code fluent.rates}: plugin id → its cluster-wide rate bucket ({@code limits.SharedBucket});</li>
+ * <li>{@code fluent.answers} and the topic {@code fluent.asks}: questions to every node and their answers
+ * ({@code reports.NodeReports}).</li>
  * </ul>
  */
 final class HazelcastMember implements AutoCloseable {
@@ -42,6 +45,9 @@ final class HazelcastMember implements AutoCloseable {
     private final IMap<String, byte[]> artifacts;
     private final IMap<String, String> revocations;
     private final IMap<String, String> nodes;
+    private final IMap<String, String> rates;
+    private final IMap<String, String> answers;
+    private final com.hazelcast.topic.ITopic<String> asks;
 
     private HazelcastMember(HazelcastInstance instance) {
         this.instance = instance;
@@ -49,6 +55,9 @@ final class HazelcastMember implements AutoCloseable {
         this.artifacts = instance.getMap("fluent.artifacts");
         this.revocations = instance.getMap("fluent.revocations");
         this.nodes = instance.getMap("fluent.nodes");
+        this.rates = instance.getMap("fluent.rates");
+        this.answers = instance.getMap("fluent.answers");
+        this.asks = instance.getTopic("fluent.asks");
     }
 
     /** Starts the member and joins the configured members (blocks until joined, or alone after the join timeout). */
@@ -133,6 +142,60 @@ final class HazelcastMember implements AutoCloseable {
 
     List<String> memberAddresses() {
         return instance.getCluster().getMembers().stream().map(HazelcastMember::address).sorted().toList();
+    }
+
+    /** Members present now, from this member's own view (no network call). */
+    int memberCount() {
+        return instance.getCluster().getMembers().size();
+    }
+
+    /** The members the configuration lists, this one included, each counted once. */
+    static int configuredCount(ClusterConfig settings, String localAddress) {
+        java.util.Set<String> all = new java.util.HashSet<>(members(settings));
+        all.add(localAddress);
+        return all.size();
+    }
+
+    IMap<String, String> rates() {
+        return rates;
+    }
+
+    /** The topic and map every node's reports travel through. */
+    dev.fluent.plugin.cluster.internal.reports.NodeReports.Channel reportChannel() {
+        return new dev.fluent.plugin.cluster.internal.reports.NodeReports.Channel() {
+            @Override
+            public Map<String, String> members() {
+                Map<String, String> all = new TreeMap<>();
+                instance.getCluster().getMembers().forEach(m -> all.put(m.getUuid().toString(), address(m)));
+                return all;
+            }
+
+            @Override
+            public String localId() {
+                return HazelcastMember.this.localId();
+            }
+
+            @Override
+            public void ask(String question) {
+                asks.publish(question);
+            }
+
+            @Override
+            public void onQuestion(java.util.function.Consumer<String> listener) {
+                asks.addMessageListener(message -> listener.accept(message.getMessageObject()));
+            }
+
+            @Override
+            public void answer(String key, String answer) {
+                // Kept a minute: long enough for the asker, gone before answers pile up.
+                answers.set(key, answer, 60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+
+            @Override
+            public Map<String, String> answers(java.util.Set<String> keys) {
+                return answers.getAll(keys);
+            }
+        };
     }
 
     private static String address(Member member) {

@@ -39,6 +39,7 @@ public class ClusterCommand implements Action {
             System.out.println("Enable it with enabled = true in etc/dev.fluent.plugin.cluster.cfg.");
             return null;
         }
+        System.out.println("Rate limits: " + status.rateLimits());
         System.out.println("Catalogue:");
         for (ClusterStatus.Entry e : status.catalogue().values()) {
             System.out.printf("  %-24s %-10s %s  %s by %s at %s%n", SafeText.escape(e.id()), SafeText.escape(e.version()),

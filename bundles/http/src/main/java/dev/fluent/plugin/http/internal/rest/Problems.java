@@ -27,7 +27,7 @@ public final class Problems {
             case BAD_REQUEST -> 400;
             case ALREADY_LOADED -> 409;
             case RATE_LIMITED -> 429;
-            case BUSY, CAPABILITY_UNAVAILABLE, ALGORITHM_UNAVAILABLE -> 503;
+            case BUSY, CAPABILITY_UNAVAILABLE, ALGORITHM_UNAVAILABLE, CLUSTER_UNAVAILABLE -> 503;
             case TIMEOUT -> 504;
             case ACCESS_DENIED, CAPABILITY_NOT_GRANTED, LIMIT_EXCEEDED -> 403;
             // The plugin, the server's upstream here, failed or broke its contract.

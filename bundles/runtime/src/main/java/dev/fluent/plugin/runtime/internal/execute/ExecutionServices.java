@@ -1,6 +1,7 @@
 package dev.fluent.plugin.runtime.internal.execute;
 
 import dev.fluent.plugin.api.spi.PolicyService;
+import dev.fluent.plugin.api.spi.RateLimitAuthority;
 import dev.fluent.plugin.runtime.internal.audit.Auditor;
 import dev.fluent.plugin.runtime.internal.host.CapabilityProviders;
 import dev.fluent.plugin.runtime.internal.policy.OperatorPolicy;
@@ -24,6 +25,8 @@ public final class ExecutionServices implements AutoCloseable {
     private final CapabilityProviders providers;
     private final PolicyChain policy;
     private volatile boolean rateLimits = true;
+    /** The budget several nodes share, while one is registered; else each plugin's own bucket decides. */
+    private volatile RateLimitAuthority rateAuthority;
     private volatile boolean awaitCapabilities;
     private final MemoryBudget memory = MemoryBudget.ofHeap();
     private final IdleSweeper idle = new IdleSweeper();
@@ -73,6 +76,32 @@ public final class ExecutionServices implements AutoCloseable {
 
     public void rateLimits(boolean enforced) {
         rateLimits = enforced;
+    }
+
+    /**
+     * Takes one execution of a plugin from its rate: from the shared authority while one is registered (a cluster),
+     * else from the plugin's own bucket on this node, as a single platform always did.
+     *
+     * @return 0 when the execution may run, else the milliseconds until one may
+     */
+    public long acquireRate(RateLimiter local, String pluginId, int perMinute) {
+        if (!rateLimits) {
+            return 0;
+        }
+        RateLimitAuthority authority = rateAuthority;
+        return authority == null ? local.tryAcquire(perMinute, System.nanoTime())
+                : authority.tryAcquire(pluginId, perMinute);
+    }
+
+    /** Makes {@code authority} decide rate limits from now on, or this node's buckets again with {@code null}. */
+    public void rateAuthority(RateLimitAuthority authority) {
+        rateAuthority = authority;
+        LOG.info(authority == null ? "Rate limits: each plugin's bucket on this node"
+                : "Rate limits: decided by {} (a budget shared with other nodes)", authority);
+    }
+
+    public RateLimitAuthority rateAuthority() {
+        return rateAuthority;
     }
 
     /** The heap the plugins of this registry reserve their worst case from, and their pool size. */

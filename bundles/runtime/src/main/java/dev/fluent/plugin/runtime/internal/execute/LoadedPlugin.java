@@ -337,7 +337,7 @@ public final class LoadedPlugin {
         Map<String, Served> definitions = services.providers().definitions(needed, grant);
         checkExtensionImports(definitions);
         int rate = grant.permissions().rateLimitRequestsPerMinute();
-        long waitMillis = services.rateLimits() ? rateLimiter.tryAcquire(rate, System.nanoTime()) : 0;
+        long waitMillis = services.acquireRate(rateLimiter, id, rate);
         if (waitMillis > 0) {
             throw new PluginException(ErrorCode.RATE_LIMITED, id, "rate limited: plugin " + id + " may run " + rate
                     + " times per minute (rate_limit_requests_per_minute); retry in " + waitMillis + " ms");

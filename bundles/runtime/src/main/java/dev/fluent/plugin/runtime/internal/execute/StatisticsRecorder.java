@@ -1,12 +1,14 @@
 package dev.fluent.plugin.runtime.internal.execute;
 
 import dev.fluent.plugin.api.ErrorCode;
+import dev.fluent.plugin.api.LatencyHistogram;
 import dev.fluent.plugin.api.PluginStats;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -124,7 +126,15 @@ public final class StatisticsRecorder {
                 latency.getValueAtPercentile(50), latency.getValueAtPercentile(90),
                 latency.getValueAtPercentile(99), latency.getMaxValue(), memoryHighWater.get(),
                 networkRequests.sum(), bytesIn.sum(), bytesOut.sum(), last == 0 ? null : Instant.ofEpochMilli(last),
-                loadedAt, Duration.between(loadedAt, now));
+                loadedAt, Duration.between(loadedAt, now), counts(latency));
+    }
+
+    /** The histogram's recorded buckets, each at its highest equivalent value (what its percentiles report). */
+    private static LatencyHistogram counts(Histogram latency) {
+        TreeMap<Long, Long> counts = new TreeMap<>();
+        latency.recordedValues().forEach(v -> counts.merge(v.getValueIteratedTo(), v.getCountAtValueIteratedTo(),
+                Long::sum));
+        return new LatencyHistogram(counts);
     }
 
     private static int stripes(int processors) {

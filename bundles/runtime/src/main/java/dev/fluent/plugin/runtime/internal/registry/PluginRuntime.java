@@ -165,6 +165,11 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         services.rateLimits(enforced);
     }
 
+    /** What every execution consults; its rate authority is set by {@link RateLimitBinding}. */
+    public ExecutionServices executionServices() {
+        return services;
+    }
+
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     public void setTrustStore(TrustStore store) {

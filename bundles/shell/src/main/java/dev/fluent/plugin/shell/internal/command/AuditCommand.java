@@ -6,6 +6,7 @@ import dev.fluent.plugin.api.AuditQuery;
 import dev.fluent.plugin.api.AuditRecord;
 import dev.fluent.plugin.api.AuditStatus;
 import dev.fluent.plugin.api.AuditVerification;
+import dev.fluent.plugin.api.ClusterReports;
 import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.api.SafeText;
 import dev.fluent.plugin.api.json.JsonViews;
@@ -87,8 +88,16 @@ public class AuditCommand extends PlatformAction {
     @Option(name = "--json", description = "Print the entries as JSON ({\"entries\": [...]}, as GET /fluent/api/audit), or with --verify the outcome (as GET /fluent/api/audit/verify)")
     boolean json;
 
+    @Option(name = "--cluster", description = "The entries of every node of the cluster, merged by time, each naming "
+            + "its node, and whether each node's own chain verifies (fails when one does not, or a node gave nothing)")
+    boolean cluster;
+
     @Reference
     AuditLog audit;
+
+    /** Every node's entries, when the cluster feature runs here. */
+    @Reference(optional = true)
+    ClusterReports clusterReports;
 
     @Override
     protected Object run() throws Exception {
@@ -117,6 +126,9 @@ public class AuditCommand extends PlatformAction {
         } catch (IllegalArgumentException e) {
             throw new CommandFailure("BAD_REQUEST: " + e.getMessage());
         }
+        if (cluster) {
+            return cluster(query);
+        }
         List<AuditRecord> records = audit.query(query);
         if (json) {
             JsonOutput.print(JsonViews.auditRecords(records), System.out);
@@ -140,6 +152,21 @@ public class AuditCommand extends PlatformAction {
         }
         table.emptyTableText("No audit entries match");
         table.print(System.out);
+        return null;
+    }
+
+    private Object cluster(AuditQuery query) throws Exception {
+        if (clusterReports == null) {
+            throw ClusterViews.off();
+        }
+        List<ClusterReports.NodeAudit> nodes = clusterReports.audit(query);
+        List<ClusterViews.NodeEntry> entries = ClusterViews.entries(nodes, query.limit());
+        if (json) {
+            JsonOutput.print(ClusterViews.auditJson(entries, nodes), System.out);
+        } else {
+            ClusterViews.printAudit(entries, nodes, System.out);
+        }
+        ClusterViews.requireWhole(nodes);
         return null;
     }
 

@@ -1,5 +1,6 @@
 package dev.fluent.plugin.shell.internal.command;
 
+import dev.fluent.plugin.api.ClusterReports;
 import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.MetricSnapshot;
 import dev.fluent.plugin.api.PluginException;
@@ -36,8 +37,16 @@ public class StatsCommand extends PlatformAction {
     @Option(name = "--json", description = "Print the figures as JSON: one plugin's as GET /fluent/api/plugins/<id>/stats, all as {\"stats\": [...]}")
     boolean json;
 
+    @Option(name = "--cluster", description = "Figures of every node of the cluster, merged: counts added, percentiles "
+            + "read from the nodes' summed latency histograms; then each node's share")
+    boolean cluster;
+
     @Reference
     PluginRegistry registry;
+
+    /** Every node's figures, when the cluster feature runs here. */
+    @Reference(optional = true)
+    ClusterReports clusterReports;
 
     /** The plugins' own metrics (MetricsAccess), when the metrics provider runs. */
     @Reference(optional = true)
@@ -45,6 +54,18 @@ public class StatsCommand extends PlatformAction {
 
     @Override
     protected Object run() throws Exception {
+        if (cluster) {
+            if (clusterReports == null) {
+                throw ClusterViews.off();
+            }
+            List<ClusterReports.NodeStats> nodes = clusterReports.stats();
+            if (json) {
+                JsonOutput.print(ClusterViews.statsJson(nodes, id), System.out);
+            } else {
+                ClusterViews.printStats(nodes, id, System.out);
+            }
+            return null;
+        }
         if (json) {
             JsonOutput.print(id == null ? Map.of("stats", registry.list().stream().map(info -> registry.stats(info.id()))
                     .flatMap(Optional::stream).map(JsonViews::stats).toList()) : JsonViews.stats(one(id)), System.out);
