@@ -100,7 +100,7 @@ final class LifecycleFixtures {
         PluginRuntime runtime = new PluginRuntime(null, new JsonManifestParser(), Clock.systemUTC(), dataDirectory);
         runtime.configure(true, false);
         // Tests and benchmarks run plugins faster than their manifests' rate limits allow.
-        runtime.enforceRateLimits(false);
+        runtime.executionServices().rateLimits(false);
         return runtime;
     }
 

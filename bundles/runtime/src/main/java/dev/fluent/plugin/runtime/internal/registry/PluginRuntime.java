@@ -155,17 +155,10 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         tracking.removed(provider);
     }
 
-    /** {@code await_capabilities} of {@code etc/dev.fluent.plugin.cfg}, set directly (tests, embedding). */
-    public void awaitCapabilities(boolean await) {
-        services.awaitCapabilities(await);
-    }
-
-    /** Rate limits off or on, for tests and benchmarks only: not configurable, production always enforces them. */
-    public void enforceRateLimits(boolean enforced) {
-        services.rateLimits(enforced);
-    }
-
-    /** What every execution consults; its rate authority is set by {@link RateLimitBinding}. */
+    /**
+     * What every execution consults: its rate authority is set by {@link RateLimitBinding}; tests, benchmarks and
+     * embedders set {@code await_capabilities} and turn rate limits off there (production always enforces them).
+     */
     public ExecutionServices executionServices() {
         return services;
     }

@@ -38,7 +38,7 @@ class AsyncExecutionTest {
         runtime = new PluginRuntime(null, new JsonManifestParser(), Clock.systemUTC(), null,
                 new AsyncExecutor(threads, queue));
         runtime.configure(true, false);
-        runtime.enforceRateLimits(false);
+        runtime.executionServices().rateLimits(false);
         runtime.setTrustStore(Signing.developmentTrust());
         runtime.addAuditSink(audit::add);
         return runtime;

@@ -210,7 +210,7 @@ class CapabilityRuntimeTest {
 
     @Test
     void enforcesTheManifestsRateAndThePolicyCap() throws Exception {
-        runtime.enforceRateLimits(true);
+        runtime.executionServices().rateLimits(true);
         Path folder = Fixtures.copy(Fixtures.echo(), temp.resolve("echo"));
         Fixtures.editManifest(folder, m -> ((com.fasterxml.jackson.databind.node.ObjectNode) m.get("permissions"))
                 .put("rate_limit_requests_per_minute", 2));

@@ -132,7 +132,7 @@ class ExtensionCapabilityTest {
 
     @Test
     void whenThePolicyLetsItWaitThePluginLoadsSuspendedAndFollowsItsProvider() throws PluginException {
-        runtime.awaitCapabilities(true);
+        runtime.executionServices().awaitCapabilities(true);
         runtime.load(plugin());
 
         assertEquals(1, audited("suspend").stream().filter(e -> CAPABILITY.equals(e.resource())).count(),

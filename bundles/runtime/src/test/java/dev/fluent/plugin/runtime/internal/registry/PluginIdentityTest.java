@@ -70,7 +70,7 @@ class PluginIdentityTest {
     private PluginRuntime runtime() {
         PluginRuntime runtime = new PluginRuntime(null, parser, Clock.systemUTC(), data);
         runtime.configure(true, false);
-        runtime.enforceRateLimits(false);
+        runtime.executionServices().rateLimits(false);
         runtime.addAuditSink(audit::add);
         signing.attach(runtime);
         runtimes.add(runtime);

@@ -29,7 +29,7 @@ class RateLimitBindingTest {
     @BeforeEach
     void start() throws Exception {
         runtime = Fixtures.developmentRuntime(null);
-        runtime.enforceRateLimits(true);
+        runtime.executionServices().rateLimits(true);
         Path folder = Fixtures.copy(Fixtures.echo(), temp.resolve("echo"));
         Fixtures.editManifest(folder, m -> ((com.fasterxml.jackson.databind.node.ObjectNode) m.get("permissions"))
                 .put("rate_limit_requests_per_minute", 2));

@@ -37,7 +37,7 @@ public final class Fixtures {
         PluginRuntime runtime = new PluginRuntime(null, new JsonManifestParser(), Clock.systemUTC(), data);
         runtime.configure(true, false);
         // Tests and benchmarks run plugins faster than their manifests' rate limits allow.
-        runtime.enforceRateLimits(false);
+        runtime.executionServices().rateLimits(false);
         runtime.setTrustStore(Signing.developmentTrust());
         return runtime;
     }
