@@ -7,6 +7,7 @@ import com.dylibso.chicory.compiler.internal.Compiler;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.ExternalType;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -65,7 +66,17 @@ public record GeneratedClasses(String mainClass, Map<String, byte[]> classes, Se
                 .compile();
         ClassCollector made = result.collector();
         return new GeneratedClasses(made.mainClassName(),
-                inliner.rewriteAll(made.classBytes(), new LinkedHashMap<>()), result.interpretedFunctions());
+                inliner.rewriteAll(made.classBytes(), new LinkedHashMap<>(), definesItsMemory(module)),
+                result.interpretedFunctions());
+    }
+
+    /**
+     * Whether the module defines its memory rather than importing it or having none: then the platform's memory
+     * factory makes it, and every function receives a {@code PluginMemory}.
+     */
+    static boolean definesItsMemory(WasmModule module) {
+        boolean imported = module.importSection().stream().anyMatch(i -> i.importType() == ExternalType.MEMORY);
+        return !imported && module.memorySection().map(m -> m.memoryCount() > 0).orElse(false);
     }
 
     /** Defines the classes (the JVM verifies them) and returns the factory of the module's machines. */
