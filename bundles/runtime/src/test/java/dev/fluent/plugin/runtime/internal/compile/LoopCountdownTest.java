@@ -109,6 +109,14 @@ class LoopCountdownTest {
     }
 
     @Test
+    void refusesToCountDownInAModuleWhoseFunctionsMayReceiveAnotherMemory() throws IOException {
+        WasmModule module = module("no-memory-loop.wasm");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> GeneratedClasses.compile(module, new MemoryAccessInliner(false), true));
+        assertEquals("loop countdowns need a module that defines its memory", e.getMessage());
+    }
+
+    @Test
     void checksForInterruptionOnceEveryIntervalOfLoopIterations() throws IOException {
         int interval = PluginMemory.INTERRUPT_INTERVAL;
         Instance within = instance("loops.wasm");
