@@ -111,16 +111,17 @@ public final class MemoryAccessInliner {
             new ClassReader(classBytes).accept(node, ClassReader.SKIP_FRAMES);
             int inlined = 0;
             int kept = 0;
-            int counted = 0;
+            int loopChecks = 0;
+            String generatedPackage = node.name.substring(0, node.name.lastIndexOf('/') + 1);
             for (MethodNode method : node.methods) {
                 String key = method.name + method.desc;
-                int[] counts = rewrite(method, before.getOrDefault(key, 0), margins.getOrDefault(key, 0),
-                        countdowns);
+                boolean counted = countdowns && LoopCheckSite.boundedBetweenChecks(method, generatedPackage);
+                int[] counts = rewrite(method, before.getOrDefault(key, 0), margins.getOrDefault(key, 0), counted);
                 inlined += counts[0];
                 kept += counts[1];
-                counted += counts[2];
+                loopChecks += counts[2];
             }
-            if (inlined == 0 && counted == 0) {
+            if (inlined == 0 && loopChecks == 0) {
                 return new Outcome(classBytes, 0, kept, 0);
             }
             ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
@@ -146,7 +147,7 @@ public final class MemoryAccessInliner {
                 }
             }
             if (!over) {
-                return new Outcome(written, inlined, kept, counted);
+                return new Outcome(written, inlined, kept, loopChecks);
             }
         }
         // Chicory's class is correct, only slower.
@@ -163,6 +164,7 @@ public final class MemoryAccessInliner {
 
     /**
      * @param size the method's bytecode length as the class file holds it
+     * @param countdowns whether the method's loop checks become countdowns
      * @return the sites inlined, the sites kept as calls, and the loop checks made countdowns
      */
     private int[] rewrite(MethodNode method, int size, int margin, boolean countdowns) {

@@ -88,10 +88,11 @@ class LoopCountdownTest {
         Map<String, Integer> chicory = checks(Compiler.builder(module).build().compile().collector().classBytes());
         Map<String, Integer> rewritten = checks(
                 GeneratedClasses.compile(module, new MemoryAccessInliner(false)).classes());
-        // The module's five loops; the checks before calls (call_times's, and the exports' entries) stay.
-        assertEquals(5, chicory.get("chicory on a back edge"));
-        assertEquals(Map.of("countdown on a back edge", 5, "chicory before a call", chicory.get("chicory before a call")),
-                rewritten);
+        // The module's six loops, five of which count down; table_fill_times's keeps Chicory's check. The checks
+        // before calls (call_times's, and the exports' entries) stay.
+        assertEquals(6, chicory.get("chicory on a back edge"));
+        assertEquals(Map.of("countdown on a back edge", 5, "chicory on a back edge", 1,
+                "chicory before a call", chicory.get("chicory before a call")), rewritten);
     }
 
     @Test
@@ -152,6 +153,16 @@ class LoopCountdownTest {
     /** Where the countdown starts depends on what ran before (instantiation writes memory); a check refills it. */
     private static void refill(Instance instance) {
         ((PluginMemory) instance.memory()).checkInterruption();
+    }
+
+    @Test
+    void keepsChicorysCheckInALoopOfTableOperations() throws IOException {
+        Instance instance = instance("loops.wasm");
+        refill(instance);
+        Thread.currentThread().interrupt();
+        assertEquals(1, call(instance, "count", 1));
+        // table.fill's time grows with its operand and the memory does not see it: checked on every back edge.
+        assertThrows(ChicoryInterruptedException.class, () -> call(instance, "table_fill_times", 1));
     }
 
     @Test

@@ -31,6 +31,19 @@
         (br $next)))
     (local.get $i))
 
+  (table $t 1000 funcref)
+
+  ;; n iterations, each filling the table: an operation whose time grows with its operand and that the memory's
+  ;; countdown does not see, so this function's loop keeps Chicory's check. Answers n.
+  (func (export "table_fill_times") (param $n i32) (result i32) (local $i i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (table.fill $t (i32.const 0) (ref.null func) (i32.const 1000))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+    (local.get $i))
+
   (func $one (result i32) (i32.const 1))
 
   ;; n iterations, each calling a function: the check before each call stays Chicory's own.
