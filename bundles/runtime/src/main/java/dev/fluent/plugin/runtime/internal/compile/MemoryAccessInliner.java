@@ -11,6 +11,7 @@ import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.FieldInsnNode;
 import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.InsnNode;
 import org.objectweb.asm.tree.IntInsnNode;
@@ -191,6 +192,13 @@ public final class MemoryAccessInliner {
         int limit = limit(size) - 64 - margin;
         AccessSite.Locals locals = AccessSite.Locals.after(method.maxLocals);
         size += CodeSize.of(prologue(memorySlot, locals));
+        List<MethodInsnNode> refreshes = new ArrayList<>();
+        for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
+            if (insn instanceof MethodInsnNode call && mayChangeTables(call)) {
+                refreshes.add(call);
+            }
+        }
+        size += refreshes.size() * CodeSize.of(refresh(locals));
         // Loops first: few, and each one's check runs on every iteration.
         int counted = 0;
         for (LoopCheckSite loop : loops) {
@@ -215,6 +223,9 @@ public final class MemoryAccessInliner {
             inlined++;
         }
         if (inlined > 0 || counted > 0) {
+            for (MethodInsnNode call : refreshes) {
+                method.instructions.insert(call, refresh(locals));
+            }
             method.instructions.insert(prologue(memorySlot, locals));
             method.maxLocals = locals.end();
         }
@@ -239,7 +250,52 @@ public final class MemoryAccessInliner {
         list.add(new VarInsnNode(Opcodes.ALOAD, memorySlot));
         list.add(new TypeInsnNode(Opcodes.CHECKCAST, MEMORY));
         list.add(new VarInsnNode(Opcodes.ASTORE, locals.memory()));
+        list.add(refresh(locals));
         return list;
+    }
+
+    /**
+     * Copies the memory's tables and bound into locals, which the accesses read: a local is a register to the
+     * JIT, where a field has to be read again after every call on a checked path. They change only on a grow
+     * (within an execution; a reset or snapshot comes between executions), so they are read again after every
+     * call that may grow the memory. Read before such a grow, they are a smaller view of the same chunks: an
+     * access beyond it takes the checked path, which sees the memory as it is.
+     */
+    private static InsnList refresh(AccessSite.Locals locals) {
+        InsnList list = new InsnList();
+        list.add(new VarInsnNode(Opcodes.ALOAD, locals.memory()));
+        list.add(new FieldInsnNode(Opcodes.GETFIELD, MEMORY, "live", "[[B"));
+        list.add(new VarInsnNode(Opcodes.ASTORE, locals.live()));
+        list.add(new VarInsnNode(Opcodes.ALOAD, locals.memory()));
+        list.add(new FieldInsnNode(Opcodes.GETFIELD, MEMORY, "writable", "[[B"));
+        list.add(new VarInsnNode(Opcodes.ASTORE, locals.writable()));
+        list.add(new VarInsnNode(Opcodes.ALOAD, locals.memory()));
+        list.add(new FieldInsnNode(Opcodes.GETFIELD, MEMORY, "boundFlipped", "I"));
+        list.add(new VarInsnNode(Opcodes.ISTORE, locals.bound()));
+        return list;
+    }
+
+    /**
+     * Whether a call of the original method may grow the memory (so the locals {@link #refresh} sets are read
+     * again after it): anything but Chicory's arithmetic helpers, its scalar memory accesses and global reads,
+     * and the interruption check. Scalar accesses change at most an entry of {@code writable}, never a table.
+     */
+    private static boolean mayChangeTables(MethodInsnNode call) {
+        String owner = call.owner;
+        if (owner.equals("com/dylibso/chicory/runtime/OpcodeImpl")) {
+            return call.name.startsWith("TABLE_");
+        }
+        if (owner.startsWith("java/lang/") && (owner.equals("java/lang/Math") || owner.equals("java/lang/Float")
+                || owner.equals("java/lang/Double") || owner.equals("java/lang/Integer")
+                || owner.equals("java/lang/Long"))) {
+            return false;
+        }
+        if (owner.endsWith("Shaded")) {
+            String name = call.name;
+            return !(name.startsWith("memoryRead") || name.startsWith("memoryWrite") || name.equals("checkInterruption")
+                    || name.equals("readGlobal") || name.equals("writeGlobal") || name.equals("memoryPages"));
+        }
+        return true;
     }
 
     private static int countSites(byte[] classBytes) {
