@@ -1,5 +1,6 @@
 package dev.fluent.plugin.runtime.internal.abi;
 
+import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.ConstantEvaluators;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
@@ -29,6 +30,22 @@ import com.dylibso.chicory.wasm.types.MemoryLimits;
 public final class PluginMemory extends ChunkedMemory implements Memory {
 
     /**
+     * Loop iterations compiled code may run between two checks for interruption. Small enough that even loops
+     * whose bodies are as large as a JVM method allows see an interrupt within milliseconds; large enough that
+     * the check itself vanishes from hot loops.
+     */
+    public static final int INTERRUPT_INTERVAL = 256;
+
+    /**
+     * Back edges left before compiled code next checks whether its thread was interrupted. Public because the
+     * loops of compiled plugin code ({@code compile.LoopCheckSite}) count it down in place: a plain field of the
+     * instance's own memory (one thread at a time, like the instance) where Chicory read the thread's volatile
+     * interrupt flag on every iteration, which kept the JIT from hoisting anything out of the loop. Bulk
+     * operations, whose cost grows with their size, set it to zero so the next back edge checks at once.
+     */
+    public int interruptCountdown = INTERRUPT_INTERVAL;
+
+    /**
      * @param declared the limits the module declares
      * @param capPages the plugin's cap, in 64 KiB pages
      */
@@ -45,6 +62,7 @@ public final class PluginMemory extends ChunkedMemory implements Memory {
 
     @Override
     public int grow(int size) {
+        interruptCountdown = 0;
         return super.grow(size);
     }
 
@@ -82,6 +100,19 @@ public final class PluginMemory extends ChunkedMemory implements Memory {
     public int notify(int address, int maxThreads) {
         checkBounds(address, 4);
         return 0;
+    }
+
+    // --- interruption ---
+
+    /**
+     * What a compiled loop calls when {@link #interruptCountdown} runs out: refills it, and ends the execution
+     * exactly as Chicory's own check does if the thread was interrupted (the platform's deadline interrupts it).
+     */
+    public void checkInterruption() {
+        interruptCountdown = INTERRUPT_INTERVAL;
+        if (Thread.currentThread().isInterrupted()) {
+            throw new ChicoryInterruptedException("Thread interrupted");
+        }
     }
 
     // --- segments ---
@@ -124,6 +155,7 @@ public final class PluginMemory extends ChunkedMemory implements Memory {
 
     @Override
     public void write(int addr, byte[] data, int offset, int size) {
+        interruptCountdown = 0;
         checkBounds(addr, size);
         if (size == 0) {
             return;
@@ -145,6 +177,7 @@ public final class PluginMemory extends ChunkedMemory implements Memory {
 
     @Override
     public void fill(byte value, int fromIndex, int toIndex) {
+        interruptCountdown = 0;
         long size = (long) toIndex - fromIndex;
         checkBounds(fromIndex, size);
         if (size == 0) {

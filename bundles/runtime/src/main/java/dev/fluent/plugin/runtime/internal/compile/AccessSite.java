@@ -81,14 +81,14 @@ final class AccessSite {
 
     /** The locals the rewrite adds after a method's own; shared by its sites, each of which sets what it reads. */
     record Locals(int memory, int address, int chunk, int intValue, int longValue, int floatValue,
-            int doubleValue) {
+            int doubleValue, int live, int writable, int bound) {
         static Locals after(int maxLocals) {
             return new Locals(maxLocals, maxLocals + 1, maxLocals + 2, maxLocals + 3, maxLocals + 4,
-                    maxLocals + 6, maxLocals + 7);
+                    maxLocals + 6, maxLocals + 7, maxLocals + 9, maxLocals + 10, maxLocals + 11);
         }
 
         int end() {
-            return doubleValue + 2;
+            return bound + 1;
         }
 
         int value(Type type) {
@@ -180,8 +180,7 @@ final class AccessSite {
         code.add(new VarInsnNode(Opcodes.ILOAD, locals.address()));
         code.add(new LdcInsnNode(Integer.MIN_VALUE));
         code.add(new InsnNode(Opcodes.IXOR));
-        code.add(new VarInsnNode(Opcodes.ALOAD, locals.memory()));
-        code.add(new FieldInsnNode(Opcodes.GETFIELD, MEMORY, "boundFlipped", "I"));
+        code.add(new VarInsnNode(Opcodes.ILOAD, locals.bound()));
         code.add(new JumpInsnNode(Opcodes.IF_ICMPGE, slow));
         if (kind.width > 1) {
             // Inside one chunk.
@@ -212,8 +211,7 @@ final class AccessSite {
         if (kind.view != null) {
             code.add(new FieldInsnNode(Opcodes.GETSTATIC, VIEWS, kind.view, VAR_HANDLE_DESC));
         }
-        code.add(new VarInsnNode(Opcodes.ALOAD, locals.memory()));
-        code.add(new FieldInsnNode(Opcodes.GETFIELD, MEMORY, "live", "[[B"));
+        code.add(new VarInsnNode(Opcodes.ALOAD, locals.live()));
         chunkIndex(code, locals);
         code.add(new InsnNode(Opcodes.AALOAD));
         offsetInChunk(code, locals);
@@ -226,8 +224,7 @@ final class AccessSite {
 
     /** Through the table of chunks already recorded as dirty: a null entry takes the checked path, which records it. */
     private void emitStore(InsnList code, Locals locals, int value, LabelNode slow) {
-        code.add(new VarInsnNode(Opcodes.ALOAD, locals.memory()));
-        code.add(new FieldInsnNode(Opcodes.GETFIELD, MEMORY, "writable", "[[B"));
+        code.add(new VarInsnNode(Opcodes.ALOAD, locals.writable()));
         chunkIndex(code, locals);
         code.add(new InsnNode(Opcodes.AALOAD));
         code.add(new InsnNode(Opcodes.DUP));

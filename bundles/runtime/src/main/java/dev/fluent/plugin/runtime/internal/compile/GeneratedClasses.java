@@ -7,6 +7,7 @@ import com.dylibso.chicory.compiler.internal.Compiler;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.ExternalType;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -56,6 +57,17 @@ public record GeneratedClasses(String mainClass, Map<String, byte[]> classes, Se
      * @throws RuntimeException whatever Chicory's compiler throws for a module it cannot compile
      */
     public static GeneratedClasses compile(WasmModule module, MemoryAccessInliner inliner) {
+        return compile(module, inliner, definesItsMemory(module));
+    }
+
+    /**
+     * Compiles a module and rewrites its memory accesses, and its loops' interruption checks if asked: only for a
+     * module that {@linkplain #definesItsMemory defines its memory}. The benchmarks compare both on one module.
+     */
+    public static GeneratedClasses compile(WasmModule module, MemoryAccessInliner inliner, boolean countdowns) {
+        if (countdowns && !definesItsMemory(module)) {
+            throw new IllegalArgumentException("loop countdowns need a module that defines its memory");
+        }
         var result = Compiler.builder(module)
                 // Functions too large for a JVM method are interpreted, silently here: plugin:show counts them,
                 // security-test warns about them, and the instances' guard enforces the deadline there.
@@ -65,7 +77,17 @@ public record GeneratedClasses(String mainClass, Map<String, byte[]> classes, Se
                 .compile();
         ClassCollector made = result.collector();
         return new GeneratedClasses(made.mainClassName(),
-                inliner.rewriteAll(made.classBytes(), new LinkedHashMap<>()), result.interpretedFunctions());
+                inliner.rewriteAll(made.classBytes(), new LinkedHashMap<>(), countdowns),
+                result.interpretedFunctions());
+    }
+
+    /**
+     * Whether the module defines its memory rather than importing it or having none: then the platform's memory
+     * factory makes it, and every function receives a {@code PluginMemory}.
+     */
+    public static boolean definesItsMemory(WasmModule module) {
+        boolean imported = module.importSection().stream().anyMatch(i -> i.importType() == ExternalType.MEMORY);
+        return !imported && module.memorySection().map(m -> m.memoryCount() > 0).orElse(false);
     }
 
     /** Defines the classes (the JVM verifies them) and returns the factory of the module's machines. */

@@ -11,6 +11,7 @@ import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.FieldInsnNode;
 import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.InsnNode;
 import org.objectweb.asm.tree.IntInsnNode;
@@ -37,7 +38,11 @@ import org.objectweb.asm.tree.VarInsnNode;
  * Whatever fails a check (an address outside the memory, an access that straddles two chunks, a chunk's first
  * write) calls the memory's own method, which traps with the usual error, reads across the chunks, or records
  * the chunk. {@code memory.grow}, {@code memory.fill}, {@code memory.copy}, {@code memory.init}, calls and the
- * interruption checks on loops and calls are left as Chicory emits them.
+ * interruption checks before calls are left as Chicory emits them.
+ *
+ * <p>The interruption check on each loop's back edge becomes a countdown in the memory ({@link LoopCheckSite}
+ * says why, and why the deadline still holds), in modules that define their memory: only there is the memory
+ * every function receives always a {@code PluginMemory}.
  *
  * <p>A method HotSpot would compile is never grown past its size limit for compilation (8,000 bytes of
  * bytecode) unless the JVM runs with {@code -XX:-DontCompileHugeMethods}: the sites past the budget keep their
@@ -72,22 +77,34 @@ public final class MemoryAccessInliner {
     }
 
     /** Statistics of one rewrite, for the tests and the benchmarks. */
-    public record Outcome(byte[] bytes, int inlined, int kept) {
+    public record Outcome(byte[] bytes, int inlined, int kept, int countdowns) {
     }
 
     /**
      * Rewrites every class but the module's "Shaded" class (whose methods stay for what is not
      * rewritten), keeping the map's order.
+     *
+     * @param countdowns whether loops' interruption checks become countdowns: only for a module that defines its
+     *     memory (the platform's memory factory then makes it), never for one without or with an imported one
      */
-    public Map<String, byte[]> rewriteAll(Map<String, byte[]> classes, Map<String, byte[]> into) {
+    public Map<String, byte[]> rewriteAll(Map<String, byte[]> classes, Map<String, byte[]> into, boolean countdowns) {
         for (Map.Entry<String, byte[]> e : classes.entrySet()) {
-            into.put(e.getKey(), e.getKey().endsWith("Shaded") ? e.getValue() : rewrite(e.getValue()).bytes());
+            into.put(e.getKey(),
+                    e.getKey().endsWith("Shaded") ? e.getValue() : rewrite(e.getValue(), countdowns).bytes());
         }
         return into;
     }
 
-    /** Rewrites the memory accesses of one generated class; a class without any is returned as it is. */
+    /** Rewrites the memory accesses and loop checks of one generated class of a module that defines its memory. */
     public Outcome rewrite(byte[] classBytes) {
+        return rewrite(classBytes, true);
+    }
+
+    /**
+     * Rewrites the memory accesses (and, if asked, the loop checks) of one generated class; a class without any
+     * is returned as it is.
+     */
+    public Outcome rewrite(byte[] classBytes, boolean countdowns) {
         Map<String, Integer> before = CodeSize.lengths(classBytes);
         Map<String, Integer> margins = new HashMap<>();
         for (int attempt = 0; attempt < 3; attempt++) {
@@ -95,14 +112,18 @@ public final class MemoryAccessInliner {
             new ClassReader(classBytes).accept(node, ClassReader.SKIP_FRAMES);
             int inlined = 0;
             int kept = 0;
+            int loopChecks = 0;
+            String generatedPackage = node.name.substring(0, node.name.lastIndexOf('/') + 1);
             for (MethodNode method : node.methods) {
                 String key = method.name + method.desc;
-                int[] counts = rewrite(method, before.getOrDefault(key, 0), margins.getOrDefault(key, 0));
+                boolean counted = countdowns && LoopCheckSite.boundedBetweenChecks(method, generatedPackage);
+                int[] counts = rewrite(method, before.getOrDefault(key, 0), margins.getOrDefault(key, 0), counted);
                 inlined += counts[0];
                 kept += counts[1];
+                loopChecks += counts[2];
             }
-            if (inlined == 0) {
-                return new Outcome(classBytes, 0, kept);
+            if (inlined == 0 && loopChecks == 0) {
+                return new Outcome(classBytes, 0, kept, 0);
             }
             ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
             byte[] written;
@@ -114,7 +135,7 @@ public final class MemoryAccessInliner {
                 continue;
             } catch (RuntimeException e) {
                 // ASM could not compute the frames (a type it cannot load): Chicory's class is correct as it is.
-                return new Outcome(classBytes, 0, countSites(classBytes));
+                return new Outcome(classBytes, 0, countSites(classBytes), 0);
             }
             // Checked on the written class, not trusted to the estimate: a method pushed past HotSpot's limit
             // would run interpreted. One that is, is rewritten again with that much less room.
@@ -127,11 +148,11 @@ public final class MemoryAccessInliner {
                 }
             }
             if (!over) {
-                return new Outcome(written, inlined, kept);
+                return new Outcome(written, inlined, kept, loopChecks);
             }
         }
         // Chicory's class is correct, only slower.
-        return new Outcome(classBytes, 0, countSites(classBytes));
+        return new Outcome(classBytes, 0, countSites(classBytes), 0);
     }
 
     /** The most bytecode a method of this size before the rewrite may have after it. */
@@ -142,32 +163,54 @@ public final class MemoryAccessInliner {
         return originalSize <= HUGE_METHOD_LIMIT && !hugeMethodsCompiled ? HUGE_METHOD_LIMIT : METHOD_LIMIT;
     }
 
-    /** @return the sites inlined and the sites kept as calls */
-    /** @param size the method's bytecode length as the class file holds it */
-    private int[] rewrite(MethodNode method, int size, int margin) {
+    /**
+     * @param size the method's bytecode length as the class file holds it
+     * @param countdowns whether the method's loop checks become countdowns
+     * @return the sites inlined, the sites kept as calls, and the loop checks made countdowns
+     */
+    private int[] rewrite(MethodNode method, int size, int margin, boolean countdowns) {
         List<AccessSite> sites = new ArrayList<>();
-        int memorySlot = -1;
-        int parameterSlots = Type.getArgumentsAndReturnSizes(method.desc) >> 2;
-        if ((method.access & Opcodes.ACC_STATIC) != 0) {
-            parameterSlots--;
-        }
-        for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
+        List<LoopCheckSite> loops = new ArrayList<>();
+        // The memory the method receives, the same one throughout: the rewritten method reads it once.
+        int memorySlot = memoryParameter(method);
+        for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null && memorySlot >= 0;
+                insn = insn.getNext()) {
             AccessSite site = AccessSite.match(insn);
-            // Only sites whose memory is a parameter, the same one throughout: the rewritten method reads it once.
-            if (site != null && site.memorySlot() < parameterSlots
-                    && (memorySlot < 0 || memorySlot == site.memorySlot())) {
-                memorySlot = site.memorySlot();
+            if (site != null && site.memorySlot() == memorySlot) {
                 sites.add(site);
+            }
+            LoopCheckSite loop = countdowns ? LoopCheckSite.match(method, insn) : null;
+            if (loop != null) {
+                loops.add(loop);
             }
         }
         int total = countSites(method);
-        if (sites.isEmpty()) {
-            return new int[] {0, total};
+        if (sites.isEmpty() && loops.isEmpty()) {
+            return new int[] {0, total, 0};
         }
         // A margin under the limit: sizes are measured site by site, and a jump's width can depend on the whole.
         int limit = limit(size) - 64 - margin;
         AccessSite.Locals locals = AccessSite.Locals.after(method.maxLocals);
         size += CodeSize.of(prologue(memorySlot, locals));
+        List<MethodInsnNode> refreshes = new ArrayList<>();
+        for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
+            if (insn instanceof MethodInsnNode call && mayChangeTables(call)) {
+                refreshes.add(call);
+            }
+        }
+        size += refreshes.size() * CodeSize.of(refresh(locals));
+        // Loops first: few, and each one's check runs on every iteration.
+        int counted = 0;
+        for (LoopCheckSite loop : loops) {
+            InsnList replacement = loop.emit(locals);
+            int grows = CodeSize.of(replacement) - loop.originalSize();
+            if (size + grows > limit) {
+                break;
+            }
+            size += grows;
+            loop.replace(method.instructions, loop.emit(locals));
+            counted++;
+        }
         int inlined = 0;
         for (AccessSite site : sites) {
             InsnList replacement = site.emit(locals);
@@ -179,11 +222,26 @@ public final class MemoryAccessInliner {
             site.replace(method.instructions, site.emit(locals));
             inlined++;
         }
-        if (inlined > 0) {
+        if (inlined > 0 || counted > 0) {
+            for (MethodInsnNode call : refreshes) {
+                method.instructions.insert(call, refresh(locals));
+            }
             method.instructions.insert(prologue(memorySlot, locals));
             method.maxLocals = locals.end();
         }
-        return new int[] {inlined, total - inlined};
+        return new int[] {inlined, total - inlined, counted};
+    }
+
+    /** The local slot of the method's {@code Memory} parameter, or -1 if it takes none. */
+    private static int memoryParameter(MethodNode method) {
+        int slot = (method.access & Opcodes.ACC_STATIC) != 0 ? 0 : 1;
+        for (Type parameter : Type.getArgumentTypes(method.desc)) {
+            if (parameter.getSort() == Type.OBJECT && parameter.getInternalName().equals(CHICORY_MEMORY)) {
+                return slot;
+            }
+            slot += parameter.getSize();
+        }
+        return -1;
     }
 
     /** Reads the memory parameter once, as the platform's memory class: every instance's memory is one. */
@@ -192,7 +250,52 @@ public final class MemoryAccessInliner {
         list.add(new VarInsnNode(Opcodes.ALOAD, memorySlot));
         list.add(new TypeInsnNode(Opcodes.CHECKCAST, MEMORY));
         list.add(new VarInsnNode(Opcodes.ASTORE, locals.memory()));
+        list.add(refresh(locals));
         return list;
+    }
+
+    /**
+     * Copies the memory's tables and bound into locals, which the accesses read: a local is a register to the
+     * JIT, where a field has to be read again after every call on a checked path. They change only on a grow
+     * (within an execution; a reset or snapshot comes between executions), so they are read again after every
+     * call that may grow the memory. Read before such a grow, they are a smaller view of the same chunks: an
+     * access beyond it takes the checked path, which sees the memory as it is.
+     */
+    private static InsnList refresh(AccessSite.Locals locals) {
+        InsnList list = new InsnList();
+        list.add(new VarInsnNode(Opcodes.ALOAD, locals.memory()));
+        list.add(new FieldInsnNode(Opcodes.GETFIELD, MEMORY, "live", "[[B"));
+        list.add(new VarInsnNode(Opcodes.ASTORE, locals.live()));
+        list.add(new VarInsnNode(Opcodes.ALOAD, locals.memory()));
+        list.add(new FieldInsnNode(Opcodes.GETFIELD, MEMORY, "writable", "[[B"));
+        list.add(new VarInsnNode(Opcodes.ASTORE, locals.writable()));
+        list.add(new VarInsnNode(Opcodes.ALOAD, locals.memory()));
+        list.add(new FieldInsnNode(Opcodes.GETFIELD, MEMORY, "boundFlipped", "I"));
+        list.add(new VarInsnNode(Opcodes.ISTORE, locals.bound()));
+        return list;
+    }
+
+    /**
+     * Whether a call of the original method may grow the memory (so the locals {@link #refresh} sets are read
+     * again after it): anything but Chicory's arithmetic helpers, its scalar memory accesses and global reads,
+     * and the interruption check. Scalar accesses change at most an entry of {@code writable}, never a table.
+     */
+    private static boolean mayChangeTables(MethodInsnNode call) {
+        String owner = call.owner;
+        if (owner.equals("com/dylibso/chicory/runtime/OpcodeImpl")) {
+            return call.name.startsWith("TABLE_");
+        }
+        if (owner.startsWith("java/lang/") && (owner.equals("java/lang/Math") || owner.equals("java/lang/Float")
+                || owner.equals("java/lang/Double") || owner.equals("java/lang/Integer")
+                || owner.equals("java/lang/Long"))) {
+            return false;
+        }
+        if (owner.endsWith("Shaded")) {
+            String name = call.name;
+            return !(name.startsWith("memoryRead") || name.startsWith("memoryWrite") || name.equals("checkInterruption")
+                    || name.equals("readGlobal") || name.equals("writeGlobal") || name.equals("memoryPages"));
+        }
+        return true;
     }
 
     private static int countSites(byte[] classBytes) {

@@ -48,6 +48,13 @@
         (br $next)))
     (local.get $s))
 
+  ;; Grows by a page and uses it at once, in the same function (the rewritten code reads the memory's tables
+  ;; again after the grow); once the memory is at its maximum the grow answers -1 and the store traps.
+  (func (export "grow_and_use") (param $v i32) (result i32) (local $at i32)
+    (local.set $at (i32.mul (memory.grow (i32.const 1)) (i32.const 65536)))
+    (i32.store offset=8 (local.get $at) (local.get $v))
+    (i32.load offset=8 (local.get $at)))
+
   (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
   (func (export "size") (result i32) (memory.size))
   (func (export "fill") (param i32 i32 i32) (memory.fill (local.get 0) (local.get 1) (local.get 2)))

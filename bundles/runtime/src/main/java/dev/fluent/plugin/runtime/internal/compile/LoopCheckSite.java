@@ -1,0 +1,153 @@
+package dev.fluent.plugin.runtime.internal.compile;
+
+import static dev.fluent.plugin.runtime.internal.compile.MemoryAccessInliner.MEMORY;
+
+import java.util.Set;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.FieldInsnNode;
+import org.objectweb.asm.tree.InsnList;
+import org.objectweb.asm.tree.InsnNode;
+import org.objectweb.asm.tree.JumpInsnNode;
+import org.objectweb.asm.tree.LabelNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.VarInsnNode;
+
+/**
+ * The interruption check on a loop's back edge, Chicory's {@code invokestatic <Shaded>.checkInterruption(); goto
+ * <an earlier label>}, and the countdown {@link MemoryAccessInliner} puts in its place.
+ *
+ * <p>Why: Chicory's check reads the thread's interrupt flag, a volatile field, on every iteration. A volatile read
+ * is an acquire: the JIT may not move the loop's other loads above it, so it cannot hoist even the memory's
+ * tables and bound out of the loop. The countdown is a plain field of the instance's memory ({@code
+ * PluginMemory.interruptCountdown}, one thread at a time like the instance): decremented on every back edge, and
+ * when it runs out, {@code PluginMemory.checkInterruption()} refills it and throws Chicory's own exception if the
+ * thread was interrupted.
+ *
+ * <p>Why the deadline still holds: the checks before calls (calls to other functions, host functions and the
+ * interpreter) are left as Chicory emits them, bulk memory operations empty the countdown, and a method that
+ * calls anything else whose time may grow with an operand ({@code table.fill}, {@code table.copy}, {@code
+ * table.grow}, the GC proposal's array operations, an atomic wait: see {@link #boundedBetweenChecks}) keeps
+ * Chicory's checks on its loops. So between two checks a thread runs at most {@code INTERRUPT_INTERVAL} loop
+ * iterations, each bounded by the size of a JVM method, plus the straight-line code of the frames it returns
+ * through, whatever the module does.
+ */
+final class LoopCheckSite {
+
+    private static final String CHECK = "checkInterruption";
+    private static final String OPCODES = "com/dylibso/chicory/runtime/OpcodeImpl";
+    /** Arithmetic helpers Chicory calls: constant time. */
+    private static final Set<String> JAVA_MATH = Set.of("java/lang/Math", "java/lang/StrictMath", "java/lang/Float",
+            "java/lang/Double", "java/lang/Integer", "java/lang/Long");
+    /**
+     * The Shaded methods a counted loop may call: constant time, calls (which Chicory checks before), or memory
+     * operations of one memory, which reach {@code PluginMemory} and empty the countdown when their time grows
+     * with their size. Not here, so their methods keep Chicory's checks: the table and array bulk operations,
+     * object allocation of the GC proposal, atomic wait and notify, the copy between two memories.
+     */
+    private static final Set<String> SHADED_BOUNDED = Set.of("callIndirect", "callHostFunction", "isRefNull",
+            "refAsNonNull", "tableGet", "tableSet", "tableSize", "i32_ge_u", "memoryFill", "memoryInit",
+            "memoryGrow", "memoryDrop", "memoryPages", "getAddr", "throwCallStackExhausted",
+            "throwIndirectCallTypeMismatch", "throwOutOfBoundsMemoryAccess", "throwTrapException",
+            "throwNullFunctionReference", "throwUnknownFunction", CHECK, "readGlobal", "writeGlobal", "readGlobalRef",
+            "exceptionMatches", "memoryAtomicFence", "structGet", "structGetS", "structGetU", "structSet",
+            "arrayGet", "arrayGetS", "arrayGetU", "arraySet", "arrayLen", "refTest", "refTestNull", "castTest",
+            "castTestNull", "heapTypeMatch", "refI31", "i31GetS", "i31GetU", "refEq", "dataDrop");
+    private static final String COUNTDOWN = "interruptCountdown";
+
+    private final MethodInsnNode check;
+
+    private LoopCheckSite(MethodInsnNode check) {
+        this.check = check;
+    }
+
+    /**
+     * Whether every call the method makes takes bounded time or is checked before: the condition for its loops to
+     * count down. Conservative: a call not known to be either keeps Chicory's checks on all the method's loops.
+     *
+     * @param generatedPackage the package of the module's generated classes: calls there are the module's
+     *     functions, which Chicory checks before
+     */
+    static boolean boundedBetweenChecks(MethodNode method, String generatedPackage) {
+        for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
+            if (insn instanceof MethodInsnNode call && !bounded(call, generatedPackage)) {
+                return false;
+            }
+            if (insn.getOpcode() == Opcodes.INVOKEDYNAMIC) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean bounded(MethodInsnNode call, String generatedPackage) {
+        String owner = call.owner;
+        if (owner.endsWith("Shaded") && owner.startsWith(generatedPackage)) {
+            if (call.name.equals("memoryCopy")) {
+                // One memory: PluginMemory.copy, which empties the countdown; not the copy between two memories.
+                return call.desc.indexOf("Memory;") == call.desc.lastIndexOf("Memory;");
+            }
+            return SHADED_BOUNDED.contains(call.name) || call.name.startsWith("memoryRead")
+                    || call.name.startsWith("memoryWrite")
+                    || (call.name.startsWith("memoryAtomic") && !call.name.startsWith("memoryAtomicWait")
+                            && !call.name.equals("memoryAtomicNotify"));
+        }
+        if (owner.equals(MEMORY)) {
+            return true; // the rewritten accesses' checked paths: one scalar, or the check itself
+        }
+        if (owner.equals(OPCODES)) {
+            return !call.name.startsWith("TABLE_");
+        }
+        if (call.getOpcode() == Opcodes.INVOKESPECIAL && call.name.equals("<init>")) {
+            return true; // the exceptions Chicory throws
+        }
+        return JAVA_MATH.contains(owner) || owner.startsWith(generatedPackage) && owner.indexOf('/',
+                generatedPackage.length()) < 0;
+    }
+
+    /**
+     * The back-edge check whose call is {@code insn}, or null: any other call, or a check not followed by a jump
+     * back (the checks before calls).
+     */
+    static LoopCheckSite match(MethodNode method, AbstractInsnNode insn) {
+        if (!(insn instanceof MethodInsnNode call) || call.getOpcode() != Opcodes.INVOKESTATIC
+                || !call.owner.endsWith("Shaded") || !CHECK.equals(call.name) || !"()V".equals(call.desc)) {
+            return null;
+        }
+        AbstractInsnNode next = call.getNext();
+        if (next instanceof JumpInsnNode jump && jump.getOpcode() == Opcodes.GOTO
+                && method.instructions.indexOf(jump.label) < method.instructions.indexOf(call)) {
+            return new LoopCheckSite(call);
+        }
+        return null;
+    }
+
+    /** The bytes the call replaced takes. */
+    int originalSize() {
+        return 3;
+    }
+
+    /** {@code if (--memory.interruptCountdown <= 0) memory.checkInterruption();} */
+    InsnList emit(AccessSite.Locals locals) {
+        InsnList code = new InsnList();
+        LabelNode counted = new LabelNode();
+        code.add(new VarInsnNode(Opcodes.ALOAD, locals.memory()));
+        code.add(new InsnNode(Opcodes.DUP));
+        code.add(new FieldInsnNode(Opcodes.GETFIELD, MEMORY, COUNTDOWN, "I"));
+        code.add(new InsnNode(Opcodes.ICONST_1));
+        code.add(new InsnNode(Opcodes.ISUB));
+        code.add(new InsnNode(Opcodes.DUP_X1));
+        code.add(new FieldInsnNode(Opcodes.PUTFIELD, MEMORY, COUNTDOWN, "I"));
+        code.add(new JumpInsnNode(Opcodes.IFGT, counted));
+        code.add(new VarInsnNode(Opcodes.ALOAD, locals.memory()));
+        code.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, MEMORY, CHECK, "()V", false));
+        code.add(counted);
+        return code;
+    }
+
+    void replace(InsnList instructions, InsnList replacement) {
+        instructions.insert(check, replacement);
+        instructions.remove(check);
+    }
+}
