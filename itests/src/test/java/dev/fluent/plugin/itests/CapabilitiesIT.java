@@ -27,7 +27,6 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -408,16 +407,6 @@ public class CapabilitiesIT extends PlatformTestSupport {
     private void assertServing() throws Exception {
         ensureLoaded("echo", () -> pluginFolder("echo"));
         assertEquals("still here", run("echo", "still here"));
-    }
-
-    private static void waitUntil(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + DEFAULT_TIMEOUT_MILLIS;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) {
-                fail("not within " + DEFAULT_TIMEOUT_MILLIS + " ms: " + what);
-            }
-            Thread.sleep(100);
-        }
     }
 
     private void ensureLoaded(String id, PathSupplier folder) throws Exception {

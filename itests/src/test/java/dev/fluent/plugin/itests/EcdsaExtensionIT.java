@@ -3,7 +3,6 @@ package dev.fluent.plugin.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
-import static org.junit.Assert.fail;
 
 import dev.fluent.plugin.api.EngineRequest;
 import dev.fluent.plugin.api.ErrorCode;
@@ -17,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.function.BooleanSupplier;
 import javax.inject.Inject;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -52,16 +50,6 @@ public class EcdsaExtensionIT extends PlatformTestSupport {
             return references != null && references.length > 0;
         } catch (InvalidSyntaxException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void waitUntil(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + DEFAULT_TIMEOUT_MILLIS;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) {
-                fail("not within " + DEFAULT_TIMEOUT_MILLIS + " ms: " + what);
-            }
-            Thread.sleep(100);
         }
     }
 

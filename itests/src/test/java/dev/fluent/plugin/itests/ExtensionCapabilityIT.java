@@ -3,7 +3,6 @@ package dev.fluent.plugin.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
-import static org.junit.Assert.fail;
 
 import dev.fluent.plugin.api.AuditLog;
 import dev.fluent.plugin.api.AuditQuery;
@@ -26,7 +25,6 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import javax.inject.Inject;
 import org.junit.After;
 import org.junit.Test;
@@ -135,16 +133,6 @@ public class ExtensionCapabilityIT extends PlatformTestSupport {
 
     private List<AuditRecord> audit(String action) {
         return auditLog.query(AuditQuery.builder().pluginId(PLUGIN).action(action).limit(50).build());
-    }
-
-    private static void waitUntil(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + DEFAULT_TIMEOUT_MILLIS;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) {
-                fail("not within " + DEFAULT_TIMEOUT_MILLIS + " ms: " + what);
-            }
-            Thread.sleep(100);
-        }
     }
 
     @Test

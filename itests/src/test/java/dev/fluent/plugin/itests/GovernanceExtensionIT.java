@@ -3,7 +3,6 @@ package dev.fluent.plugin.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
-import static org.junit.Assert.fail;
 
 import dev.fluent.plugin.api.AuditLog;
 import dev.fluent.plugin.api.AuditQuery;
@@ -19,7 +18,6 @@ import java.nio.file.Paths;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import javax.inject.Inject;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -59,16 +57,6 @@ public class GovernanceExtensionIT extends PlatformTestSupport {
 
     private List<AuditRecord> failures(String plugin, String action) {
         return auditLog.query(AuditQuery.builder().pluginId(plugin).action(action).failedOnly(true).limit(20).build());
-    }
-
-    private static void waitUntil(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + DEFAULT_TIMEOUT_MILLIS;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) {
-                fail("not within " + DEFAULT_TIMEOUT_MILLIS + " ms: " + what);
-            }
-            Thread.sleep(100);
-        }
     }
 
     @Test

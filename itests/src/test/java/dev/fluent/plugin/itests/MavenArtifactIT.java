@@ -240,22 +240,15 @@ public class MavenArtifactIT extends PlatformTestSupport {
         Path file = watched.resolve("echo.mvn");
         Files.writeString(file, "# the echo example, from the test's repository\n" + location() + "\n");
         try {
-            long deadline = System.currentTimeMillis() + DEFAULT_TIMEOUT_MILLIS;
-            while (registry.find("echo").isEmpty() && System.currentTimeMillis() < deadline) {
-                Thread.sleep(200);
-            }
-            PluginInfo info = registry.find("echo").orElseThrow(() -> new AssertionError("echo.mvn not deployed"));
+            waitUntil("echo.mvn deployed", () -> registry.find("echo").isPresent());
+            PluginInfo info = registry.find("echo").orElseThrow();
             assertTrue(info.source().toString(), info.source().startsWith(Paths.get(System.getProperty("karaf.data"))));
             assertEquals("hello from the watched folder",
                     executeCommand("plugin:execute echo \"hello from the watched folder\"").trim());
         } finally {
             Files.delete(file);
         }
-        long deadline = System.currentTimeMillis() + DEFAULT_TIMEOUT_MILLIS;
-        while (registry.find("echo").isPresent() && System.currentTimeMillis() < deadline) {
-            Thread.sleep(200);
-        }
-        assertTrue("removing echo.mvn unloads echo", registry.find("echo").isEmpty());
+        waitUntil("removing echo.mvn unloads echo", () -> registry.find("echo").isEmpty());
     }
 
     @Test

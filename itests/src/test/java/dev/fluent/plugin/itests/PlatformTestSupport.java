@@ -62,6 +62,18 @@ public abstract class PlatformTestSupport {
 
     protected static final long DEFAULT_TIMEOUT_MILLIS = 30_000;
 
+    /** Waits until {@code condition} holds, failing the test with {@code what} after {@link #DEFAULT_TIMEOUT_MILLIS}. */
+    protected static void waitUntil(String what, java.util.function.BooleanSupplier condition)
+            throws InterruptedException {
+        long deadline = System.currentTimeMillis() + DEFAULT_TIMEOUT_MILLIS;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                org.junit.Assert.fail("not within " + DEFAULT_TIMEOUT_MILLIS + " ms: " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
     /** Configuration PID of the watched plugin folder. */
     protected static final String DEPLOYER_PID = "dev.fluent.plugin.deployer";
 

@@ -3,7 +3,6 @@ package dev.fluent.plugin.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
-import static org.junit.Assert.fail;
 
 import dev.fluent.plugin.api.AuditLog;
 import dev.fluent.plugin.api.AuditQuery;
@@ -23,7 +22,6 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 import javax.inject.Inject;
 import javax.sql.DataSource;
 import org.junit.Test;
@@ -75,16 +73,6 @@ public class SqlExtensionIT extends PlatformTestSupport {
             return !bundleContext.getServiceReferences(DataSource.class, "(dataSourceName=plugins)").isEmpty();
         } catch (InvalidSyntaxException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void waitUntil(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + DEFAULT_TIMEOUT_MILLIS;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) {
-                fail("not within " + DEFAULT_TIMEOUT_MILLIS + " ms: " + what);
-            }
-            Thread.sleep(100);
         }
     }
 
