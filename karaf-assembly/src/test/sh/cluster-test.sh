@@ -79,22 +79,10 @@ step() {
     echo "cluster-test: $(date +%T) $*"
 }
 
-taken() {
-    if command -v ss >/dev/null 2>&1; then
-        [ -n "$(ss -Hltn "sport = :$1")" ]
-    else
-        cat /proc/net/tcp /proc/net/tcp6 2>/dev/null \
-            | awk -v p=":$(printf '%04X' "$1")" '$2 ~ p"$" && $4 == "0A" { f = 1 } END { exit !f }'
-    fi
-}
+. "$(dirname "$0")/free-ports.sh"
 
-# Fifteen free ports (four per node and its member port), from a start that differs between runs.
-ports=""
-candidate=$((20000 + ($$ * 53) % 20000))
-while [ "$(printf '%s\n' $ports | grep -c .)" -lt 15 ]; do
-    candidate=$((candidate + 1))
-    taken "$candidate" || ports="$ports $candidate"
-done
+# Fifteen free ports (four per node and its member port).
+ports=$(free_ports 15 53)
 # Node n's SSH, RMI registry, RMI server and HTTP ports, then its member port: PORT_<n>_<1..5>.
 i=0
 for p in $ports; do

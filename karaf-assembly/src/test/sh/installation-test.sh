@@ -75,23 +75,10 @@ step() {
     echo "installation-test: $(date +%T) $*"
 }
 
-# Whether something listens on TCP port $1.
-taken() {
-    if command -v ss >/dev/null 2>&1; then
-        [ -n "$(ss -Hltn "sport = :$1")" ]
-    else
-        cat /proc/net/tcp /proc/net/tcp6 2>/dev/null \
-            | awk -v p=":$(printf '%04X' "$1")" '$2 ~ p"$" && $4 == "0A" { f = 1 } END { exit !f }'
-    fi
-}
+. "$HERE/free-ports.sh"
 
-# Eight free ports, from a start that differs between runs so that parallel builds rarely meet.
-ports=""
-candidate=$((20000 + ($$ * 37) % 20000))
-while [ "$(printf '%s\n' $ports | grep -c .)" -lt 8 ]; do
-    candidate=$((candidate + 1))
-    taken "$candidate" || ports="$ports $candidate"
-done
+# Eight free ports.
+ports=$(free_ports 8 37)
 set -- $ports
 A_SSH=$1 A_RMI_REGISTRY=$2 A_RMI_SERVER=$3 A_HTTP=$4 B_SSH=$5 B_RMI_REGISTRY=$6 B_RMI_SERVER=$7 B_HTTP=$8
 
