@@ -1,6 +1,7 @@
 package dev.fluent.plugin.benchmarks.runtime;
 
 import dev.fluent.plugin.api.EngineRequest;
+import dev.fluent.plugin.runtime.internal.abi.LinearStorage;
 import dev.fluent.plugin.runtime.internal.abi.PluginMemory;
 import dev.fluent.plugin.runtime.internal.execute.InstancePool;
 import dev.fluent.plugin.runtime.internal.execute.LoadedPlugin;
@@ -94,18 +95,18 @@ public final class HeapPerPlugin {
         return pool.idleInstances();
     }
 
-    /** Bytes of the chunks {@link PluginMemory#snapshot()} copied (what {@code reset} restores from). */
+    /** Bytes of the cards {@link PluginMemory#snapshot()} copied (what {@code reset} restores from). */
     private static long snapshotBytes(PluginMemory memory) throws Exception {
-        Object snapshot = field(PluginMemory.class, "snapshot").get(memory);
+        Object snapshot = field(LinearStorage.class, "snapshot").get(memory);
         if (snapshot == null) {
             return 0;
         }
-        Method chunks = snapshot.getClass().getDeclaredMethod("chunks");
-        chunks.setAccessible(true);
+        Method cards = snapshot.getClass().getDeclaredMethod("cards");
+        cards.setAccessible(true);
         long n = 0;
-        for (byte[] chunk : (byte[][]) chunks.invoke(snapshot)) {
-            if (chunk != null) {
-                n += chunk.length;
+        for (byte[] card : (byte[][]) cards.invoke(snapshot)) {
+            if (card != null) {
+                n += card.length;
             }
         }
         return n;

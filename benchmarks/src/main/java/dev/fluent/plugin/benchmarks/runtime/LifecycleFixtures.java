@@ -149,7 +149,7 @@ final class LifecycleFixtures {
 
     /**
      * @param pluginMemory whether the instance gets the platform's {@link PluginMemory} (capped at 64 MiB,
-     *        dirty-chunk tracking) instead of Chicory's default memory
+     *        dirty-card tracking) instead of Chicory's default memory
      */
     static RawPlugin raw(WasmModule module, Function<Instance, Machine> machineFactory, boolean pluginMemory) {
         Instance.Builder builder = Instance.builder(module).withImportValues(stubImports(module));

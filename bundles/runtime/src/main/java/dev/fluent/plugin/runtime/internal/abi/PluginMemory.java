@@ -12,22 +12,22 @@ import com.dylibso.chicory.wasm.types.MemoryLimits;
 /**
  * A plugin's linear memory: capped at its {@code max_memory_mb}, and able to return to the state it had
  * right after instantiation, cheaply, so a pooled instance can serve the next request without any trace
- * of the last one ({@link ChunkedMemory} holds the chunks, the cap and the dirty tracking).
+ * of the last one ({@link LinearStorage} holds the bytes, the cap and the dirty tracking).
  *
  * <p>The cap lives here because Chicory's {@code withMemoryLimits} replaces a module's limits instead of
  * tightening them. A refused grow is remembered, so a trap that follows it (a guest allocator aborting) is
  * reported as the memory limit it really is.
  *
  * <p>Compiled plugin code does not call the scalar methods below on its fast path: {@code
- * compile.MemoryAccessInliner} rewrites it to index the chunk tables itself, and to call these only for what
- * its inline checks leave: an access that straddles two chunks, a chunk's first write since the last reset
- * (which records it as dirty), or an address outside the memory (which traps here, with the message below).
+ * compile.MemoryAccessInliner} rewrites it to index the flat array itself, and to call these only for what its
+ * inline check leaves: an access in the memory's last 7 bytes or past 2 GiB, or an address outside the memory
+ * (which traps here, with the message below).
  * Host functions and the bulk instructions ({@code memory.fill}, {@code memory.copy}, {@code memory.init})
  * come here too.
  *
  * <p>Not thread-safe, like the instance that owns it. Shared memories are refused at load.
  */
-public final class PluginMemory extends ChunkedMemory implements Memory {
+public final class PluginMemory extends LinearStorage implements Memory {
 
     /**
      * Loop iterations compiled code may run between two checks for interruption. Small enough that even loops
@@ -161,13 +161,13 @@ public final class PluginMemory extends ChunkedMemory implements Memory {
             return;
         }
         markDirty(addr, size);
-        Chunks.copyIn(chunks, addr, data, offset, size);
+        copyIn(addr, data, offset, size);
     }
 
     @Override
     public byte[] readBytes(int addr, int len) {
         checkBounds(addr, len);
-        return Chunks.copyOut(chunks, addr, len);
+        return copyOut(addr, len);
     }
 
     @Override
@@ -183,84 +183,77 @@ public final class PluginMemory extends ChunkedMemory implements Memory {
         if (size == 0) {
             return;
         }
-        markDirty(fromIndex, (int) size);
-        Chunks.fill(chunks, value, fromIndex, toIndex);
+        markDirty(fromIndex, size);
+        fillRange(fromIndex, toIndex, value);
     }
 
     @Override
     public void copy(int dest, int src, int size) {
+        interruptCountdown = 0;
         checkBounds(src, size);
         checkBounds(dest, size);
         if (size == 0) {
             return;
         }
-        // Through a temporary: source and destination may overlap across chunks.
-        write(dest, readBytes(src, size), 0, size);
-    }
-
-    // --- scalars: a fast path inside one chunk, the byte-wise path across chunks or on a chunk's first write ---
-
-    @Override
-    public byte read(int addr) {
-        try {
-            return live[addr >>> CHUNK_SHIFT][addr & CHUNK_MASK];
-        } catch (NullPointerException | IndexOutOfBoundsException e) {
-            throw outOfBounds(addr, 1);
-        }
-    }
-
-    @Override
-    public void writeByte(int addr, byte data) {
-        byte[] chunk = writableChunk(addr, 1);
-        if (chunk != null) {
-            chunk[addr & CHUNK_MASK] = data;
+        markDirty(dest, size);
+        if ((long) Math.max(src, dest) + size <= FLAT_BYTES) {
+            // Within one array, overlapping or not: arraycopy copies as if through a temporary.
+            System.arraycopy(flat, src, flat, dest, size);
         } else {
-            writeSlow(addr, data, 1);
+            copyIn(dest, copyOut(src, size), 0, size);
         }
     }
 
-    /** The chunk of {@code addr} if it was written since the last reset, else null; traps past the tables. */
-    private byte[] writableChunk(int addr, int width) {
-        try {
-            return writable[addr >>> CHUNK_SHIFT];
-        } catch (IndexOutOfBoundsException e) {
-            throw outOfBounds(addr, width);
-        }
-    }
+    // --- scalars: inside the flat part's bound at once; the checked, byte-wise path for the rest ---
 
     private long readSlow(int addr, int width) {
         checkBounds(addr, width);
-        return Chunks.readBytewise(chunks, addr, width);
+        return readBytewise(addr, width);
     }
 
     private void writeSlow(int addr, long value, int width) {
         checkBounds(addr, width);
         markDirty(addr, width);
-        Chunks.writeBytewise(chunks, addr, value, width);
+        writeBytewise(addr, value, width);
+    }
+
+    private boolean inBound(int addr) {
+        return (addr ^ Integer.MIN_VALUE) < boundFlipped;
+    }
+
+    /** Marks the card a fast-path write starts in: {@link #reset()} also restores the 7 bytes after it. */
+    private void mark(int addr) {
+        cards[addr >>> CARD_SHIFT] = 1;
     }
 
     @Override
-    public void writeShort(int addr, short data) {
-        if ((addr & CHUNK_MASK) <= CHUNK_SIZE - 2) {
-            byte[] chunk = writableChunk(addr, 2);
-            if (chunk != null) {
-                MemoryViews.SHORT.set(chunk, addr & CHUNK_MASK, data);
-                return;
-            }
+    public byte read(int addr) {
+        return inBound(addr) ? flat[addr] : (byte) readSlow(addr, 1);
+    }
+
+    @Override
+    public void writeByte(int addr, byte data) {
+        if (inBound(addr)) {
+            flat[addr] = data;
+            mark(addr);
+        } else {
+            writeSlow(addr, data, 1);
         }
-        writeSlow(addr, data, 2);
     }
 
     @Override
     public short readShort(int addr) {
-        if ((addr & CHUNK_MASK) <= CHUNK_SIZE - 2) {
-            try {
-                return (short) MemoryViews.SHORT.get(live[addr >>> CHUNK_SHIFT], addr & CHUNK_MASK);
-            } catch (NullPointerException | IndexOutOfBoundsException e) {
-                throw outOfBounds(addr, 2);
-            }
+        return inBound(addr) ? (short) MemoryViews.SHORT.get(flat, addr) : (short) readSlow(addr, 2);
+    }
+
+    @Override
+    public void writeShort(int addr, short data) {
+        if (inBound(addr)) {
+            MemoryViews.SHORT.set(flat, addr, data);
+            mark(addr);
+        } else {
+            writeSlow(addr, data, 2);
         }
-        return (short) readSlow(addr, 2);
     }
 
     @Override
@@ -269,51 +262,33 @@ public final class PluginMemory extends ChunkedMemory implements Memory {
     }
 
     @Override
-    public void writeI32(int addr, int data) {
-        if ((addr & CHUNK_MASK) <= CHUNK_SIZE - 4) {
-            byte[] chunk = writableChunk(addr, 4);
-            if (chunk != null) {
-                MemoryViews.INT.set(chunk, addr & CHUNK_MASK, data);
-                return;
-            }
-        }
-        writeSlow(addr, data, 4);
-    }
-
-    @Override
     public int readInt(int addr) {
-        if ((addr & CHUNK_MASK) <= CHUNK_SIZE - 4) {
-            try {
-                return (int) MemoryViews.INT.get(live[addr >>> CHUNK_SHIFT], addr & CHUNK_MASK);
-            } catch (NullPointerException | IndexOutOfBoundsException e) {
-                throw outOfBounds(addr, 4);
-            }
-        }
-        return (int) readSlow(addr, 4);
+        return inBound(addr) ? (int) MemoryViews.INT.get(flat, addr) : (int) readSlow(addr, 4);
     }
 
     @Override
-    public void writeLong(int addr, long data) {
-        if ((addr & CHUNK_MASK) <= CHUNK_SIZE - 8) {
-            byte[] chunk = writableChunk(addr, 8);
-            if (chunk != null) {
-                MemoryViews.LONG.set(chunk, addr & CHUNK_MASK, data);
-                return;
-            }
+    public void writeI32(int addr, int data) {
+        if (inBound(addr)) {
+            MemoryViews.INT.set(flat, addr, data);
+            mark(addr);
+        } else {
+            writeSlow(addr, data, 4);
         }
-        writeSlow(addr, data, 8);
     }
 
     @Override
     public long readLong(int addr) {
-        if ((addr & CHUNK_MASK) <= CHUNK_SIZE - 8) {
-            try {
-                return (long) MemoryViews.LONG.get(live[addr >>> CHUNK_SHIFT], addr & CHUNK_MASK);
-            } catch (NullPointerException | IndexOutOfBoundsException e) {
-                throw outOfBounds(addr, 8);
-            }
+        return inBound(addr) ? (long) MemoryViews.LONG.get(flat, addr) : readSlow(addr, 8);
+    }
+
+    @Override
+    public void writeLong(int addr, long data) {
+        if (inBound(addr)) {
+            MemoryViews.LONG.set(flat, addr, data);
+            mark(addr);
+        } else {
+            writeSlow(addr, data, 8);
         }
-        return readSlow(addr, 8);
     }
 
     @Override

@@ -23,11 +23,11 @@ import org.objectweb.asm.tree.VarInsnNode;
  */
 final class AccessSite {
 
-    private static final int CHUNK_SHIFT = 12;
-    private static final int CHUNK_MASK = (1 << CHUNK_SHIFT) - 1;
+    /** The memory's dirty cards are 4 KiB: {@code LinearStorage.CARD_SHIFT}. */
+    private static final int CARD_SHIFT = 12;
     private static final String VIEWS = "dev/fluent/plugin/runtime/internal/abi/MemoryViews";
-    private static final String VAR_HANDLE = "java/lang/invoke/VarHandle";
-    private static final String VAR_HANDLE_DESC = "Ljava/lang/invoke/VarHandle;";
+    private static final String UNSAFE = "sun/misc/Unsafe";
+    private static final String UNSAFE_DESC = "Lsun/misc/Unsafe;";
 
     /** The Shaded methods rewritten, with the memory's method for the checked path. */
     enum Kind {
@@ -52,6 +52,8 @@ final class AccessSite {
         final String view;
         final String slowName;
         final String slowDesc;
+        /** The name of {@code sun.misc.Unsafe}'s accessor after "get"/"put": Int, Long, Double… */
+        final String unsafeName;
 
         Kind(String shaded, char value, int width, boolean write, String view, String slowName) {
             this.shaded = shaded;
@@ -63,6 +65,8 @@ final class AccessSite {
             String memory = "L" + CHICORY_MEMORY + ";";
             this.shadedDesc = write ? "(I" + value + "I" + memory + ")V" : "(II" + memory + ")" + value;
             this.slowDesc = write ? "(I" + value + ")V" : "(I)" + value;
+            String typeName = this.value.getClassName();
+            this.unsafeName = Character.toUpperCase(typeName.charAt(0)) + typeName.substring(1);
         }
 
         /** The kind of a call to a module's Shaded memory method, or null for any other call. */
@@ -80,11 +84,11 @@ final class AccessSite {
     }
 
     /** The locals the rewrite adds after a method's own; shared by its sites, each of which sets what it reads. */
-    record Locals(int memory, int address, int chunk, int intValue, int longValue, int floatValue,
-            int doubleValue, int live, int writable, int bound) {
+    record Locals(int memory, int address, int intValue, int longValue, int floatValue, int doubleValue,
+            int flat, int cards, int bound) {
         static Locals after(int maxLocals) {
-            return new Locals(maxLocals, maxLocals + 1, maxLocals + 2, maxLocals + 3, maxLocals + 4,
-                    maxLocals + 6, maxLocals + 7, maxLocals + 9, maxLocals + 10, maxLocals + 11);
+            return new Locals(maxLocals, maxLocals + 1, maxLocals + 2, maxLocals + 3, maxLocals + 5,
+                    maxLocals + 6, maxLocals + 8, maxLocals + 9, maxLocals + 10);
         }
 
         int end() {
@@ -155,6 +159,9 @@ final class AccessSite {
      * The inline access. Before it the stack holds the base address (and, for a store, the value above it);
      * after it, what the Shaded method returned. The effective address is Chicory's: {@code base + offset}, or the
      * base itself when it is negative (2 GiB and above, unsigned), which then fails the bound check and traps.
+     * One unsigned comparison with the bound (8 bytes short of the memory's end) guards the array access; a store
+     * also marks the card it starts in as dirty. What fails the comparison calls the memory's own method, which
+     * traps outside the memory and reads or writes byte by byte inside it.
      */
     InsnList emit(Locals locals) {
         InsnList code = new InsnList();
@@ -176,24 +183,42 @@ final class AccessSite {
             code.add(new InsnNode(Opcodes.IADD));
         }
         code.add(new VarInsnNode(Opcodes.ISTORE, locals.address()));
-        // Inside the memory's bound, unsigned: (address ^ MIN_VALUE) < boundFlipped.
+        // Inside the bound, unsigned: (address ^ MIN_VALUE) < boundFlipped.
         code.add(new VarInsnNode(Opcodes.ILOAD, locals.address()));
         code.add(new LdcInsnNode(Integer.MIN_VALUE));
         code.add(new InsnNode(Opcodes.IXOR));
         code.add(new VarInsnNode(Opcodes.ILOAD, locals.bound()));
         code.add(new JumpInsnNode(Opcodes.IF_ICMPGE, slow));
-        if (kind.width > 1) {
-            // Inside one chunk.
-            code.add(new VarInsnNode(Opcodes.ILOAD, locals.address()));
-            code.add(pushInt(CHUNK_MASK));
-            code.add(new InsnNode(Opcodes.IAND));
-            code.add(pushInt(CHUNK_MASK + 1 - kind.width));
-            code.add(new JumpInsnNode(Opcodes.IF_ICMPGT, slow));
+        if (kind.view != null) {
+            code.add(new FieldInsnNode(Opcodes.GETSTATIC, VIEWS, "UNSAFE", UNSAFE_DESC));
+        }
+        code.add(new VarInsnNode(Opcodes.ALOAD, locals.flat()));
+        code.add(new VarInsnNode(Opcodes.ILOAD, locals.address()));
+        if (kind.view != null) {
+            code.add(new InsnNode(Opcodes.I2L));
+            code.add(new FieldInsnNode(Opcodes.GETSTATIC, VIEWS, "BYTE_BASE", "J"));
+            code.add(new InsnNode(Opcodes.LADD));
         }
         if (kind.write) {
-            emitStore(code, locals, value, slow);
+            code.add(new VarInsnNode(kind.value.getOpcode(Opcodes.ILOAD), value));
+            if (kind.view != null) {
+                code.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, UNSAFE, "put" + kind.unsafeName,
+                        "(Ljava/lang/Object;J" + kind.value + ")V", false));
+            } else {
+                code.add(new InsnNode(Opcodes.BASTORE));
+            }
+            // cards[address >>> 12] = 1
+            code.add(new VarInsnNode(Opcodes.ALOAD, locals.cards()));
+            code.add(new VarInsnNode(Opcodes.ILOAD, locals.address()));
+            code.add(pushInt(CARD_SHIFT));
+            code.add(new InsnNode(Opcodes.IUSHR));
+            code.add(new InsnNode(Opcodes.ICONST_1));
+            code.add(new InsnNode(Opcodes.BASTORE));
+        } else if (kind.view != null) {
+            code.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, UNSAFE, "get" + kind.unsafeName,
+                    "(Ljava/lang/Object;J)" + kind.value, false));
         } else {
-            emitLoad(code, locals);
+            code.add(new InsnNode(Opcodes.BALOAD));
         }
         code.add(new JumpInsnNode(Opcodes.GOTO, done));
         code.add(slow);
@@ -205,53 +230,5 @@ final class AccessSite {
         code.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, MEMORY, kind.slowName, kind.slowDesc, false));
         code.add(done);
         return code;
-    }
-
-    private void emitLoad(InsnList code, Locals locals) {
-        if (kind.view != null) {
-            code.add(new FieldInsnNode(Opcodes.GETSTATIC, VIEWS, kind.view, VAR_HANDLE_DESC));
-        }
-        code.add(new VarInsnNode(Opcodes.ALOAD, locals.live()));
-        chunkIndex(code, locals);
-        code.add(new InsnNode(Opcodes.AALOAD));
-        offsetInChunk(code, locals);
-        if (kind.view != null) {
-            code.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, VAR_HANDLE, "get", "([BI)" + kind.value, false));
-        } else {
-            code.add(new InsnNode(Opcodes.BALOAD));
-        }
-    }
-
-    /** Through the table of chunks already recorded as dirty: a null entry takes the checked path, which records it. */
-    private void emitStore(InsnList code, Locals locals, int value, LabelNode slow) {
-        code.add(new VarInsnNode(Opcodes.ALOAD, locals.writable()));
-        chunkIndex(code, locals);
-        code.add(new InsnNode(Opcodes.AALOAD));
-        code.add(new InsnNode(Opcodes.DUP));
-        code.add(new VarInsnNode(Opcodes.ASTORE, locals.chunk()));
-        code.add(new JumpInsnNode(Opcodes.IFNULL, slow));
-        if (kind.view != null) {
-            code.add(new FieldInsnNode(Opcodes.GETSTATIC, VIEWS, kind.view, VAR_HANDLE_DESC));
-        }
-        code.add(new VarInsnNode(Opcodes.ALOAD, locals.chunk()));
-        offsetInChunk(code, locals);
-        code.add(new VarInsnNode(kind.value.getOpcode(Opcodes.ILOAD), value));
-        if (kind.view != null) {
-            code.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, VAR_HANDLE, "set", "([BI" + kind.value + ")V", false));
-        } else {
-            code.add(new InsnNode(Opcodes.BASTORE));
-        }
-    }
-
-    private static void chunkIndex(InsnList code, Locals locals) {
-        code.add(new VarInsnNode(Opcodes.ILOAD, locals.address()));
-        code.add(pushInt(CHUNK_SHIFT));
-        code.add(new InsnNode(Opcodes.IUSHR));
-    }
-
-    private static void offsetInChunk(InsnList code, Locals locals) {
-        code.add(new VarInsnNode(Opcodes.ILOAD, locals.address()));
-        code.add(pushInt(CHUNK_MASK));
-        code.add(new InsnNode(Opcodes.IAND));
     }
 }

@@ -5,7 +5,7 @@ import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.WasmModule;
 import dev.fluent.plugin.api.spi.HostCallException;
-import dev.fluent.plugin.runtime.internal.abi.ChunkedMemory;
+import dev.fluent.plugin.runtime.internal.abi.LinearStorage;
 import dev.fluent.plugin.runtime.internal.abi.MemoryViews;
 import dev.fluent.plugin.runtime.internal.abi.PluginMemory;
 import java.io.IOException;
@@ -273,7 +273,7 @@ public final class CompileCache {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             for (Class<?> c : new Class<?>[] {MachineFactoryCompiler.class, com.dylibso.chicory.compiler.internal.Compiler.class,
                     MemoryAccessInliner.class, AccessSite.class, LoopCheckSite.class, GeneratedClasses.class, PluginMemory.class,
-                    ChunkedMemory.class, MemoryViews.class}) {
+                    LinearStorage.class, MemoryViews.class}) {
                 try (java.io.InputStream in = c.getResourceAsStream(c.getSimpleName() + ".class")) {
                     if (in == null) {
                         throw new IllegalStateException("cannot read " + c.getName() + ".class");

@@ -1,5 +1,6 @@
 package dev.fluent.plugin.runtime.internal.compile;
 
+import dev.fluent.plugin.runtime.internal.abi.MemoryViews;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,15 +16,17 @@ import org.objectweb.asm.tree.FieldInsnNode;
 import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.InsnNode;
 import org.objectweb.asm.tree.IntInsnNode;
+import org.objectweb.asm.tree.LabelNode;
 import org.objectweb.asm.tree.LdcInsnNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.TryCatchBlockNode;
 import org.objectweb.asm.tree.TypeInsnNode;
 import org.objectweb.asm.tree.VarInsnNode;
 
 /**
  * Rewrites the classes Chicory's compiler generates so that linear-memory loads and stores index the
- * {@code PluginMemory} chunk tables in place, instead of calling a static method that calls the memory through its
+ * {@code PluginMemory}'s flat array in place, instead of calling a static method that calls the memory through its
  * interface.
  *
  * <p>Why: Chicory emits every {@code i32.load}, {@code f64.store} … as a call to a static method of the
@@ -33,11 +36,10 @@ import org.objectweb.asm.tree.VarInsnNode;
  * calls, which is most of the distance between the platform and V8 on memory-heavy code.
  *
  * <p>Each rewritten site ({@link AccessSite} emits the code) keeps every check the call made: the address is
- * compared with the memory's bound and the access must lie inside one 4 KiB chunk; a write must find its chunk
- * in the {@code writable} table, which holds only the chunks already recorded as dirty since the last reset.
- * Whatever fails a check (an address outside the memory, an access that straddles two chunks, a chunk's first
- * write) calls the memory's own method, which traps with the usual error, reads across the chunks, or records
- * the chunk. {@code memory.grow}, {@code memory.fill}, {@code memory.copy}, {@code memory.init}, calls and the
+ * compared, unsigned, with the memory's bound (8 bytes short of its end), and a store marks the 4 KiB card it
+ * starts in as dirty for the reset. Whatever fails the comparison (an address outside the memory, an access in
+ * its last 7 bytes) calls the memory's own method, which traps with the usual error or reads and writes byte by
+ * byte. {@code memory.grow}, {@code memory.fill}, {@code memory.copy}, {@code memory.init}, calls and the
  * interruption checks before calls are left as Chicory emits them.
  *
  * <p>The interruption check on each loop's back edge becomes a countdown in the memory ({@link LoopCheckSite}
@@ -73,7 +75,8 @@ public final class MemoryAccessInliner {
 
     /** What the rewrite's output depends on besides its own code, for the compile cache's key. */
     public String mode() {
-        return hugeMethodsCompiled ? "huge-methods-compiled" : "huge-methods-interpreted";
+        return (hugeMethodsCompiled ? "huge-methods-compiled" : "huge-methods-interpreted")
+                + (MemoryViews.UNSAFE != null ? "" : ",accesses-as-calls");
     }
 
     /** Statistics of one rewrite, for the tests and the benchmarks. */
@@ -176,7 +179,8 @@ public final class MemoryAccessInliner {
         for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null && memorySlot >= 0;
                 insn = insn.getNext()) {
             AccessSite site = AccessSite.match(insn);
-            if (site != null && site.memorySlot() == memorySlot) {
+            // Without the unchecked accessors (a big-endian JVM) the accesses stay calls: a view's would be calls too.
+            if (site != null && site.memorySlot() == memorySlot && MemoryViews.UNSAFE != null) {
                 sites.add(site);
             }
             LoopCheckSite loop = countdowns ? LoopCheckSite.match(method, insn) : null;
@@ -198,7 +202,13 @@ public final class MemoryAccessInliner {
                 refreshes.add(call);
             }
         }
-        size += refreshes.size() * CodeSize.of(refresh(locals));
+        List<LabelNode> handlers = new ArrayList<>();
+        for (TryCatchBlockNode block : method.tryCatchBlocks) {
+            if (!handlers.contains(block.handler)) {
+                handlers.add(block.handler);
+            }
+        }
+        size += (refreshes.size() + handlers.size()) * CodeSize.of(refresh(locals));
         // Loops first: few, and each one's check runs on every iteration.
         int counted = 0;
         for (LoopCheckSite loop : loops) {
@@ -225,6 +235,10 @@ public final class MemoryAccessInliner {
         if (inlined > 0 || counted > 0) {
             for (MethodInsnNode call : refreshes) {
                 method.instructions.insert(call, refresh(locals));
+            }
+            for (LabelNode handler : handlers) {
+                // The handler starts with the exception alone on the stack; the refresh leaves it there.
+                method.instructions.insert(handler, refresh(locals));
             }
             method.instructions.insert(prologue(memorySlot, locals));
             method.maxLocals = locals.end();
@@ -255,20 +269,21 @@ public final class MemoryAccessInliner {
     }
 
     /**
-     * Copies the memory's tables and bound into locals, which the accesses read: a local is a register to the
-     * JIT, where a field has to be read again after every call on a checked path. They change only on a grow
-     * (within an execution; a reset or snapshot comes between executions), so they are read again after every
-     * call that may grow the memory. Read before such a grow, they are a smaller view of the same chunks: an
-     * access beyond it takes the checked path, which sees the memory as it is.
+     * Copies the memory's array, its cards and its bound into locals, which the accesses read: a local is a
+     * register to the JIT, where a field has to be read again after every call on a checked path. They change only
+     * on a grow within an execution (a reset or snapshot comes between executions), which replaces the array with
+     * a larger copy; so they are read again after every call that may grow the memory, and at the start of every
+     * exception handler, which a call that grew the memory may have thrown to. A stale array would lose writes:
+     * no path from a grow to an access may miss a refresh.
      */
     private static InsnList refresh(AccessSite.Locals locals) {
         InsnList list = new InsnList();
         list.add(new VarInsnNode(Opcodes.ALOAD, locals.memory()));
-        list.add(new FieldInsnNode(Opcodes.GETFIELD, MEMORY, "live", "[[B"));
-        list.add(new VarInsnNode(Opcodes.ASTORE, locals.live()));
+        list.add(new FieldInsnNode(Opcodes.GETFIELD, MEMORY, "flat", "[B"));
+        list.add(new VarInsnNode(Opcodes.ASTORE, locals.flat()));
         list.add(new VarInsnNode(Opcodes.ALOAD, locals.memory()));
-        list.add(new FieldInsnNode(Opcodes.GETFIELD, MEMORY, "writable", "[[B"));
-        list.add(new VarInsnNode(Opcodes.ASTORE, locals.writable()));
+        list.add(new FieldInsnNode(Opcodes.GETFIELD, MEMORY, "cards", "[B"));
+        list.add(new VarInsnNode(Opcodes.ASTORE, locals.cards()));
         list.add(new VarInsnNode(Opcodes.ALOAD, locals.memory()));
         list.add(new FieldInsnNode(Opcodes.GETFIELD, MEMORY, "boundFlipped", "I"));
         list.add(new VarInsnNode(Opcodes.ISTORE, locals.bound()));
@@ -278,7 +293,7 @@ public final class MemoryAccessInliner {
     /**
      * Whether a call of the original method may grow the memory (so the locals {@link #refresh} sets are read
      * again after it): anything but Chicory's arithmetic helpers, its scalar memory accesses and global reads,
-     * and the interruption check. Scalar accesses change at most an entry of {@code writable}, never a table.
+     * and the interruption check. Scalar accesses change at most a card mark, never the array.
      */
     private static boolean mayChangeTables(MethodInsnNode call) {
         String owner = call.owner;

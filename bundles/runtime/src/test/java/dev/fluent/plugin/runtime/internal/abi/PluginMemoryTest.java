@@ -157,19 +157,47 @@ class PluginMemoryTest {
     }
 
     @Test
-    void resetGivesMemoryGrownDuringAnExecutionBackToTheHeap() {
+    void resetShrinksTheMemoryButKeepsTheArrayForTheNextGrow() {
         PluginMemory m = memory(2, 100, 100);
         m.snapshot();
         long initial = m.retainedBytes();
         assertEquals(2 * 65536, initial);
         assertEquals(2, m.grow(40));
         m.writeLong(30 * 65536, -1L);
+        m.write(41 * 65536 + 100, new byte[] {1, 2, 3}, 0, 3);
         assertEquals(42 * 65536, m.retainedBytes());
         m.reset();
-        assertEquals(initial, m.retainedBytes(), "the grown pages are garbage now, not kept for the next grow");
         assertEquals(2, m.pages());
-        assertEquals(2, m.grow(1), "and it grows again from its initial size");
-        assertEquals(0L, m.readLong(2 * 65536), "a page grown again is zero");
+        assertThrows(WasmRuntimeException.class, () -> m.readLong(30 * 65536), "the grown pages are gone");
+        assertEquals(42 * 65536, m.retainedBytes(), "the capacity stays, within the cap the budget reserves");
+        assertEquals(2, m.grow(40), "and it grows again from its initial size, without a copy");
+        assertEquals(42 * 65536, m.retainedBytes());
+        assertEquals(0L, m.readLong(30 * 65536), "a page grown again is zero");
+        assertEquals(0, m.read(41 * 65536 + 101));
+    }
+
+    @Test
+    void growsByDoublingWithinTheCap() {
+        PluginMemory m = memory(1, 10, 10);
+        for (int pages = 2; pages <= 10; pages++) {
+            assertEquals(pages - 1, m.grow(1));
+        }
+        // 1 → 2 → 4 → 8 → 10 pages: the cap bounds the last doubling.
+        assertEquals(10 * 65536, m.retainedBytes());
+        assertEquals(-1, m.grow(1));
+    }
+
+    @Test
+    void aWriteSpillingIntoTheNextCardIsUndoneAsAWhole() {
+        PluginMemory m = memory(1, 1, 1);
+        m.writeLong(8192 - 8, 0x2222222222222222L);
+        m.writeLong(8192, 0x3333333333333333L);
+        m.snapshot();
+        // Starts in card 1 and ends in card 2, which nothing else writes.
+        m.writeLong(8192 - 1, -1L);
+        m.reset();
+        assertEquals(0x2222222222222222L, m.readLong(8192 - 8));
+        assertEquals(0x3333333333333333L, m.readLong(8192));
     }
 
     @Test

@@ -264,7 +264,7 @@ class MemoryAccessInlinerTest {
     }
 
     @Test
-    void readsTheTablesAgainAfterEveryCallThatMayGrowTheMemory() {
+    void readsTheArrayAgainAfterEveryCallThatMayGrowTheMemory() {
         int growCalls = 0;
         int refreshedAfter = 0;
         for (var e : rewritten.classes().entrySet()) {
@@ -278,14 +278,14 @@ class MemoryAccessInlinerTest {
                     if (insn instanceof MethodInsnNode call && call.name.equals("memoryGrow")) {
                         growCalls++;
                         AbstractInsnNode next = call.getNext().getNext();
-                        if (next instanceof org.objectweb.asm.tree.FieldInsnNode field && field.name.equals("live")) {
+                        if (next instanceof org.objectweb.asm.tree.FieldInsnNode field && field.name.equals("flat")) {
                             refreshedAfter++;
                         }
                     }
                 }
             }
         }
-        // grow_and_use's grow is followed by a new read of the tables; the plain "grow" export has no access to
+        // grow_and_use's grow is followed by a new read of the array, which the grow replaced; the plain "grow" export has no access to
         // rewrite and is left as Chicory made it.
         assertEquals(2, growCalls);
         assertEquals(1, refreshedAfter);

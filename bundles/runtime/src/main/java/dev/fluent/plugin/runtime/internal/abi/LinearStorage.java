@@ -1,0 +1,327 @@
+package dev.fluent.plugin.runtime.internal.abi;
+
+import com.dylibso.chicory.runtime.WasmRuntimeException;
+import com.dylibso.chicory.wasm.types.DataSegment;
+import java.util.Arrays;
+
+/**
+ * The storage under {@link PluginMemory}: one flat array for the memory's first 2 GiB, the cap, and the dirty
+ * tracking that lets {@link #reset()} undo an execution by restoring only the 4 KiB cards it wrote.
+ *
+ * <ul>
+ *   <li>Why flat: compiled plugin code ({@code compile.MemoryAccessInliner}) reaches the memory with one
+ *       unsigned comparison and one array access, as V8 does with one bounds-checked load. Chunks cost a table
+ *       load, its range check and a second check that the access stays inside one chunk, on every access.</li>
+ *   <li>{@link #flat} grows by doubling within the cap, so a memory grown page by page is copied a logarithmic
+ *       number of times. A reset keeps its capacity: the next execution that grows as far does not pay the
+ *       copies again, and the plugin's memory budget already reserves its cap for every instance.</li>
+ *   <li>Pages from {@link #FLAT_PAGES} on (memories past 2 GiB, which only bulk operations crossing the 2 GiB line
+ *       can reach) live in 64 KiB arrays of their own.</li>
+ *   <li>Every write marks the card it starts in, in {@link #cards}. A write may spill up to 7 bytes into the
+ *       next card, so a mark covers those too: {@link #reset()} restores each marked card and the first bytes of
+ *       the card after it from the snapshot, and zeroes what lies beyond the snapshot's size.</li>
+ * </ul>
+ *
+ * <p>{@link #flat}, {@link #cards} and {@link #boundFlipped} are public and read directly by the rewritten
+ * compiled code, which copies them into locals and reads them again after every call that may grow the memory.
+ * They change only here: on a grow, which replaces {@link #flat} with a larger copy, and on a snapshot or reset.
+ */
+public abstract class LinearStorage {
+
+    static final int PAGE_SHIFT = 16;
+    static final int PAGE_SIZE = 1 << PAGE_SHIFT;
+    static final int CARD_SHIFT = 12;
+    static final int CARD_SIZE = 1 << CARD_SHIFT;
+    static final int CARDS_PER_PAGE_SHIFT = PAGE_SHIFT - CARD_SHIFT;
+    /** Pages the flat array holds at most: the largest page-aligned byte array a JVM allocates. */
+    static final int FLAT_PAGES = (1 << 15) - 1;
+    static final int FLAT_BYTES = FLAT_PAGES << PAGE_SHIFT;
+    /** The widest scalar access, and so the most bytes a write can spill into the card after its own. */
+    static final int WIDEST = 8;
+
+    private final int initialPages;
+    private final int maximumPages;
+    /** The memory's bytes below {@link #FLAT_BYTES}; longer than the memory when grown by doubling, zero past it. */
+    public byte[] flat;
+    /** One byte per 4 KiB card of the memory: non-zero if a write started in it since the last snapshot or reset. */
+    public byte[] cards;
+    /**
+     * The bytes an access of up to 8 bytes may start below, sign-flipped ({@code ^ Integer.MIN_VALUE}) so that
+     * one signed comparison of a flipped address with it is the unsigned one: addresses of 2 GiB and above,
+     * negative as ints, fail it too. An access starting in the last 7 bytes takes the checked path.
+     */
+    public int boundFlipped;
+    /** Pages at {@link #FLAT_PAGES} and above, by page minus {@link #FLAT_PAGES}. */
+    private byte[][] high = new byte[0][];
+    int pageCount;
+    private boolean growRefused;
+    /** A grow within the cap was refused because the JVM's heap could not hold it. */
+    private boolean heapRefused;
+    DataSegment[] dataSegments = new DataSegment[0];
+
+    private Snapshot snapshot;
+
+    /** The memory as snapshotted: its size, its non-zero cards (null for a zero one), and its data segments. */
+    private record Snapshot(int pageCount, byte[][] cards, DataSegment[] dataSegments) {
+    }
+
+    LinearStorage(int initialPages, int maximumPages) {
+        this.initialPages = initialPages;
+        this.maximumPages = maximumPages;
+        if (initialPages > maximumPages) {
+            // The load step "imports and exports" refuses such modules; this guards direct use.
+            throw new WasmRuntimeException("initial memory of " + initialPages + " pages exceeds the cap of "
+                    + maximumPages);
+        }
+        this.flat = new byte[0];
+        this.cards = new byte[0];
+        updateBound();
+        if (grow(initialPages) < 0) {
+            // Reported like any other exhaustion of the heap while an instance is made.
+            throw new OutOfMemoryError("the JVM's heap cannot hold the initial memory of " + initialPages + " pages");
+        }
+    }
+
+    public boolean growRefused() {
+        return growRefused;
+    }
+
+    /** Whether a grow within the cap was refused since the last snapshot or reset, for want of heap. */
+    public boolean heapRefused() {
+        return heapRefused;
+    }
+
+    /** Bytes held for the memory's contents (the flat array's capacity and the pages past it), for accounting. */
+    public long retainedBytes() {
+        long n = flat.length;
+        for (byte[] page : high) {
+            if (page != null) {
+                n += page.length;
+            }
+        }
+        return n;
+    }
+
+    public int pages() {
+        return pageCount;
+    }
+
+    public int initialPages() {
+        return initialPages;
+    }
+
+    public int maximumPages() {
+        return maximumPages;
+    }
+
+    /** Records the current state as the one {@link #reset()} returns to. */
+    public void snapshot() {
+        int cardCount = pageCount << CARDS_PER_PAGE_SHIFT;
+        byte[][] originals = new byte[cardCount][];
+        for (int c = 0; c < cardCount; c++) {
+            long at = (long) c << CARD_SHIFT;
+            // A card never straddles two arrays: the flat part ends on a page boundary.
+            if (!isZero(arrayOf(at), offsetIn(at))) {
+                originals[c] = copyOut(at, CARD_SIZE);
+            }
+        }
+        snapshot = new Snapshot(pageCount, originals, dataSegments.clone());
+        Arrays.fill(cards, (byte) 0);
+        growRefused = false;
+    }
+
+    /**
+     * Returns to the snapshot: every card written since is restored (or zeroed, past the snapshot's size), and
+     * the memory shrinks back to the snapshot's size. The cost follows the cards written, plus a scan of one byte
+     * per 4 KiB card of the memory, eight at a time.
+     */
+    public void reset() {
+        Snapshot s = snapshot;
+        int count = pageCount << CARDS_PER_PAGE_SHIFT;
+        // A page count is a multiple of 16 cards, so the scan reads whole longs.
+        for (int word = 0; word < count; word += 8) {
+            if ((long) MemoryViews.LONG.get(cards, word) != 0) {
+                for (int c = word; c < word + 8; c++) {
+                    if (cards[c] != 0) {
+                        cards[c] = 0;
+                        restore(s, c, CARD_SIZE);
+                        if (c + 1 < count) {
+                            restore(s, c + 1, WIDEST - 1);
+                        }
+                    }
+                }
+            }
+        }
+        for (int p = Math.max(s.pageCount(), FLAT_PAGES); p < pageCount; p++) {
+            // Grown past 2 GiB during the execution: those pages become garbage.
+            high[p - FLAT_PAGES] = null;
+        }
+        pageCount = s.pageCount();
+        updateBound();
+        dataSegments = s.dataSegments().clone();
+        growRefused = false;
+        heapRefused = false;
+    }
+
+    /** Puts back the first {@code length} bytes of card {@code c} as the snapshot holds them. */
+    private void restore(Snapshot s, int c, int length) {
+        byte[] original = c < s.cards().length ? s.cards()[c] : null;
+        long at = (long) c << CARD_SHIFT;
+        if (original != null) {
+            copyIn(at, original, 0, length);
+        } else {
+            fillRange(at, at + length, (byte) 0);
+        }
+    }
+
+    /** Records the cards of {@code [addr, addr + size)}, a non-empty range already checked to lie in memory. */
+    final void markDirty(long addr, long size) {
+        int first = (int) (addr >>> CARD_SHIFT);
+        int last = (int) ((addr + size - 1) >>> CARD_SHIFT);
+        Arrays.fill(cards, first, last + 1, (byte) 1);
+    }
+
+    final long size() {
+        return (long) pageCount << PAGE_SHIFT;
+    }
+
+    /** Sets {@link #boundFlipped} from the current size: 8 bytes short of the flat part's end. */
+    private void updateBound() {
+        long flatLive = Math.min(size(), FLAT_BYTES);
+        boundFlipped = (int) Math.max(flatLive - (WIDEST - 1), 0) ^ Integer.MIN_VALUE;
+    }
+
+    final void checkBounds(int addr, long size) {
+        if (addr < 0 || size < 0 || addr + size > size()) {
+            throw outOfBounds(addr, size);
+        }
+    }
+
+    final WasmRuntimeException outOfBounds(int addr, long size) {
+        return new WasmRuntimeException("out of bounds memory access: attempted to access address: " + addr
+                + " but limit is: " + size() + " and size: " + size);
+    }
+
+    public int grow(int size) {
+        int previous = pageCount;
+        if (size < 0 || (long) previous + size > maximumPages) {
+            growRefused = true;
+            return -1;
+        }
+        int next = previous + size;
+        byte[][] highBefore = high;
+        try {
+            long flatNeeded = (long) Math.min(next, FLAT_PAGES) << PAGE_SHIFT;
+            if (flat.length < flatNeeded) {
+                // By doubling, up to the cap: bytes past the memory's size stay zero.
+                long capacity = Math.min(Math.max(flatNeeded, 2L * flat.length),
+                        (long) Math.min(maximumPages, FLAT_PAGES) << PAGE_SHIFT);
+                flat = Arrays.copyOf(flat, (int) capacity);
+            }
+            if (next > FLAT_PAGES) {
+                byte[][] grownHigh = high.length >= next - FLAT_PAGES ? high : Arrays.copyOf(high, next - FLAT_PAGES);
+                for (int p = Math.max(previous, FLAT_PAGES); p < next; p++) {
+                    grownHigh[p - FLAT_PAGES] = new byte[PAGE_SIZE];
+                }
+                high = grownHigh;
+            }
+            int cardsNeeded = next << CARDS_PER_PAGE_SHIFT;
+            if (cards.length < cardsNeeded) {
+                cards = Arrays.copyOf(cards, Math.min(Math.max(cardsNeeded, 2 * cards.length),
+                        maximumPages << CARDS_PER_PAGE_SHIFT));
+            }
+        } catch (OutOfMemoryError e) {
+            // The heap cannot hold it: refused like a grow past the cap (memory.grow answers -1). What this grow
+            // took past 2 GiB is given back at once, so the platform's other threads get their heap back.
+            if (highBefore != high) {
+                high = highBefore;
+            }
+            for (int p = Math.max(previous, FLAT_PAGES); p < next && p - FLAT_PAGES < high.length; p++) {
+                high[p - FLAT_PAGES] = null;
+            }
+            growRefused = true;
+            heapRefused = true;
+            return -1;
+        }
+        pageCount = next;
+        updateBound();
+        return previous;
+    }
+
+    // --- bulk access over the flat array and the pages past it; every range here was checked by the caller ---
+
+    final void copyIn(long addr, byte[] data, int offset, int size) {
+        if (addr + size <= FLAT_BYTES) {
+            System.arraycopy(data, offset, flat, (int) addr, size);
+            return;
+        }
+        for (int done = 0; done < size; ) {
+            long at = addr + done;
+            int n = (int) Math.min(size - done, runFrom(at));
+            System.arraycopy(data, offset + done, arrayOf(at), offsetIn(at), n);
+            done += n;
+        }
+    }
+
+    final byte[] copyOut(long addr, int size) {
+        if (addr + size <= FLAT_BYTES) {
+            return Arrays.copyOfRange(flat, (int) addr, (int) addr + size);
+        }
+        byte[] out = new byte[size];
+        for (int done = 0; done < size; ) {
+            long at = addr + done;
+            int n = (int) Math.min(size - done, runFrom(at));
+            System.arraycopy(arrayOf(at), offsetIn(at), out, done, n);
+            done += n;
+        }
+        return out;
+    }
+
+    final void fillRange(long from, long to, byte value) {
+        for (long at = from; at < to; ) {
+            int n = (int) Math.min(to - at, runFrom(at));
+            int start = offsetIn(at);
+            Arrays.fill(arrayOf(at), start, start + n, value);
+            at += n;
+        }
+    }
+
+    /** Little-endian, byte by byte: an access in the last bytes of the flat part, or past it. */
+    final long readBytewise(int addr, int width) {
+        long v = 0;
+        for (int i = width - 1; i >= 0; i--) {
+            long at = addr + (long) i;
+            v = (v << 8) | (arrayOf(at)[offsetIn(at)] & 0xFF);
+        }
+        return v;
+    }
+
+    final void writeBytewise(int addr, long value, int width) {
+        for (int i = 0; i < width; i++) {
+            long at = addr + (long) i;
+            arrayOf(at)[offsetIn(at)] = (byte) (value >>> (8 * i));
+        }
+    }
+
+    private byte[] arrayOf(long at) {
+        return at < FLAT_BYTES ? flat : high[(int) ((at - FLAT_BYTES) >>> PAGE_SHIFT)];
+    }
+
+    private static int offsetIn(long at) {
+        return at < FLAT_BYTES ? (int) at : (int) ((at - FLAT_BYTES) & (PAGE_SIZE - 1));
+    }
+
+    /** Bytes from {@code at} to the end of the array that holds it. */
+    private static long runFrom(long at) {
+        return at < FLAT_BYTES ? FLAT_BYTES - at : PAGE_SIZE - ((at - FLAT_BYTES) & (PAGE_SIZE - 1));
+    }
+
+    private static boolean isZero(byte[] array, int cardStart) {
+        for (int i = cardStart; i < cardStart + CARD_SIZE; i += 8) {
+            if ((long) MemoryViews.LONG.get(array, i) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
