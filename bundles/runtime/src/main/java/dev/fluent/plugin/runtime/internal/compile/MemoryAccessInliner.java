@@ -80,7 +80,7 @@ public final class MemoryAccessInliner {
     }
 
     /** Statistics of one rewrite, for the tests and the benchmarks. */
-    public record Outcome(byte[] bytes, int inlined, int kept, int countdowns) {
+    public record Outcome(byte[] bytes, int inlined, int kept, int countdowns, int operators) {
     }
 
     /**
@@ -116,6 +116,7 @@ public final class MemoryAccessInliner {
             int inlined = 0;
             int kept = 0;
             int loopChecks = 0;
+            int operators = 0;
             String generatedPackage = node.name.substring(0, node.name.lastIndexOf('/') + 1);
             for (MethodNode method : node.methods) {
                 String key = method.name + method.desc;
@@ -124,9 +125,10 @@ public final class MemoryAccessInliner {
                 inlined += counts[0];
                 kept += counts[1];
                 loopChecks += counts[2];
+                operators += counts[3];
             }
-            if (inlined == 0 && loopChecks == 0) {
-                return new Outcome(classBytes, 0, kept, 0);
+            if (inlined == 0 && loopChecks == 0 && operators == 0) {
+                return new Outcome(classBytes, 0, kept, 0, 0);
             }
             ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
             byte[] written;
@@ -138,7 +140,7 @@ public final class MemoryAccessInliner {
                 continue;
             } catch (RuntimeException e) {
                 // ASM could not compute the frames (a type it cannot load): Chicory's class is correct as it is.
-                return new Outcome(classBytes, 0, countSites(classBytes), 0);
+                return new Outcome(classBytes, 0, countSites(classBytes), 0, 0);
             }
             // Checked on the written class, not trusted to the estimate: a method pushed past HotSpot's limit
             // would run interpreted. One that is, is rewritten again with that much less room.
@@ -151,11 +153,11 @@ public final class MemoryAccessInliner {
                 }
             }
             if (!over) {
-                return new Outcome(written, inlined, kept, loopChecks);
+                return new Outcome(written, inlined, kept, loopChecks, operators);
             }
         }
         // Chicory's class is correct, only slower.
-        return new Outcome(classBytes, 0, countSites(classBytes), 0);
+        return new Outcome(classBytes, 0, countSites(classBytes), 0, 0);
     }
 
     /** The most bytecode a method of this size before the rewrite may have after it. */
@@ -169,15 +171,23 @@ public final class MemoryAccessInliner {
     /**
      * @param size the method's bytecode length as the class file holds it
      * @param countdowns whether the method's loop checks become countdowns
-     * @return the sites inlined, the sites kept as calls, and the loop checks made countdowns
+     * @return the sites inlined, the sites kept as calls, the loop checks made countdowns, and the operator
+     *     helpers inlined
      */
     private int[] rewrite(MethodNode method, int size, int margin, boolean countdowns) {
         List<AccessSite> sites = new ArrayList<>();
         List<LoopCheckSite> loops = new ArrayList<>();
         // The memory the method receives, the same one throughout: the rewritten method reads it once.
         int memorySlot = memoryParameter(method);
-        for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null && memorySlot >= 0;
-                insn = insn.getNext()) {
+        List<OperatorSite> operators = new ArrayList<>();
+        for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
+            OperatorSite operator = OperatorSite.match(insn);
+            if (operator != null) {
+                operators.add(operator);
+            }
+            if (memorySlot < 0) {
+                continue;
+            }
             AccessSite site = AccessSite.match(insn);
             // Without the unchecked accessors (a big-endian JVM) the accesses stay calls: a view's would be calls too.
             if (site != null && site.memorySlot() == memorySlot && MemoryViews.UNSAFE != null) {
@@ -189,26 +199,28 @@ public final class MemoryAccessInliner {
             }
         }
         int total = countSites(method);
-        if (sites.isEmpty() && loops.isEmpty()) {
-            return new int[] {0, total, 0};
+        if (sites.isEmpty() && loops.isEmpty() && operators.isEmpty()) {
+            return new int[] {0, total, 0, 0};
         }
         // A margin under the limit: sizes are measured site by site, and a jump's width can depend on the whole.
         int limit = limit(size) - 64 - margin;
         AccessSite.Locals locals = AccessSite.Locals.after(method.maxLocals);
-        size += CodeSize.of(prologue(memorySlot, locals));
         List<MethodInsnNode> refreshes = new ArrayList<>();
-        for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
-            if (insn instanceof MethodInsnNode call && mayChangeTables(call)) {
-                refreshes.add(call);
-            }
-        }
         List<LabelNode> handlers = new ArrayList<>();
-        for (TryCatchBlockNode block : method.tryCatchBlocks) {
-            if (!handlers.contains(block.handler)) {
-                handlers.add(block.handler);
+        if (!sites.isEmpty() || !loops.isEmpty()) {
+            size += CodeSize.of(prologue(memorySlot, locals));
+            for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
+                if (insn instanceof MethodInsnNode call && mayChangeTables(call)) {
+                    refreshes.add(call);
+                }
             }
+            for (TryCatchBlockNode block : method.tryCatchBlocks) {
+                if (!handlers.contains(block.handler)) {
+                    handlers.add(block.handler);
+                }
+            }
+            size += (refreshes.size() + handlers.size()) * CodeSize.of(refresh(locals));
         }
-        size += (refreshes.size() + handlers.size()) * CodeSize.of(refresh(locals));
         // Loops first: few, and each one's check runs on every iteration.
         int counted = 0;
         for (LoopCheckSite loop : loops) {
@@ -232,6 +244,18 @@ public final class MemoryAccessInliner {
             site.replace(method.instructions, site.emit(locals));
             inlined++;
         }
+        // Operators last: each costs a few bytes where an access or a loop check saves more.
+        int expanded = 0;
+        for (OperatorSite operator : operators) {
+            InsnList replacement = operator.emit(locals);
+            int grows = CodeSize.of(replacement) - operator.originalSize();
+            if (size + grows > limit) {
+                break;
+            }
+            size += grows;
+            operator.replace(method.instructions, operator.emit(locals));
+            expanded++;
+        }
         if (inlined > 0 || counted > 0) {
             for (MethodInsnNode call : refreshes) {
                 method.instructions.insert(call, refresh(locals));
@@ -241,9 +265,11 @@ public final class MemoryAccessInliner {
                 method.instructions.insert(handler, refresh(locals));
             }
             method.instructions.insert(prologue(memorySlot, locals));
+        }
+        if (inlined > 0 || counted > 0 || expanded > 0) {
             method.maxLocals = locals.end();
         }
-        return new int[] {inlined, total - inlined, counted};
+        return new int[] {inlined, total - inlined, counted, expanded};
     }
 
     /** The local slot of the method's {@code Memory} parameter, or -1 if it takes none. */
