@@ -37,15 +37,6 @@ public final class PluginMemory extends LinearStorage implements Memory {
     public static final int INTERRUPT_INTERVAL = 256;
 
     /**
-     * Back edges left before compiled code next checks whether its thread was interrupted. Public because the
-     * loops of compiled plugin code ({@code compile.LoopCheckSite}) count it down in place: a plain field of the
-     * instance's own memory (one thread at a time, like the instance) where Chicory read the thread's volatile
-     * interrupt flag on every iteration, which kept the JIT from hoisting anything out of the loop. Bulk
-     * operations, whose cost grows with their size, set it to zero so the next back edge checks at once.
-     */
-    public int interruptCountdown = INTERRUPT_INTERVAL;
-
-    /**
      * @param declared the limits the module declares
      * @param capPages the plugin's cap, in 64 KiB pages
      */
@@ -62,7 +53,6 @@ public final class PluginMemory extends LinearStorage implements Memory {
 
     @Override
     public int grow(int size) {
-        interruptCountdown = 0;
         return super.grow(size);
     }
 
@@ -105,11 +95,10 @@ public final class PluginMemory extends LinearStorage implements Memory {
     // --- interruption ---
 
     /**
-     * What a compiled loop calls when {@link #interruptCountdown} runs out: refills it, and ends the execution
+     * What a compiled loop calls when its countdown ({@code compile.LoopCheckSite}) runs out: ends the execution
      * exactly as Chicory's own check does if the thread was interrupted (the platform's deadline interrupts it).
      */
     public void checkInterruption() {
-        interruptCountdown = INTERRUPT_INTERVAL;
         if (Thread.currentThread().isInterrupted()) {
             throw new ChicoryInterruptedException("Thread interrupted");
         }
@@ -155,7 +144,6 @@ public final class PluginMemory extends LinearStorage implements Memory {
 
     @Override
     public void write(int addr, byte[] data, int offset, int size) {
-        interruptCountdown = 0;
         checkBounds(addr, size);
         if (size == 0) {
             return;
@@ -177,7 +165,6 @@ public final class PluginMemory extends LinearStorage implements Memory {
 
     @Override
     public void fill(byte value, int fromIndex, int toIndex) {
-        interruptCountdown = 0;
         long size = (long) toIndex - fromIndex;
         checkBounds(fromIndex, size);
         if (size == 0) {
@@ -189,7 +176,6 @@ public final class PluginMemory extends LinearStorage implements Memory {
 
     @Override
     public void copy(int dest, int src, int size) {
-        interruptCountdown = 0;
         checkBounds(src, size);
         checkBounds(dest, size);
         if (size == 0) {

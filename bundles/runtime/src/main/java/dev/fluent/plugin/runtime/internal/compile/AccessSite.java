@@ -85,14 +85,14 @@ final class AccessSite {
 
     /** The locals the rewrite adds after a method's own; shared by its sites, each of which sets what it reads. */
     record Locals(int memory, int address, int intValue, int longValue, int floatValue, int doubleValue,
-            int flat, int cards, int bound) {
+            int flat, int cards, int bound, int countdown) {
         static Locals after(int maxLocals) {
             return new Locals(maxLocals, maxLocals + 1, maxLocals + 2, maxLocals + 3, maxLocals + 5,
-                    maxLocals + 6, maxLocals + 8, maxLocals + 9, maxLocals + 10);
+                    maxLocals + 6, maxLocals + 8, maxLocals + 9, maxLocals + 10, maxLocals + 11);
         }
 
         int end() {
-            return bound + 1;
+            return countdown + 1;
         }
 
         int value(Type type) {

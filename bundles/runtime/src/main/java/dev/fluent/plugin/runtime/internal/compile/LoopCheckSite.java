@@ -2,10 +2,11 @@ package dev.fluent.plugin.runtime.internal.compile;
 
 import static dev.fluent.plugin.runtime.internal.compile.MemoryAccessInliner.MEMORY;
 
+import dev.fluent.plugin.runtime.internal.abi.PluginMemory;
 import java.util.Set;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.AbstractInsnNode;
-import org.objectweb.asm.tree.FieldInsnNode;
+import org.objectweb.asm.tree.IincInsnNode;
 import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.InsnNode;
 import org.objectweb.asm.tree.JumpInsnNode;
@@ -19,19 +20,20 @@ import org.objectweb.asm.tree.VarInsnNode;
  * <an earlier label>}, and the countdown {@link MemoryAccessInliner} puts in its place.
  *
  * <p>Why: Chicory's check reads the thread's interrupt flag, a volatile field, on every iteration. A volatile read
- * is an acquire: the JIT may not move the loop's other loads above it, so it cannot hoist even the memory's
- * tables and bound out of the loop. The countdown is a plain field of the instance's memory ({@code
- * PluginMemory.interruptCountdown}, one thread at a time like the instance): decremented on every back edge, and
- * when it runs out, {@code PluginMemory.checkInterruption()} refills it and throws Chicory's own exception if the
- * thread was interrupted.
+ * is an acquire: the JIT may not move the loop's other loads above it. The countdown is a local of the method,
+ * a register to the JIT: decremented on every back edge, and when it runs out, {@code
+ * PluginMemory.checkInterruption()} throws Chicory's own exception if the thread was interrupted, and the
+ * countdown starts again.
  *
- * <p>Why the deadline still holds: the checks before calls (calls to other functions, host functions and the
- * interpreter) are left as Chicory emits them, bulk memory operations empty the countdown, and a method that
- * calls anything else whose time may grow with an operand ({@code table.fill}, {@code table.copy}, {@code
- * table.grow}, the GC proposal's array operations, an atomic wait: see {@link #boundedBetweenChecks}) keeps
- * Chicory's checks on its loops. So between two checks a thread runs at most {@code INTERRUPT_INTERVAL} loop
- * iterations, each bounded by the size of a JVM method, plus the straight-line code of the frames it returns
- * through, whatever the module does.
+ * <p>Why the deadline still holds: the countdown starts full when the method is entered, and empties after every
+ * call that is not constant-time arithmetic or a scalar access: bulk memory operations, host functions, other
+ * functions, whose time may grow with an operand, so the next back edge checks at once. The checks before calls
+ * are left as Chicory emits them. A method that calls anything whose time may grow and that does not reach
+ * the memory ({@code table.fill}, {@code table.copy}, {@code table.grow}, the GC proposal's array operations, an
+ * atomic wait: see {@link #boundedBetweenChecks}) keeps Chicory's checks on its loops. So between two checks a
+ * thread runs at most {@code INTERRUPT_INTERVAL} loop iterations of one frame, each free of calls and bounded by
+ * the size of a JVM method, plus the straight-line code of the frames it returns through, whatever the module
+ * does.
  */
 final class LoopCheckSite {
 
@@ -42,8 +44,7 @@ final class LoopCheckSite {
             "java/lang/Double", "java/lang/Integer", "java/lang/Long");
     /**
      * The Shaded methods a counted loop may call: constant time, calls (which Chicory checks before), or memory
-     * operations of one memory, which reach {@code PluginMemory} and empty the countdown when their time grows
-     * with their size. Not here, so their methods keep Chicory's checks: the table and array bulk operations,
+     * operations of one memory, after which the countdown empties. Not here, so their methods keep Chicory's checks: the table and array bulk operations,
      * object allocation of the GC proposal, atomic wait and notify, the copy between two memories.
      */
     private static final Set<String> SHADED_BOUNDED = Set.of("callIndirect", "callHostFunction", "isRefNull",
@@ -54,7 +55,6 @@ final class LoopCheckSite {
             "exceptionMatches", "memoryAtomicFence", "structGet", "structGetS", "structGetU", "structSet",
             "arrayGet", "arrayGetS", "arrayGetU", "arraySet", "arrayLen", "refTest", "refTestNull", "castTest",
             "castTestNull", "heapTypeMatch", "refI31", "i31GetS", "i31GetU", "refEq", "dataDrop");
-    private static final String COUNTDOWN = "interruptCountdown";
 
     private final MethodInsnNode check;
 
@@ -85,7 +85,7 @@ final class LoopCheckSite {
         String owner = call.owner;
         if (owner.endsWith("Shaded") && owner.startsWith(generatedPackage)) {
             if (call.name.equals("memoryCopy")) {
-                // One memory: PluginMemory.copy, which empties the countdown; not the copy between two memories.
+                // One memory: PluginMemory.copy, after which the countdown empties; not the copy between two memories.
                 return call.desc.indexOf("Memory;") == call.desc.lastIndexOf("Memory;");
             }
             return SHADED_BOUNDED.contains(call.name) || call.name.startsWith("memoryRead")
@@ -128,21 +128,33 @@ final class LoopCheckSite {
         return 3;
     }
 
-    /** {@code if (--memory.interruptCountdown <= 0) memory.checkInterruption();} */
+    /** {@code if (--countdown <= 0) { memory.checkInterruption(); countdown = INTERRUPT_INTERVAL; }} */
     InsnList emit(AccessSite.Locals locals) {
         InsnList code = new InsnList();
         LabelNode counted = new LabelNode();
-        code.add(new VarInsnNode(Opcodes.ALOAD, locals.memory()));
-        code.add(new InsnNode(Opcodes.DUP));
-        code.add(new FieldInsnNode(Opcodes.GETFIELD, MEMORY, COUNTDOWN, "I"));
-        code.add(new InsnNode(Opcodes.ICONST_1));
-        code.add(new InsnNode(Opcodes.ISUB));
-        code.add(new InsnNode(Opcodes.DUP_X1));
-        code.add(new FieldInsnNode(Opcodes.PUTFIELD, MEMORY, COUNTDOWN, "I"));
+        code.add(new IincInsnNode(locals.countdown(), -1));
+        code.add(new VarInsnNode(Opcodes.ILOAD, locals.countdown()));
         code.add(new JumpInsnNode(Opcodes.IFGT, counted));
         code.add(new VarInsnNode(Opcodes.ALOAD, locals.memory()));
         code.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, MEMORY, CHECK, "()V", false));
+        code.add(start(locals));
         code.add(counted);
+        return code;
+    }
+
+    /** Fills the countdown: at the method's start and after every check. */
+    static InsnList start(AccessSite.Locals locals) {
+        InsnList code = new InsnList();
+        code.add(MemoryAccessInliner.pushInt(PluginMemory.INTERRUPT_INTERVAL));
+        code.add(new VarInsnNode(Opcodes.ISTORE, locals.countdown()));
+        return code;
+    }
+
+    /** Empties the countdown after a call whose time the countdown does not see: the next back edge checks. */
+    static InsnList empty(AccessSite.Locals locals) {
+        InsnList code = new InsnList();
+        code.add(new InsnNode(Opcodes.ICONST_0));
+        code.add(new VarInsnNode(Opcodes.ISTORE, locals.countdown()));
         return code;
     }
 

@@ -207,8 +207,9 @@ public final class MemoryAccessInliner {
         AccessSite.Locals locals = AccessSite.Locals.after(method.maxLocals);
         List<MethodInsnNode> refreshes = new ArrayList<>();
         List<LabelNode> handlers = new ArrayList<>();
+        boolean counting = !loops.isEmpty();
         if (!sites.isEmpty() || !loops.isEmpty()) {
-            size += CodeSize.of(prologue(memorySlot, locals));
+            size += CodeSize.of(prologue(memorySlot, locals, counting));
             for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
                 if (insn instanceof MethodInsnNode call && mayChangeTables(call)) {
                     refreshes.add(call);
@@ -219,7 +220,7 @@ public final class MemoryAccessInliner {
                     handlers.add(block.handler);
                 }
             }
-            size += (refreshes.size() + handlers.size()) * CodeSize.of(refresh(locals));
+            size += (refreshes.size() + handlers.size()) * CodeSize.of(refresh(locals, counting));
         }
         // Loops first: few, and each one's check runs on every iteration.
         int counted = 0;
@@ -258,13 +259,13 @@ public final class MemoryAccessInliner {
         }
         if (inlined > 0 || counted > 0) {
             for (MethodInsnNode call : refreshes) {
-                method.instructions.insert(call, refresh(locals));
+                method.instructions.insert(call, refresh(locals, counting));
             }
             for (LabelNode handler : handlers) {
                 // The handler starts with the exception alone on the stack; the refresh leaves it there.
-                method.instructions.insert(handler, refresh(locals));
+                method.instructions.insert(handler, refresh(locals, counting));
             }
-            method.instructions.insert(prologue(memorySlot, locals));
+            method.instructions.insert(prologue(memorySlot, locals, counting));
         }
         if (inlined > 0 || counted > 0 || expanded > 0) {
             method.maxLocals = locals.end();
@@ -284,13 +285,19 @@ public final class MemoryAccessInliner {
         return -1;
     }
 
-    /** Reads the memory parameter once, as the platform's memory class: every instance's memory is one. */
-    private static InsnList prologue(int memorySlot, AccessSite.Locals locals) {
+    /**
+     * Reads the memory parameter once, as the platform's memory class (every instance's memory is one), and fills
+     * the loops' countdown if the method has one.
+     */
+    private static InsnList prologue(int memorySlot, AccessSite.Locals locals, boolean counting) {
         InsnList list = new InsnList();
         list.add(new VarInsnNode(Opcodes.ALOAD, memorySlot));
         list.add(new TypeInsnNode(Opcodes.CHECKCAST, MEMORY));
         list.add(new VarInsnNode(Opcodes.ASTORE, locals.memory()));
-        list.add(refresh(locals));
+        list.add(refresh(locals, false));
+        if (counting) {
+            list.add(LoopCheckSite.start(locals));
+        }
         return list;
     }
 
@@ -302,8 +309,12 @@ public final class MemoryAccessInliner {
      * exception handler, which a call that grew the memory may have thrown to. A stale array would lose writes:
      * no path from a grow to an access may miss a refresh.
      */
-    private static InsnList refresh(AccessSite.Locals locals) {
+    private static InsnList refresh(AccessSite.Locals locals, boolean counting) {
         InsnList list = new InsnList();
+        if (counting) {
+            // The same calls are the ones whose time the loops' countdown cannot see.
+            list.add(LoopCheckSite.empty(locals));
+        }
         list.add(new VarInsnNode(Opcodes.ALOAD, locals.memory()));
         list.add(new FieldInsnNode(Opcodes.GETFIELD, MEMORY, "flat", "[B"));
         list.add(new VarInsnNode(Opcodes.ASTORE, locals.flat()));
