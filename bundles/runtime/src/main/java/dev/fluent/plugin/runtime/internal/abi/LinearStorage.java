@@ -38,6 +38,8 @@ public abstract class LinearStorage {
     static final int FLAT_BYTES = FLAT_PAGES << PAGE_SHIFT;
     /** The widest scalar access, and so the most bytes a write can spill into the card after its own. */
     static final int WIDEST = 8;
+    /** Clean card bytes to compare the cards with, a window at a time. */
+    private static final byte[] CLEAN_CARDS = new byte[4096];
 
     private final int initialPages;
     private final int maximumPages;
@@ -132,25 +134,32 @@ public abstract class LinearStorage {
 
     /**
      * Returns to the snapshot: every card written since is restored (or zeroed, past the snapshot's size), and
-     * the memory shrinks back to the snapshot's size. The cost follows the cards written, plus a scan of one byte
-     * per 4 KiB card of the memory, eight at a time.
+     * the memory shrinks back to the snapshot's size. The cost follows the cards written, plus a vectorized scan
+     * of one byte per 4 KiB card of the memory (16 KiB of cards for a 64 MiB memory).
      */
     public void reset() {
         Snapshot s = snapshot;
         int count = pageCount << CARDS_PER_PAGE_SHIFT;
-        // A page count is a multiple of 16 cards, so the scan reads whole longs.
-        for (int word = 0; word < count; word += 8) {
-            if ((long) MemoryViews.LONG.get(cards, word) != 0) {
-                for (int c = word; c < word + 8; c++) {
-                    if (cards[c] != 0) {
-                        cards[c] = 0;
-                        restore(s, c, CARD_SIZE);
-                        if (c + 1 < count) {
-                            restore(s, c + 1, WIDEST - 1);
-                        }
-                    }
-                }
+        int c = 0;
+        while (c < count) {
+            // The next written card, found by the JDK's vectorized comparison with clean cards.
+            int window = Math.min(CLEAN_CARDS.length, count - c);
+            int dirty = Arrays.mismatch(cards, c, c + window, CLEAN_CARDS, 0, window);
+            if (dirty < 0) {
+                c += window;
+                continue;
             }
+            c += dirty;
+            // A run of written cards at once: a region rewritten whole costs one fill, or one copy per card.
+            int end = c;
+            while (end < count && cards[end] != 0) {
+                cards[end++] = 0;
+            }
+            restoreRun(s, c, end);
+            if (end < count) {
+                restore(s, end, WIDEST - 1);
+            }
+            c = end;
         }
         for (int p = Math.max(s.pageCount(), FLAT_PAGES); p < pageCount; p++) {
             // Grown past 2 GiB during the execution: those pages become garbage.
@@ -161,6 +170,25 @@ public abstract class LinearStorage {
         dataSegments = s.dataSegments().clone();
         growRefused = false;
         heapRefused = false;
+    }
+
+    /** Puts back cards {@code [from, to)}: the snapshot's copies, and one fill for each stretch that was zero. */
+    private void restoreRun(Snapshot s, int from, int to) {
+        byte[][] originals = s.cards();
+        int c = from;
+        while (c < to) {
+            if (c < originals.length && originals[c] != null) {
+                copyIn((long) c << CARD_SHIFT, originals[c], 0, CARD_SIZE);
+                c++;
+            } else {
+                int zeroEnd = c + 1;
+                while (zeroEnd < to && (zeroEnd >= originals.length || originals[zeroEnd] == null)) {
+                    zeroEnd++;
+                }
+                fillRange((long) c << CARD_SHIFT, (long) zeroEnd << CARD_SHIFT, (byte) 0);
+                c = zeroEnd;
+            }
+        }
     }
 
     /** Puts back the first {@code length} bytes of card {@code c} as the snapshot holds them. */

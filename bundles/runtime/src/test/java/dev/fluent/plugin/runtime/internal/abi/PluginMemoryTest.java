@@ -177,6 +177,33 @@ class PluginMemoryTest {
     }
 
     @Test
+    void resetRestoresARegionRewrittenWholeOverDataAndZeroCards() {
+        PluginMemory m = memory(4, 4, 4);
+        byte[] data = new byte[3 * 4096 + 5];
+        java.util.Arrays.fill(data, (byte) 5);
+        // Cards 10 to 13 hold data, 14 to 39 are zero, card 40 holds data again.
+        m.write(10 * 4096, data, 0, data.length);
+        m.writeByte(40 * 4096 + 17, (byte) 9);
+        m.snapshot();
+        byte[] noise = new byte[40 * 4096];
+        java.util.Arrays.fill(noise, (byte) -1);
+        m.write(7 * 4096 + 100, noise, 0, noise.length);
+        m.writeLong(60 * 4096 - 3, -1L);
+        m.writeI32(62 * 4096, 3);
+        m.reset();
+        assertArrayEquals(data, m.readBytes(10 * 4096, data.length));
+        assertArrayEquals(new byte[3 * 4096 - 100], m.readBytes(7 * 4096 + 100, 3 * 4096 - 100));
+        assertArrayEquals(new byte[27 * 4096 - 5], m.readBytes(13 * 4096 + 5, 27 * 4096 - 5));
+        assertEquals(9, m.read(40 * 4096 + 17));
+        assertArrayEquals(new byte[4096 * 7], m.readBytes(41 * 4096, 4096 * 7));
+        assertEquals(0L, m.readLong(60 * 4096 - 3));
+        assertEquals(0, m.readInt(62 * 4096));
+        for (int c = 0; c < 64; c++) {
+            assertEquals(0, m.cards[c], "card " + c + " is clean again");
+        }
+    }
+
+    @Test
     void growsByDoublingWithinTheCap() {
         PluginMemory m = memory(1, 10, 10);
         for (int pages = 2; pages <= 10; pages++) {
