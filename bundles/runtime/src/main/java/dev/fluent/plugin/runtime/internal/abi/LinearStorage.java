@@ -241,10 +241,7 @@ public abstract class LinearStorage {
         try {
             long flatNeeded = (long) Math.min(next, FLAT_PAGES) << PAGE_SHIFT;
             if (flat.length < flatNeeded) {
-                // By doubling, up to the cap: bytes past the memory's size stay zero.
-                long capacity = Math.min(Math.max(flatNeeded, 2L * flat.length),
-                        (long) Math.min(maximumPages, FLAT_PAGES) << PAGE_SHIFT);
-                flat = Arrays.copyOf(flat, (int) capacity);
+                flat = grownFlat((int) flatNeeded);
             }
             if (next > FLAT_PAGES) {
                 byte[][] grownHigh = high.length >= next - FLAT_PAGES ? high : Arrays.copyOf(high, next - FLAT_PAGES);
@@ -274,6 +271,23 @@ public abstract class LinearStorage {
         pageCount = next;
         updateBound();
         return previous;
+    }
+
+    /**
+     * A copy of the flat array with room for {@code needed} bytes: by doubling, up to the cap (bytes past the
+     * memory's size stay zero), or exactly what is needed when the heap cannot hold the doubled array.
+     */
+    private byte[] grownFlat(int needed) {
+        long cap = (long) Math.min(maximumPages, FLAT_PAGES) << PAGE_SHIFT;
+        long doubled = Math.min(Math.max(needed, 2L * flat.length), cap);
+        if (doubled > needed) {
+            try {
+                return Arrays.copyOf(flat, (int) doubled);
+            } catch (OutOfMemoryError e) {
+                // Fall through to the exact size, which may still fit.
+            }
+        }
+        return Arrays.copyOf(flat, needed);
     }
 
     // --- bulk access over the flat array and the pages past it; every range here was checked by the caller ---
