@@ -21,7 +21,7 @@ import org.objectweb.asm.tree.VarInsnNode;
  * <Shaded>.memoryReadInt(base, offset, memory)}, and the inline code {@link MemoryAccessInliner} puts in its
  * place.
  */
-final class AccessSite {
+final class AccessSite implements RewriteSite {
 
     /** The memory's dirty cards are 4 KiB: {@code LinearStorage.CARD_SHIFT}. */
     private static final int CARD_SHIFT = 12;
@@ -144,11 +144,13 @@ final class AccessSite {
     }
 
     /** A lower bound of the bytes the three instructions replaced take. */
-    int originalSize() {
+    @Override
+    public int originalSize() {
         return 1 + 1 + 3;
     }
 
-    void replace(InsnList instructions, InsnList replacement) {
+    @Override
+    public void replace(InsnList instructions, InsnList replacement) {
         instructions.insert(call, replacement);
         instructions.remove(offsetPush);
         instructions.remove(memoryLoad);
@@ -163,7 +165,8 @@ final class AccessSite {
      * also marks the card it starts in as dirty. What fails the comparison calls the memory's own method, which
      * traps outside the memory and reads or writes byte by byte inside it.
      */
-    InsnList emit(Locals locals) {
+    @Override
+    public InsnList emit(Locals locals) {
         InsnList code = new InsnList();
         LabelNode slow = new LabelNode();
         LabelNode done = new LabelNode();

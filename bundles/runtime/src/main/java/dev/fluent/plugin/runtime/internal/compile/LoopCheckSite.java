@@ -35,7 +35,7 @@ import org.objectweb.asm.tree.VarInsnNode;
  * the size of a JVM method, plus the straight-line code of the frames it returns through, whatever the module
  * does.
  */
-final class LoopCheckSite {
+final class LoopCheckSite implements RewriteSite {
 
     private static final String CHECK = "checkInterruption";
     private static final String OPCODES = "com/dylibso/chicory/runtime/OpcodeImpl";
@@ -124,12 +124,14 @@ final class LoopCheckSite {
     }
 
     /** The bytes the call replaced takes. */
-    int originalSize() {
+    @Override
+    public int originalSize() {
         return 3;
     }
 
     /** {@code if (--countdown <= 0) { memory.checkInterruption(); countdown = INTERRUPT_INTERVAL; }} */
-    InsnList emit(AccessSite.Locals locals) {
+    @Override
+    public InsnList emit(AccessSite.Locals locals) {
         InsnList code = new InsnList();
         LabelNode counted = new LabelNode();
         code.add(new IincInsnNode(locals.countdown(), -1));
@@ -158,7 +160,8 @@ final class LoopCheckSite {
         return code;
     }
 
-    void replace(InsnList instructions, InsnList replacement) {
+    @Override
+    public void replace(InsnList instructions, InsnList replacement) {
         instructions.insert(check, replacement);
         instructions.remove(check);
     }

@@ -222,41 +222,12 @@ public final class MemoryAccessInliner {
             }
             size += (refreshes.size() + handlers.size()) * CodeSize.of(refresh(locals, counting));
         }
-        // Loops first: few, and each one's check runs on every iteration.
-        int counted = 0;
-        for (LoopCheckSite loop : loops) {
-            InsnList replacement = loop.emit(locals);
-            int grows = CodeSize.of(replacement) - loop.originalSize();
-            if (size + grows > limit) {
-                break;
-            }
-            size += grows;
-            loop.replace(method.instructions, loop.emit(locals));
-            counted++;
-        }
-        int inlined = 0;
-        for (AccessSite site : sites) {
-            InsnList replacement = site.emit(locals);
-            int grows = CodeSize.of(replacement) - site.originalSize();
-            if (size + grows > limit) {
-                break;
-            }
-            size += grows;
-            site.replace(method.instructions, site.emit(locals));
-            inlined++;
-        }
-        // Operators last: each costs a few bytes where an access or a loop check saves more.
-        int expanded = 0;
-        for (OperatorSite operator : operators) {
-            InsnList replacement = operator.emit(locals);
-            int grows = CodeSize.of(replacement) - operator.originalSize();
-            if (size + grows > limit) {
-                break;
-            }
-            size += grows;
-            operator.replace(method.instructions, operator.emit(locals));
-            expanded++;
-        }
+        int[] budget = {size};
+        // Loops first: few, and each one's check runs on every iteration. Operators last: each costs a few
+        // bytes where an access or a loop check saves more.
+        int counted = RewriteSite.replaceWithin(loops, method.instructions, locals, budget, limit);
+        int inlined = RewriteSite.replaceWithin(sites, method.instructions, locals, budget, limit);
+        int expanded = RewriteSite.replaceWithin(operators, method.instructions, locals, budget, limit);
         if (inlined > 0 || counted > 0) {
             for (MethodInsnNode call : refreshes) {
                 method.instructions.insert(call, refresh(locals, counting));

@@ -22,7 +22,7 @@ import org.objectweb.asm.tree.VarInsnNode;
  * comparisons compare sign-flipped operands, float comparisons are false on NaN (and {@code ne} true), rotations
  * take their count modulo the width as Java's shifts do.
  */
-final class OperatorSite {
+final class OperatorSite implements RewriteSite {
 
     private static final String OPCODES = "com/dylibso/chicory/runtime/OpcodeImpl";
     private static final String VALUE = "com/dylibso/chicory/wasm/types/Value";
@@ -133,17 +133,20 @@ final class OperatorSite {
     }
 
     /** The bytes the call takes: {@code invokestatic} and its index. */
-    int originalSize() {
+    @Override
+    public int originalSize() {
         return 3;
     }
 
-    void replace(InsnList instructions, InsnList replacement) {
+    @Override
+    public void replace(InsnList instructions, InsnList replacement) {
         instructions.insert(call, replacement);
         instructions.remove(call);
     }
 
     /** The inline code: it takes the helper's arguments from the stack and leaves its result. */
-    InsnList emit(AccessSite.Locals locals) {
+    @Override
+    public InsnList emit(AccessSite.Locals locals) {
         InsnList code = new InsnList();
         if (intrinsic != null) {
             code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, intrinsic[0], intrinsic[1], call.desc, false));

@@ -19,10 +19,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.AbstractInsnNode;
-import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.JumpInsnNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
@@ -60,22 +58,15 @@ class LoopCountdownTest {
     /** Calls made in each generated function, each noted as a check on a back edge ("loop"), one before a call or other. */
     private static Map<String, Integer> checks(Map<String, byte[]> classes) {
         Map<String, Integer> counts = new java.util.TreeMap<>();
-        for (var e : classes.entrySet()) {
-            if (e.getKey().endsWith("Shaded")) {
-                continue;
-            }
-            ClassNode node = new ClassNode();
-            new ClassReader(e.getValue()).accept(node, 0);
-            for (MethodNode method : node.methods) {
-                for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
-                    if (insn instanceof MethodInsnNode call && call.name.equals("checkInterruption")) {
-                        String kind = call.owner.endsWith("Shaded") ? "chicory" : "countdown";
-                        boolean backEdge = call.getNext() instanceof JumpInsnNode jump
-                                && jump.getOpcode() == Opcodes.GOTO
-                                && method.instructions.indexOf(jump.label) < method.instructions.indexOf(call);
-                        counts.merge(kind + (backEdge || kind.equals("countdown") ? " on a back edge" : " before a call"),
-                                1, Integer::sum);
-                    }
+        for (MethodNode method : GeneratedMethods.of(classes)) {
+            for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
+                if (insn instanceof MethodInsnNode call && call.name.equals("checkInterruption")) {
+                    String kind = call.owner.endsWith("Shaded") ? "chicory" : "countdown";
+                    boolean backEdge = call.getNext() instanceof JumpInsnNode jump
+                            && jump.getOpcode() == Opcodes.GOTO
+                            && method.instructions.indexOf(jump.label) < method.instructions.indexOf(call);
+                    counts.merge(kind + (backEdge || kind.equals("countdown") ? " on a back edge" : " before a call"),
+                            1, Integer::sum);
                 }
             }
         }

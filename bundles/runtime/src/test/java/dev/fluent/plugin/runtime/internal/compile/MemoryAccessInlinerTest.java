@@ -19,9 +19,7 @@ import java.util.List;
 import java.util.function.Function;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.tree.AbstractInsnNode;
-import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 
@@ -72,20 +70,13 @@ class MemoryAccessInlinerTest {
     void leavesNoShadedMemoryCallInTheFunctions() {
         int remaining = 0;
         int accesses = 0;
-        for (var e : rewritten.classes().entrySet()) {
-            if (e.getKey().endsWith("Shaded")) {
-                continue;
-            }
-            ClassNode node = new ClassNode();
-            new ClassReader(e.getValue()).accept(node, 0);
-            for (MethodNode m : node.methods) {
-                for (AbstractInsnNode insn : m.instructions) {
-                    if (insn instanceof MethodInsnNode call) {
-                        remaining += AccessSite.Kind.of(call) != null ? 1 : 0;
-                        // The memory's methods but the loop's interruption check (LoopCountdownTest's subject).
-                        accesses += call.owner.equals(MemoryAccessInliner.MEMORY)
-                                && !call.name.equals("checkInterruption") ? 1 : 0;
-                    }
+        for (MethodNode m : GeneratedMethods.of(rewritten.classes())) {
+            for (AbstractInsnNode insn : m.instructions) {
+                if (insn instanceof MethodInsnNode call) {
+                    remaining += AccessSite.Kind.of(call) != null ? 1 : 0;
+                    // The memory's methods but the loop's interruption check (LoopCountdownTest's subject).
+                    accesses += call.owner.equals(MemoryAccessInliner.MEMORY)
+                            && !call.name.equals("checkInterruption") ? 1 : 0;
                 }
             }
         }
@@ -267,20 +258,13 @@ class MemoryAccessInlinerTest {
     void readsTheArrayAgainAfterEveryCallThatMayGrowTheMemory() {
         int growCalls = 0;
         int refreshedAfter = 0;
-        for (var e : rewritten.classes().entrySet()) {
-            if (e.getKey().endsWith("Shaded")) {
-                continue;
-            }
-            ClassNode node = new ClassNode();
-            new ClassReader(e.getValue()).accept(node, 0);
-            for (MethodNode m : node.methods) {
-                for (AbstractInsnNode insn : m.instructions) {
-                    if (insn instanceof MethodInsnNode call && call.name.equals("memoryGrow")) {
-                        growCalls++;
-                        AbstractInsnNode next = call.getNext().getNext();
-                        if (next instanceof org.objectweb.asm.tree.FieldInsnNode field && field.name.equals("flat")) {
-                            refreshedAfter++;
-                        }
+        for (MethodNode m : GeneratedMethods.of(rewritten.classes())) {
+            for (AbstractInsnNode insn : m.instructions) {
+                if (insn instanceof MethodInsnNode call && call.name.equals("memoryGrow")) {
+                    growCalls++;
+                    AbstractInsnNode next = call.getNext().getNext();
+                    if (next instanceof org.objectweb.asm.tree.FieldInsnNode field && field.name.equals("flat")) {
+                        refreshedAfter++;
                     }
                 }
             }
