@@ -196,6 +196,53 @@ class MemoryAccessInlinerTest {
                 checked.toString());
     }
 
+    /**
+     * The unchecked accesses are safe only while the bound stays below the array's end: every address within 16
+     * bytes of every edge (0, the memory's end, the array's end after a reset kept it, 2 GiB, 4 GiB), at every
+     * width, with and without offsets, must answer or trap exactly as the unrewritten code does, on the memory
+     * as instantiated, grown to its maximum, and shrunk again by a reset that keeps the grown array.
+     */
+    @Test
+    void everyAccessNearAnEdgeAnswersOrTrapsAsTheUnrewrittenCodeDoesAcrossGrowAndReset() {
+        Instance fast = instance(inlined);
+        Instance reference = instance(original);
+        PluginMemory fastMemory = (PluginMemory) fast.memory();
+        PluginMemory referenceMemory = (PluginMemory) reference.memory();
+        fastMemory.snapshot();
+        referenceMemory.snapshot();
+        String[] loads = {"i32_load8_s", "i32_load16_u", "i32_load", "i64_load32_s", "i64_load", "f32_load",
+            "f64_load", "i32_load_offset", "i64_load_offset"};
+        String[] stores = {"i32_store8", "i32_store16", "i32_store", "i64_store32", "i64_store", "f32_store",
+            "f64_store", "i32_store_offset"};
+        int traps = 0;
+        for (String phase : new String[] {"as instantiated", "grown", "reset"}) {
+            if (phase.equals("grown")) {
+                assertEquals(2L, call(fast, "grow", 2));
+                assertEquals(2L, call(reference, "grow", 2));
+            } else if (phase.equals("reset")) {
+                fastMemory.reset();
+                referenceMemory.reset();
+            }
+            long size = (long) fastMemory.pages() * PAGE;
+            for (long edge : new long[] {0, size, 4L * PAGE, 0x8000_0000L, 0x1_0000_0000L}) {
+                for (long at = edge - 16; at <= edge + 16; at++) {
+                    for (String load : loads) {
+                        String expected = outcome(reference, load, at);
+                        assertEquals(expected, outcome(fast, load, at), phase + ": " + load + " at " + at);
+                        traps += expected.startsWith("=") ? 0 : 1;
+                    }
+                    for (String store : stores) {
+                        String expected = outcome(reference, store, at, 0x1122_3344_5566_7788L);
+                        assertEquals(expected, outcome(fast, store, at, 0x1122_3344_5566_7788L),
+                                phase + ": " + store + " at " + at);
+                    }
+                }
+            }
+            assertArrayEquals(referenceMemory.readBytes(0, (int) size), fastMemory.readBytes(0, (int) size), phase);
+        }
+        assertTrue(traps > 1000, "only " + traps + " traps");
+    }
+
     @Test
     void marksEveryChunkAStoreTouchesForTheReset() {
         Instance in = instance(inlined);
