@@ -46,6 +46,10 @@ public final class Abi {
     }
 
     public static byte[] encodeRequest(String pluginId, EngineRequest request, String requestId) throws PluginException {
+        byte[] plain = RequestWriter.writePlain(request.flowname(), request.payload(), requestId, MAX_REQUEST_BYTES);
+        if (plain != null) {
+            return plain;
+        }
         long length = RequestWriter.length(request.flowname(), request.payload(), requestId);
         if (length > MAX_REQUEST_BYTES) {
             throw new PluginException(ErrorCode.BAD_REQUEST, pluginId, "the request is " + length

@@ -40,6 +40,58 @@ final class RequestWriter {
     private RequestWriter() {
     }
 
+    /**
+     * The request in one pass when its three strings are plain text (U+0020 to U+007F but {@code "} and the
+     * backslash, as most requests are), each character one byte; else {@code null}, and the caller takes the
+     * two passes of {@link #length} and {@link #write}.
+     */
+    static byte[] writePlain(String flowname, String payload, String requestId, int maxBytes) {
+        long length = FLOWNAME.length + PAYLOAD.length + REQUEST_ID.length + 1
+                + plainLength(flowname) + plainLength(payload) + plainLength(requestId);
+        if (length > maxBytes) {
+            return null;
+        }
+        byte[] out = new byte[(int) length];
+        int at = put(out, 0, FLOWNAME);
+        at = plain(out, at, flowname);
+        if (at < 0) {
+            return null;
+        }
+        at = put(out, at, PAYLOAD);
+        at = plain(out, at, payload);
+        if (at < 0) {
+            return null;
+        }
+        at = put(out, at, REQUEST_ID);
+        at = plain(out, at, requestId);
+        if (at < 0) {
+            return null;
+        }
+        out[at] = '}';
+        return out;
+    }
+
+    private static long plainLength(String s) {
+        return s == null ? NULL.length : s.length() + 2L;
+    }
+
+    /** {@code s} quoted, one byte per character, or -1 at the first character that is not plain text. */
+    private static int plain(byte[] out, int at, String s) {
+        if (s == null) {
+            return put(out, at, NULL);
+        }
+        out[at++] = '"';
+        for (int i = 0, len = s.length(); i < len; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80 || ESCAPES[c] != 0) {
+                return -1;
+            }
+            out[at++] = (byte) c;
+        }
+        out[at++] = '"';
+        return at;
+    }
+
     /** The encoded length of the request, as a long so that no input can overflow it. */
     static long length(String flowname, String payload, String requestId) {
         return FLOWNAME.length + PAYLOAD.length + REQUEST_ID.length + 1

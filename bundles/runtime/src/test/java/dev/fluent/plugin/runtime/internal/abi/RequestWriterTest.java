@@ -2,6 +2,8 @@ package dev.fluent.plugin.runtime.internal.abi;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -48,6 +50,22 @@ class RequestWriterTest {
             }
             assertLikeJackson(random.nextBoolean() ? null : "f", payload.toString(), "id-" + n);
         }
+    }
+
+    @Test
+    void writesPlainTextInOnePassAndLeavesTheRestToTwo() throws Exception {
+        String plain = "plain / text ~\u007f {\"not\": json} with 0123456789".replace("\"", "'");
+        assertNotNull(RequestWriter.writePlain("f", plain, "r-1", Abi.MAX_REQUEST_BYTES));
+        assertNotNull(RequestWriter.writePlain(null, "", "", Abi.MAX_REQUEST_BYTES));
+        assertNull(RequestWriter.writePlain("f", "caf\u00e9", "r", Abi.MAX_REQUEST_BYTES));
+        assertNull(RequestWriter.writePlain("f", "a\"b", "r", Abi.MAX_REQUEST_BYTES));
+        assertNull(RequestWriter.writePlain("f", "a\\b", "r", Abi.MAX_REQUEST_BYTES));
+        assertNull(RequestWriter.writePlain("f", "line\n", "r", Abi.MAX_REQUEST_BYTES));
+        assertNull(RequestWriter.writePlain("fl\u0000w", "x", "r", Abi.MAX_REQUEST_BYTES));
+        assertNull(RequestWriter.writePlain("f", "x", "r\u2028", Abi.MAX_REQUEST_BYTES));
+        assertNull(RequestWriter.writePlain("f", "x".repeat(100), "r", 100), "over the limit");
+        assertLikeJackson("f", plain, "r-1");
+        assertLikeJackson(null, "", "");
     }
 
     private static void assertLikeJackson(String flowname, String payload, String requestId) throws Exception {
