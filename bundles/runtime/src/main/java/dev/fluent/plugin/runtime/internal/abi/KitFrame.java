@@ -113,13 +113,8 @@ final class KitFrame {
     /** Steps over {@code expected} if the frame holds it here. */
     private boolean literal(byte[] expected) {
         int n = expected.length;
-        if (b.length - at < n) {
+        if (b.length - at < n || !java.util.Arrays.equals(b, at, at + n, expected, 0, n)) {
             return false;
-        }
-        for (int i = 0; i < n; i++) {
-            if (b[at + i] != expected[i]) {
-                return false;
-            }
         }
         at += n;
         return true;
