@@ -58,27 +58,27 @@ jmh() {
 }
 
 echo "== 1. per-execution overhead: platform vs raw Chicory"
-overhead='dev\.fluent\.plugin\.runtime\.internal\.ExecutionOverheadBenchmark\.'
+overhead='dev\.fluent\.plugin\.benchmarks\.runtime\.ExecutionOverheadBenchmark\.'
 whole='(platform|platformNoopSink|raw|rawOnPluginMemory|instanceCallAndReset)$'
 jmh overhead.json "$overhead$whole" "${jmh_opts[@]}"
 echo "== 1. where the time goes: the parts"
 jmh overhead-parts.json "$overhead" -e "$overhead$whole" "${parts_opts[@]}"
 
 echo "== 4. throughput, 1 and 2 callers"
-jmh throughput.json 'dev\.fluent\.plugin\.runtime\.internal\.ThroughputBenchmark\.' "${jmh_opts[@]}"
+jmh throughput.json 'dev\.fluent\.plugin\.benchmarks\.runtime\.ThroughputBenchmark\.' "${jmh_opts[@]}"
 
 echo "== 4. throughput, 1 and 2 callers, platform and raw side by side in one JVM"
 java -cp "$jar" -Dfluent.examples.dir="$examples" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   dev.fluent.plugin.benchmarks.runtime.ScalingTimer "${SCALING_ROUNDS:-10}" | tee "$out/scaling.jsonl"
 
 echo "== 4. the registry's shared state under two callers"
-jmh shared.json 'dev\.fluent\.plugin\.runtime\.internal\.SharedStateBenchmark\.' "${parts_opts[@]}"
+jmh shared.json 'dev\.fluent\.plugin\.benchmarks\.runtime\.SharedStateBenchmark\.' "${parts_opts[@]}"
 
 echo "== 2. SHA-256 of 1 MiB: platform and bare compiled Chicory"
-jmh sha256.json 'dev\.fluent\.plugin\.runtime\.internal\.Sha256Benchmark\.(platform|rawCompiled)$' "${jmh_opts[@]}"
+jmh sha256.json 'dev\.fluent\.plugin\.benchmarks\.runtime\.Sha256Benchmark\.(platform|rawCompiled)$' "${jmh_opts[@]}"
 
 echo "== 2. SHA-256 of 1 MiB: Chicory's interpreter (single shots)"
-jmh interpreter.json 'dev\.fluent\.plugin\.runtime\.internal\.Sha256Benchmark\.interpreter$' -bm ss -tu ms -wi 1 -i 2 -f 1
+jmh interpreter.json 'dev\.fluent\.plugin\.benchmarks\.runtime\.Sha256Benchmark\.interpreter$' -bm ss -tu ms -wi 1 -i 2 -f 1
 
 echo "== 2. SHA-256 of 1 MiB: V8"
 if command -v node >/dev/null; then

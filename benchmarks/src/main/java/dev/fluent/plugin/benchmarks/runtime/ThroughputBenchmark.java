@@ -69,7 +69,7 @@ public class ThroughputBenchmark {
         }
     }
 
-    /** A bare instance per thread. */
+    /** A bare instance per thread, on the platform's memory (the compiled code is rewritten for it). */
     @State(Scope.Thread)
     public static class Raw {
         LifecycleFixtures.RawPlugin raw;
@@ -77,7 +77,7 @@ public class ThroughputBenchmark {
 
         @Setup(Level.Trial)
         public void setUp(Registry registry) throws Exception {
-            raw = LifecycleFixtures.raw(registry.echo.module(), registry.echo.machineFactory());
+            raw = LifecycleFixtures.raw(registry.echo.module(), registry.echo.machineFactory(), true);
             request = LifecycleFixtures.requestBytes(ID, LifecycleFixtures.PAYLOAD_100);
         }
     }

@@ -56,12 +56,13 @@ public final class Execution implements GuestCalls {
     // The capability side, set by admit(): null while an instance starts (no host calls then).
     private Grant grant;
     private Map<String, Served> definitions;
+    // Made at the first host call that needs them: a compute-only plugin's executions make none.
     /** Calls per capability in this execution, against the limit its provider declares. */
-    private final Map<String, Integer> callsPerCapability = new HashMap<>();
+    private Map<String, Integer> callsPerCapability;
     private Auditor auditor;
     private long deadlineNanos;
-    private final Map<String, Long> counters = new HashMap<>();
-    private final Map<String, Integer> calls = new TreeMap<>();
+    private Map<String, Long> counters;
+    private Map<String, Integer> calls;
     private int auditedUses;
     private int suppressedUses;
     private String lastError;
@@ -143,11 +144,11 @@ public final class Execution implements GuestCalls {
 
     /** What the execute audit entry adds: how often each host function was called, uses not audited. */
     Map<String, String> hostCallSummary() {
-        if (calls.isEmpty() && outputDropped == 0) {
+        if (calls == null && outputDropped == 0) {
             return Map.of();
         }
         Map<String, String> details = new LinkedHashMap<>();
-        if (!calls.isEmpty()) {
+        if (calls != null) {
             details.put("host_calls", calls.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                     .collect(Collectors.joining(",")));
         }
@@ -167,6 +168,9 @@ public final class Execution implements GuestCalls {
                     + " was called outside an execution (while the module started); host functions"
                     + " are available only during execute_request");
         }
+        if (calls == null) {
+            calls = new TreeMap<>();
+        }
         calls.merge(name, 1, Integer::sum);
         if (name.equals(StandardHostFunction.LAST_ERROR.functionName())) {
             String message = lastError;
@@ -178,8 +182,7 @@ public final class Execution implements GuestCalls {
         }
         Call call = new Call(instance, name);
         // Counted only for a provider that declares a limit: the standard ones do not, and most calls are theirs.
-        if (served.maxCalls() < Integer.MAX_VALUE
-                && callsPerCapability.merge(served.capability(), 1, Integer::sum) > served.maxCalls()) {
+        if (served.maxCalls() < Integer.MAX_VALUE && callsOf(served.capability()) > served.maxCalls()) {
             throw call.deny(ErrorCode.LIMIT_EXCEEDED, name, served.capability(), "plugin " + pluginId + " called "
                     + served.capability() + " more than the " + served.maxCalls() + " times per execution its"
                     + " provider allows");
@@ -200,6 +203,14 @@ public final class Execution implements GuestCalls {
             LOG.error("The host function fluent.{} failed for plugin {}", name, pluginId, e);
             throw new HostCallException(ErrorCode.INTERNAL, "the host function fluent." + name + " failed: " + e);
         }
+    }
+
+    /** Counts one more call of {@code capability}'s functions; returns the calls so far. */
+    private int callsOf(String capability) {
+        if (callsPerCapability == null) {
+            callsPerCapability = new HashMap<>();
+        }
+        return callsPerCapability.merge(capability, 1, Integer::sum);
     }
 
     /**
@@ -364,6 +375,9 @@ public final class Execution implements GuestCalls {
                 for (long i = 0; i < delta; i++) {
                     networkRequests++;
                 }
+            }
+            if (counters == null) {
+                counters = new HashMap<>();
             }
             return counters.merge(counter, delta, Long::sum);
         }

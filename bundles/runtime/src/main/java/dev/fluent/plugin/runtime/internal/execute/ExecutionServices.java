@@ -82,14 +82,15 @@ public final class ExecutionServices implements AutoCloseable {
      * Takes one execution of a plugin from its rate: from the shared authority while one is registered (a cluster),
      * else from the plugin's own bucket on this node, as a single platform always did.
      *
+     * @param nowNanos {@link System#nanoTime} as the execution started
      * @return 0 when the execution may run, else the milliseconds until one may
      */
-    public long acquireRate(RateLimiter local, String pluginId, int perMinute) {
+    public long acquireRate(RateLimiter local, String pluginId, int perMinute, long nowNanos) {
         if (!rateLimits) {
             return 0;
         }
         RateLimitAuthority authority = rateAuthority;
-        return authority == null ? local.tryAcquire(perMinute, System.nanoTime())
+        return authority == null ? local.tryAcquire(perMinute, nowNanos)
                 : authority.tryAcquire(pluginId, perMinute);
     }
 

@@ -59,10 +59,19 @@ public final class InstancePool {
      * must {@link #release} or {@link #discard} the slot).
      */
     public PluginInstance borrow(long remainingNanos) throws PluginException, InterruptedException {
-        long waitUntil = System.nanoTime() + Math.min(remainingNanos, TimeUnit.MILLISECONDS.toNanos(MAX_WAIT_MILLIS));
+        return borrowBefore(System.nanoTime() + remainingNanos);
+    }
+
+    /**
+     * {@link #borrow}, the caller's deadline given as a {@link System#nanoTime} instant: the clock is read only
+     * when there is neither an idle instance nor room for a new one, so the usual borrow reads none.
+     */
+    public PluginInstance borrowBefore(long deadlineNanos) throws PluginException, InterruptedException {
+        long waitUntil = 0;
+        boolean waited = false;
         while (true) {
             if (closed) {
-                throw new PluginException(ErrorCode.UNLOADED, pluginId, "plugin " + pluginId + " was unloaded");
+                throw unloaded();
             }
             PluginInstance instance = takeIdle();
             if (instance != null) {
@@ -71,13 +80,22 @@ public final class InstancePool {
             if (reserve()) {
                 return null;
             }
-            long left = waitUntil - System.nanoTime();
+            long now = System.nanoTime();
+            if (!waited) {
+                waitUntil = now + Math.min(deadlineNanos - now, TimeUnit.MILLISECONDS.toNanos(MAX_WAIT_MILLIS));
+                waited = true;
+            }
+            long left = waitUntil - now;
             if (left <= 0) {
                 throw new PluginException(ErrorCode.BUSY, pluginId, "plugin " + pluginId + " is already running "
                         + maxInstances + " executions; retry later or raise its pool size");
             }
             await(left);
         }
+    }
+
+    private PluginException unloaded() {
+        return new PluginException(ErrorCode.UNLOADED, pluginId, "plugin " + pluginId + " was unloaded");
     }
 
     /** Returns a healthy instance, reset, for the next execution; discards it if it cannot be reset. */

@@ -14,16 +14,20 @@ public final class RateLimiter {
     /**
      * Takes one token.
      *
+     * @param nowNanos {@link System#nanoTime} as the caller's execution started
      * @return 0 when the execution may run, else the milliseconds until a token is available
      */
     public synchronized long tryAcquire(int perMinute, long nowNanos) {
         double capacity = Math.max(1, perMinute);
         if (tokens < 0) {
             tokens = capacity;
-        } else {
+            last = nowNanos;
+        } else if (nowNanos - last > 0) {
+            // Callers read the clock as their execution starts, before they come here: one that read it
+            // earlier may arrive later, and must not take back refill another has already counted.
             tokens = Math.min(capacity, tokens + (nowNanos - last) * capacity / 60e9);
+            last = nowNanos;
         }
-        last = nowNanos;
         if (tokens >= 1) {
             tokens -= 1;
             return 0;

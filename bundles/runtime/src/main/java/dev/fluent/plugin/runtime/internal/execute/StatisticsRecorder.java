@@ -34,7 +34,7 @@ public final class StatisticsRecorder {
     private final Instant loadedAt;
     private final Clock clock;
     private final LongAdder executions = new LongAdder();
-    private final LongAdder successes = new LongAdder();
+    /** Failures by code; successes are the executions less these, so an execution that answers adds to one adder. */
     private final Map<ErrorCode, LongAdder> failures = new ConcurrentHashMap<>();
     /** Made on first use, so an idle plugin holds one histogram at most. */
     private final AtomicReferenceArray<ConcurrentHistogram> latencyMicros = new AtomicReferenceArray<>(STRIPES);
@@ -54,12 +54,11 @@ public final class StatisticsRecorder {
      * @param failure the error the execution ended with, or {@code null} when it answered
      */
     public void record(long durationNanos, ErrorCode failure, Execution ctx) {
-        executions.increment();
-        if (failure == null) {
-            successes.increment();
-        } else {
+        if (failure != null) {
+            // Counted before the execution, so that a reader never sees more failures than executions.
             failures.computeIfAbsent(failure, c -> new LongAdder()).increment();
         }
+        executions.increment();
         latencyStripe().recordValue(Math.max(0, durationNanos / 1000));
         if (ctx != null) {
             long memory = ctx.memoryBytes();
@@ -113,7 +112,11 @@ public final class StatisticsRecorder {
 
     /** Executions that failed, of every version. */
     public long failures() {
-        return executions.sum() - successes.sum();
+        long n = 0;
+        for (LongAdder byCode : failures.values()) {
+            n += byCode.sum();
+        }
+        return n;
     }
 
     public PluginStats snapshot() {
@@ -122,7 +125,9 @@ public final class StatisticsRecorder {
         long last = lastUsedMillis;
         Instant now = clock.instant();
         Histogram latency = latencies();
-        return new PluginStats(pluginId, executions.sum(), successes.sum(), byCode,
+        long failed = byCode.values().stream().mapToLong(Long::longValue).sum();
+        long all = Math.max(executions.sum(), failed);
+        return new PluginStats(pluginId, all, all - failed, byCode,
                 latency.getValueAtPercentile(50), latency.getValueAtPercentile(90),
                 latency.getValueAtPercentile(99), latency.getMaxValue(), memoryHighWater.get(),
                 networkRequests.sum(), bytesIn.sum(), bytesOut.sum(), last == 0 ? null : Instant.ofEpochMilli(last),

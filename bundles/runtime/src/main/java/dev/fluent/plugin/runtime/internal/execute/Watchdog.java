@@ -45,6 +45,11 @@ public final class Watchdog implements AutoCloseable {
         long remainingNanos() {
             return deadlineNanos - System.nanoTime();
         }
+
+        /** When it passes, in {@link System#nanoTime} terms. */
+        long deadlineNanos() {
+            return deadlineNanos;
+        }
     }
 
     /** Every deadline the watchdog looks at: each calling thread's own, and nested one-offs while armed. */
@@ -61,11 +66,20 @@ public final class Watchdog implements AutoCloseable {
 
     /** Arms a deadline for the current thread. */
     public Deadline arm(long timeoutMillis) {
+        return arm(timeoutMillis, System.nanoTime());
+    }
+
+    /**
+     * Arms a deadline for the current thread, {@code timeoutMillis} after {@code startNanos} (a
+     * {@link System#nanoTime} the caller has just read: an execution reads the clock once for its start,
+     * its deadline and its duration, as each read costs tens of nanoseconds on a virtual machine).
+     */
+    public Deadline arm(long timeoutMillis, long startNanos) {
         Deadline d = own.get();
         if (d.state.get() != DISARMED) {
             d = watch(new Deadline(Thread.currentThread(), true));
         }
-        d.deadlineNanos = System.nanoTime() + timeoutMillis * 1_000_000;
+        d.deadlineNanos = startNanos + timeoutMillis * 1_000_000;
         d.state.set(ARMED);
         return d;
     }

@@ -8,7 +8,6 @@ import dev.fluent.plugin.api.PluginManifest;
 import dev.fluent.plugin.api.spi.PolicyService;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,32 +27,48 @@ public final class PolicyChain implements PolicyService {
     private static final Comparator<Ranked> ORDER =
             Comparator.comparingInt((Ranked r) -> -r.ranking).thenComparingLong(r -> r.serviceId);
 
-    private final List<Ranked> policies = new CopyOnWriteArrayList<>();
+    /** The registered policies; changed and read with this object's lock held. */
+    private final List<Ranked> policies = new java.util.ArrayList<>();
     /** The policy while no other is registered (outside OSGi, or before the first one binds). */
-    private volatile PolicyService fallback;
+    private PolicyService fallback;
+    /**
+     * {@link #policies()} as of the last change, highest ranked first. Every execution asks for it twice (its
+     * check and its grant's state), and policies come and go rarely: sorting them on each call was a stream, a
+     * sort and a list per execution.
+     */
+    private volatile List<PolicyService> inForce;
 
     public PolicyChain(PolicyService fallback) {
         this.fallback = java.util.Objects.requireNonNull(fallback, "fallback");
+        refresh();
     }
 
-    public void add(PolicyService policy, int ranking, long serviceId) {
+    public synchronized void add(PolicyService policy, int ranking, long serviceId) {
         policies.add(new Ranked(policy, ranking, serviceId));
+        refresh();
     }
 
-    public void remove(PolicyService policy) {
+    public synchronized void remove(PolicyService policy) {
         policies.removeIf(r -> r.policy == policy);
+        refresh();
     }
 
     /** Makes {@code policy} the only one. */
-    public void replaceAll(PolicyService policy) {
+    public synchronized void replaceAll(PolicyService policy) {
         policies.clear();
         fallback = java.util.Objects.requireNonNull(policy, "policy");
+        refresh();
     }
 
     /** The policies in force, highest ranked first: the registered ones, else the fallback. */
     public List<PolicyService> policies() {
+        return inForce;
+    }
+
+    /** Called with the lock held, after every change, so that readers never see a list older than the change. */
+    private void refresh() {
         List<PolicyService> registered = policies.stream().sorted(ORDER).map(Ranked::policy).toList();
-        return registered.isEmpty() ? List.of(fallback) : registered;
+        inForce = registered.isEmpty() ? List.of(fallback) : registered;
     }
 
     /**
