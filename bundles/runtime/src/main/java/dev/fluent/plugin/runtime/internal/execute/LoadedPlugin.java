@@ -172,8 +172,8 @@ public final class LoadedPlugin {
         }
         String id = id();
         String requestId = RequestIds.next();
-        // The one clock read before the guest runs: it starts the duration, the deadline and the rate bucket's
-        // refill alike (each read costs tens of nanoseconds on a virtual machine).
+        // Starts the duration and the rate bucket's refill alike (each clock read costs tens of nanoseconds on a
+        // virtual machine); the deadline counts from the admission, read once more.
         long started = System.nanoTime();
         Execution ctx = new Execution(id, requestId, pluginLog);
         try {
@@ -246,8 +246,8 @@ public final class LoadedPlugin {
         services.policy().checkExecution(compiled.manifest());
         Grant grant = grant();
         long timeoutMillis = grant.permissions().maxExecutionTimeMs();
-        admit(grant, ctx, timeoutMillis, started);
-        Watchdog.Deadline deadline = watchdog.arm(timeoutMillis, started);
+        long admitted = admit(grant, ctx, timeoutMillis, started);
+        Watchdog.Deadline deadline = watchdog.arm(timeoutMillis, admitted);
         PluginInstance instance = null;
         boolean slot = false;
         boolean reusable = false;
@@ -327,8 +327,11 @@ public final class LoadedPlugin {
     /**
      * The capability checks before guest code runs: every provider the plugin needs is running (else it is
      * suspended), the rate limit has room; then the execution gets its host functions under {@code grant}.
+     *
+     * @return when the execution was admitted: its deadline counts from there, so neither a policy's check nor a
+     *     rate authority's round trip across the cluster shortens the guest's time
      */
-    private void admit(Grant grant, Execution ctx, long timeoutMillis, long started) throws PluginException {
+    private long admit(Grant grant, Execution ctx, long timeoutMillis, long started) throws PluginException {
         String id = id();
         String missing = services.providers().unavailable(needed, grant);
         if (missing != null) {
@@ -346,7 +349,9 @@ public final class LoadedPlugin {
             throw new PluginException(ErrorCode.RATE_LIMITED, id, "rate limited: plugin " + id + " may run " + rate
                     + " times per minute (rate_limit_requests_per_minute); retry in " + waitMillis + " ms");
         }
-        ctx.admit(grant, definitions, auditor, started + timeoutMillis * 1_000_000);
+        long admitted = System.nanoTime();
+        ctx.admit(grant, definitions, auditor, admitted + timeoutMillis * 1_000_000);
+        return admitted;
     }
 
     /**
