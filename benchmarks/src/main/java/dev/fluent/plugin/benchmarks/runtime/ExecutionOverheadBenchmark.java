@@ -1,5 +1,6 @@
 package dev.fluent.plugin.benchmarks.runtime;
 
+import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import dev.fluent.plugin.api.EngineRequest;
 import dev.fluent.plugin.api.EngineResponse;
 import dev.fluent.plugin.api.PluginException;
@@ -42,9 +43,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code platform}: {@code PluginRuntime.execute}, no audit sink (the registry outside OSGi);
  *       {@code platformNoopSink}: the same with one audit sink that does nothing.</li>
- *   <li>{@code raw}: one Chicory instance of echo's module, built with the plugin's compiled machine factory
- *       and reused: fluent_alloc, write the request JSON, execute_request, read the frame bytes;
- *       {@code rawOnPluginMemory}: the same with the platform's memory instead of Chicory's default.</li>
+ *   <li>{@code raw}: one Chicory instance of echo's module, compiled by Chicory alone on its default memory, and
+ *       reused: fluent_alloc, write the request JSON, execute_request, read the frame bytes;
+ *       {@code rawOnPluginMemory}: the same with the plugin's compiled (rewritten) machine factory on the
+ *       platform's memory, the code the platform runs.</li>
  *   <li>{@code instanceCallAndReset}: {@link PluginInstance#call} (encode, guest call on the capped,
  *       dirty-tracking memory, decode) plus {@link PluginInstance#reset}: all but the registry's bookkeeping.</li>
  *   <li>the parts: request encoding, response decoding, reset after an echo call and of a clean instance,
@@ -111,7 +113,10 @@ public class ExecutionOverheadBenchmark {
         void start(boolean pluginMemory) throws Exception {
             runtime = LifecycleFixtures.developmentRuntime(null);
             CompileCache.Compiled echo = LifecycleFixtures.loadUnsigned(runtime, "echo", ID);
-            raw = LifecycleFixtures.raw(echo.module(), echo.machineFactory(), pluginMemory);
+            // On Chicory's default memory, Chicory's own compiled code: the platform's rewritten code reaches
+            // into the platform's memory and runs on nothing else.
+            raw = LifecycleFixtures.raw(echo.module(), pluginMemory ? echo.machineFactory()
+                    : MachineFactoryCompiler.compile(echo.module()), pluginMemory);
             request = LifecycleFixtures.requestBytes(ID, LifecycleFixtures.PAYLOAD_100);
             if (!Abi.decodeResponse(ID, raw.call(request)).content().equals(LifecycleFixtures.PAYLOAD_100)) {
                 throw new IllegalStateException("echo did not echo");
