@@ -6,7 +6,7 @@ import java.util.Arrays;
 
 /**
  * The storage under {@link PluginMemory}: one flat array for the memory's first 2 GiB, the cap, and the dirty
- * tracking that lets {@link #reset()} undo an execution by restoring only the 4 KiB cards it wrote.
+ * tracking that lets {@link #reset()} undo an execution by restoring only the 1 KiB cards it wrote.
  *
  * <ul>
  *   <li>Why flat: compiled plugin code ({@code compile.MemoryAccessInliner}) reaches the memory with one
@@ -30,7 +30,8 @@ public abstract class LinearStorage {
 
     static final int PAGE_SHIFT = 16;
     static final int PAGE_SIZE = 1 << PAGE_SHIFT;
-    static final int CARD_SHIFT = 12;
+    /** Cards are 1 KiB: the bytes a reset copies back per written card, against a byte per card to scan. */
+    public static final int CARD_SHIFT = 10;
     static final int CARD_SIZE = 1 << CARD_SHIFT;
     static final int CARDS_PER_PAGE_SHIFT = PAGE_SHIFT - CARD_SHIFT;
     /** Pages the flat array holds at most: the largest page-aligned byte array a JVM allocates. */
@@ -45,7 +46,7 @@ public abstract class LinearStorage {
     private final int maximumPages;
     /** The memory's bytes below {@link #FLAT_BYTES}; longer than the memory when grown by doubling, zero past it. */
     public byte[] flat;
-    /** One byte per 4 KiB card of the memory: non-zero if a write started in it since the last snapshot or reset. */
+    /** One byte per 1 KiB card of the memory: non-zero if a write started in it since the last snapshot or reset. */
     public byte[] cards;
     /**
      * The bytes an access of up to 8 bytes may start below, sign-flipped ({@code ^ Integer.MIN_VALUE}) so that
@@ -135,7 +136,7 @@ public abstract class LinearStorage {
     /**
      * Returns to the snapshot: every card written since is restored (or zeroed, past the snapshot's size), and
      * the memory shrinks back to the snapshot's size. The cost follows the cards written, plus a vectorized scan
-     * of one byte per 4 KiB card of the memory (16 KiB of cards for a 64 MiB memory).
+     * of one byte per 1 KiB card of the memory (64 KiB of cards for a 64 MiB memory).
      */
     public void reset() {
         Snapshot s = snapshot;

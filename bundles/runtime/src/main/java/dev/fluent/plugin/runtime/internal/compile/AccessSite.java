@@ -4,6 +4,7 @@ import static dev.fluent.plugin.runtime.internal.compile.MemoryAccessInliner.CHI
 import static dev.fluent.plugin.runtime.internal.compile.MemoryAccessInliner.MEMORY;
 import static dev.fluent.plugin.runtime.internal.compile.MemoryAccessInliner.pushInt;
 
+import dev.fluent.plugin.runtime.internal.abi.LinearStorage;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
@@ -23,8 +24,7 @@ import org.objectweb.asm.tree.VarInsnNode;
  */
 final class AccessSite implements RewriteSite {
 
-    /** The memory's dirty cards are 4 KiB: {@code LinearStorage.CARD_SHIFT}. */
-    private static final int CARD_SHIFT = 12;
+    private static final int CARD_SHIFT = LinearStorage.CARD_SHIFT;
     private static final String VIEWS = "dev/fluent/plugin/runtime/internal/abi/MemoryViews";
     private static final String UNSAFE = "sun/misc/Unsafe";
     private static final String UNSAFE_DESC = "Lsun/misc/Unsafe;";
@@ -210,7 +210,7 @@ final class AccessSite implements RewriteSite {
             } else {
                 code.add(new InsnNode(Opcodes.BASTORE));
             }
-            // cards[address >>> 12] = 1
+            // cards[address >>> CARD_SHIFT] = 1
             code.add(new VarInsnNode(Opcodes.ALOAD, locals.cards()));
             code.add(new VarInsnNode(Opcodes.ILOAD, locals.address()));
             code.add(pushInt(CARD_SHIFT));

@@ -36,7 +36,7 @@ import org.objectweb.asm.tree.VarInsnNode;
  * calls, which is most of the distance between the platform and V8 on memory-heavy code.
  *
  * <p>Each rewritten site ({@link AccessSite} emits the code) keeps every check the call made: the address is
- * compared, unsigned, with the memory's bound (8 bytes short of its end), and a store marks the 4 KiB card it
+ * compared, unsigned, with the memory's bound (8 bytes short of its end), and a store marks the 1 KiB card it
  * starts in as dirty for the reset. Whatever fails the comparison (an address outside the memory, an access in
  * its last 7 bytes) calls the memory's own method, which traps with the usual error or reads and writes byte by
  * byte. {@code memory.grow}, {@code memory.fill}, {@code memory.copy}, {@code memory.init}, calls and the
