@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.LongAdder;
  * compare-and-set) still shows in it. {@code *_cpu_scaling_per_round} is 2 × (CPU per call, one caller) /
  * (CPU per call, two callers), the median of the rounds: the scaling were both cores free.
  *
- * <pre>java -cp benchmarks.jar dev.fluent.plugin.runtime.internal.ScalingTimer [rounds]</pre>
+ * <pre>java -cp benchmarks.jar dev.fluent.plugin.benchmarks.runtime.ScalingTimer [rounds]</pre>
  */
 public final class ScalingTimer {
 
