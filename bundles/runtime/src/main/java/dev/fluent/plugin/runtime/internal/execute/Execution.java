@@ -56,7 +56,7 @@ public final class Execution implements GuestCalls {
     // The capability side, set by admit(): null while an instance starts (no host calls then).
     private Grant grant;
     private Map<String, Served> definitions;
-    // Made at the first host call that needs them: a compute-only plugin's executions make none.
+    // Made at the first host call (invoke): a compute-only plugin's executions make none.
     /** Calls per capability in this execution, against the limit its provider declares. */
     private Map<String, Integer> callsPerCapability;
     private Auditor auditor;
@@ -169,7 +169,10 @@ public final class Execution implements GuestCalls {
                     + " are available only during execute_request");
         }
         if (calls == null) {
+            // The books of host calls, made at the first: a compute-only plugin's executions make none.
             calls = new TreeMap<>();
+            callsPerCapability = new HashMap<>();
+            counters = new HashMap<>();
         }
         calls.merge(name, 1, Integer::sum);
         if (name.equals(StandardHostFunction.LAST_ERROR.functionName())) {
@@ -182,7 +185,8 @@ public final class Execution implements GuestCalls {
         }
         Call call = new Call(instance, name);
         // Counted only for a provider that declares a limit: the standard ones do not, and most calls are theirs.
-        if (served.maxCalls() < Integer.MAX_VALUE && callsOf(served.capability()) > served.maxCalls()) {
+        if (served.maxCalls() < Integer.MAX_VALUE
+                && callsPerCapability.merge(served.capability(), 1, Integer::sum) > served.maxCalls()) {
             throw call.deny(ErrorCode.LIMIT_EXCEEDED, name, served.capability(), "plugin " + pluginId + " called "
                     + served.capability() + " more than the " + served.maxCalls() + " times per execution its"
                     + " provider allows");
@@ -203,14 +207,6 @@ public final class Execution implements GuestCalls {
             LOG.error("The host function fluent.{} failed for plugin {}", name, pluginId, e);
             throw new HostCallException(ErrorCode.INTERNAL, "the host function fluent." + name + " failed: " + e);
         }
-    }
-
-    /** Counts one more call of {@code capability}'s functions; returns the calls so far. */
-    private int callsOf(String capability) {
-        if (callsPerCapability == null) {
-            callsPerCapability = new HashMap<>();
-        }
-        return callsPerCapability.merge(capability, 1, Integer::sum);
     }
 
     /**
@@ -375,9 +371,6 @@ public final class Execution implements GuestCalls {
                 for (long i = 0; i < delta; i++) {
                     networkRequests++;
                 }
-            }
-            if (counters == null) {
-                counters = new HashMap<>();
             }
             return counters.merge(counter, delta, Long::sum);
         }
