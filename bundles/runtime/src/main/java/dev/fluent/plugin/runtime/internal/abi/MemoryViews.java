@@ -25,8 +25,6 @@ public final class MemoryViews {
     public static final VarHandle SHORT = view(short[].class);
     public static final VarHandle INT = view(int[].class);
     public static final VarHandle LONG = view(long[].class);
-    public static final VarHandle FLOAT = view(float[].class);
-    public static final VarHandle DOUBLE = view(double[].class);
 
     /** The JVM's unchecked accessors, or null where they cannot serve (a big-endian machine, or none offered). */
     public static final sun.misc.Unsafe UNSAFE = unsafe();

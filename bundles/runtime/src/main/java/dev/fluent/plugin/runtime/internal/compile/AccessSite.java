@@ -31,36 +31,34 @@ final class AccessSite implements RewriteSite {
 
     /** The Shaded methods rewritten, with the memory's method for the checked path. */
     enum Kind {
-        READ_BYTE("memoryReadByte", 'B', 1, false, null, "read"),
-        READ_SHORT("memoryReadShort", 'S', 2, false, "SHORT", "readShort"),
-        READ_INT("memoryReadInt", 'I', 4, false, "INT", "readInt"),
-        READ_LONG("memoryReadLong", 'J', 8, false, "LONG", "readLong"),
-        READ_FLOAT("memoryReadFloat", 'F', 4, false, "FLOAT", "readFloat"),
-        READ_DOUBLE("memoryReadDouble", 'D', 8, false, "DOUBLE", "readDouble"),
-        WRITE_BYTE("memoryWriteByte", 'B', 1, true, null, "writeByte"),
-        WRITE_SHORT("memoryWriteShort", 'S', 2, true, "SHORT", "writeShort"),
-        WRITE_INT("memoryWriteInt", 'I', 4, true, "INT", "writeI32"),
-        WRITE_LONG("memoryWriteLong", 'J', 8, true, "LONG", "writeLong"),
-        WRITE_FLOAT("memoryWriteFloat", 'F', 4, true, "FLOAT", "writeF32"),
-        WRITE_DOUBLE("memoryWriteDouble", 'D', 8, true, "DOUBLE", "writeF64");
+        READ_BYTE("memoryReadByte", 'B', 1, false, "read"),
+        READ_SHORT("memoryReadShort", 'S', 2, false, "readShort"),
+        READ_INT("memoryReadInt", 'I', 4, false, "readInt"),
+        READ_LONG("memoryReadLong", 'J', 8, false, "readLong"),
+        READ_FLOAT("memoryReadFloat", 'F', 4, false, "readFloat"),
+        READ_DOUBLE("memoryReadDouble", 'D', 8, false, "readDouble"),
+        WRITE_BYTE("memoryWriteByte", 'B', 1, true, "writeByte"),
+        WRITE_SHORT("memoryWriteShort", 'S', 2, true, "writeShort"),
+        WRITE_INT("memoryWriteInt", 'I', 4, true, "writeI32"),
+        WRITE_LONG("memoryWriteLong", 'J', 8, true, "writeLong"),
+        WRITE_FLOAT("memoryWriteFloat", 'F', 4, true, "writeF32"),
+        WRITE_DOUBLE("memoryWriteDouble", 'D', 8, true, "writeF64");
 
         final String shaded;
         final String shadedDesc;
         final Type value;
         final int width;
         final boolean write;
-        final String view;
         final String slowName;
         final String slowDesc;
         /** The name of {@code sun.misc.Unsafe}'s accessor after "get"/"put": Int, Long, Double… */
         final String unsafeName;
 
-        Kind(String shaded, char value, int width, boolean write, String view, String slowName) {
+        Kind(String shaded, char value, int width, boolean write, String slowName) {
             this.shaded = shaded;
             this.value = Type.getType(String.valueOf(value));
             this.width = width;
             this.write = write;
-            this.view = view;
             this.slowName = slowName;
             String memory = "L" + CHICORY_MEMORY + ";";
             this.shadedDesc = write ? "(I" + value + "I" + memory + ")V" : "(II" + memory + ")" + value;
@@ -192,19 +190,19 @@ final class AccessSite implements RewriteSite {
         code.add(new InsnNode(Opcodes.IXOR));
         code.add(new VarInsnNode(Opcodes.ILOAD, locals.bound()));
         code.add(new JumpInsnNode(Opcodes.IF_ICMPGE, slow));
-        if (kind.view != null) {
+        if (kind.width > 1) {
             code.add(new FieldInsnNode(Opcodes.GETSTATIC, VIEWS, "UNSAFE", UNSAFE_DESC));
         }
         code.add(new VarInsnNode(Opcodes.ALOAD, locals.flat()));
         code.add(new VarInsnNode(Opcodes.ILOAD, locals.address()));
-        if (kind.view != null) {
+        if (kind.width > 1) {
             code.add(new InsnNode(Opcodes.I2L));
             code.add(new FieldInsnNode(Opcodes.GETSTATIC, VIEWS, "BYTE_BASE", "J"));
             code.add(new InsnNode(Opcodes.LADD));
         }
         if (kind.write) {
             code.add(new VarInsnNode(kind.value.getOpcode(Opcodes.ILOAD), value));
-            if (kind.view != null) {
+            if (kind.width > 1) {
                 code.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, UNSAFE, "put" + kind.unsafeName,
                         "(Ljava/lang/Object;J" + kind.value + ")V", false));
             } else {
@@ -217,7 +215,7 @@ final class AccessSite implements RewriteSite {
             code.add(new InsnNode(Opcodes.IUSHR));
             code.add(new InsnNode(Opcodes.ICONST_1));
             code.add(new InsnNode(Opcodes.BASTORE));
-        } else if (kind.view != null) {
+        } else if (kind.width > 1) {
             code.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, UNSAFE, "get" + kind.unsafeName,
                     "(Ljava/lang/Object;J)" + kind.value, false));
         } else {
