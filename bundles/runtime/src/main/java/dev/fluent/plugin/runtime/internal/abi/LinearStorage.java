@@ -22,7 +22,7 @@ import java.util.Arrays;
  *       the card after it from the snapshot, and zeroes what lies beyond the snapshot's size.</li>
  * </ul>
  *
- * <p>{@link #flat}, {@link #cards} and {@link #boundFlipped} are public and read directly by the rewritten
+ * <p>{@link #flat}, {@link #cards} and {@link #bound} are public and read directly by the rewritten
  * compiled code, which copies them into locals and reads them again after every call that may grow the memory.
  * They change only here: on a grow, which replaces {@link #flat} with a larger copy, and on a snapshot or reset.
  */
@@ -49,11 +49,12 @@ public abstract class LinearStorage {
     /** One byte per 1 KiB card of the memory: non-zero if a write started in it since the last snapshot or reset. */
     public byte[] cards;
     /**
-     * The bytes an access of up to 8 bytes may start below, sign-flipped ({@code ^ Integer.MIN_VALUE}) so that
-     * one signed comparison of a flipped address with it is the unsigned one: addresses of 2 GiB and above,
-     * negative as ints, fail it too. An access starting in the last 7 bytes takes the checked path.
+     * The bytes an access of up to 8 bytes may start below: an effective address (the unsigned base plus the
+     * offset, in a long) under it lies, with the 7 bytes after it, inside the flat array and the memory. An access
+     * starting in the last 7 bytes takes the checked path. Never above {@code cards.length << CARD_SHIFT}: the
+     * card an access below it marks needs no check.
      */
-    public int boundFlipped;
+    public long bound;
     /** Pages at {@link #FLAT_PAGES} and above, by page minus {@link #FLAT_PAGES}. */
     private byte[][] high = new byte[0][];
     int pageCount;
@@ -214,10 +215,10 @@ public abstract class LinearStorage {
         return (long) pageCount << PAGE_SHIFT;
     }
 
-    /** Sets {@link #boundFlipped} from the current size: 8 bytes short of the flat part's end. */
+    /** Sets {@link #bound} from the current size: 8 bytes short of the flat part's end. */
     private void updateBound() {
         long flatLive = Math.min(size(), FLAT_BYTES);
-        boundFlipped = (int) Math.max(flatLive - (WIDEST - 1), 0) ^ Integer.MIN_VALUE;
+        bound = Math.max(flatLive - (WIDEST - 1), 0);
     }
 
     final void checkBounds(int addr, long size) {

@@ -204,7 +204,7 @@ public final class PluginMemory extends LinearStorage implements Memory {
     }
 
     private boolean inBound(int addr) {
-        return (addr ^ Integer.MIN_VALUE) < boundFlipped;
+        return (addr & 0xFFFF_FFFFL) < bound;
     }
 
     /** Marks the card a fast-path write starts in: {@link #reset()} also restores the 7 bytes after it. */

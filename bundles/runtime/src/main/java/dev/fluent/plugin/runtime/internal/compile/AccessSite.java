@@ -83,14 +83,14 @@ final class AccessSite implements RewriteSite {
 
     /** The locals the rewrite adds after a method's own; shared by its sites, each of which sets what it reads. */
     record Locals(int memory, int address, int intValue, int longValue, int floatValue, int doubleValue,
-            int flat, int cards, int bound, int countdown) {
+            int flat, int cards, int bound, int countdown, int effective) {
         static Locals after(int maxLocals) {
             return new Locals(maxLocals, maxLocals + 1, maxLocals + 2, maxLocals + 3, maxLocals + 5,
-                    maxLocals + 6, maxLocals + 8, maxLocals + 9, maxLocals + 10, maxLocals + 11);
+                    maxLocals + 6, maxLocals + 8, maxLocals + 9, maxLocals + 10, maxLocals + 12, maxLocals + 13);
         }
 
         int end() {
-            return countdown + 1;
+            return effective + 2;
         }
 
         int value(Type type) {
@@ -157,11 +157,13 @@ final class AccessSite implements RewriteSite {
 
     /**
      * The inline access. Before it the stack holds the base address (and, for a store, the value above it);
-     * after it, what the Shaded method returned. The effective address is Chicory's: {@code base + offset}, or the
-     * base itself when it is negative (2 GiB and above, unsigned), which then fails the bound check and traps.
-     * One unsigned comparison with the bound (8 bytes short of the memory's end) guards the array access; a store
-     * also marks the card it starts in as dirty. What fails the comparison calls the memory's own method, which
-     * traps outside the memory and reads or writes byte by byte inside it.
+     * after it, what the Shaded method returned. The effective address is WebAssembly's, in a long: the base
+     * unsigned plus the offset, which neither overflows nor wraps. One comparison with the bound (8 bytes short of
+     * the flat array's live end) guards the access, which reads or writes the array at the effective address; a
+     * store also marks the card it starts in as dirty. The card's index needs no check: the cards cover every
+     * page of the memory, and the bound lies below its end. What fails the comparison calls the memory's own method
+     * with Chicory's int address ({@link #slowAddress}), which traps outside the memory and reads or writes byte by
+     * byte inside it.
      */
     @Override
     public InsnList emit(Locals locals) {
@@ -172,8 +174,72 @@ final class AccessSite implements RewriteSite {
         if (kind.write) {
             code.add(new VarInsnNode(kind.value.getOpcode(Opcodes.ISTORE), value));
         }
+        code.add(new VarInsnNode(Opcodes.ISTORE, locals.address()));
+        // effective = (base & 0xFFFFFFFFL) + offset; inside if effective < bound.
+        code.add(new VarInsnNode(Opcodes.ILOAD, locals.address()));
+        code.add(new InsnNode(Opcodes.I2L));
+        code.add(new LdcInsnNode(0xFFFF_FFFFL));
+        code.add(new InsnNode(Opcodes.LAND));
         if (offset != 0) {
-            // base + (offset & ~(base >> 31)): the offset is added to a non-negative base only, without a branch.
+            code.add(new LdcInsnNode((long) offset));
+            code.add(new InsnNode(Opcodes.LADD));
+        }
+        code.add(new InsnNode(Opcodes.DUP2));
+        code.add(new VarInsnNode(Opcodes.LSTORE, locals.effective()));
+        code.add(new VarInsnNode(Opcodes.LLOAD, locals.bound()));
+        code.add(new InsnNode(Opcodes.LCMP));
+        code.add(new JumpInsnNode(Opcodes.IFGE, slow));
+        code.add(new FieldInsnNode(Opcodes.GETSTATIC, VIEWS, "UNSAFE", UNSAFE_DESC));
+        code.add(new VarInsnNode(Opcodes.ALOAD, locals.flat()));
+        code.add(arrayOffset(locals, 0));
+        if (kind.write) {
+            code.add(new VarInsnNode(kind.value.getOpcode(Opcodes.ILOAD), value));
+            code.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, UNSAFE, "put" + kind.unsafeName,
+                    "(Ljava/lang/Object;J" + kind.value + ")V", false));
+            // cards[effective >>> CARD_SHIFT] = 1
+            code.add(new FieldInsnNode(Opcodes.GETSTATIC, VIEWS, "UNSAFE", UNSAFE_DESC));
+            code.add(new VarInsnNode(Opcodes.ALOAD, locals.cards()));
+            code.add(arrayOffset(locals, CARD_SHIFT));
+            code.add(new InsnNode(Opcodes.ICONST_1));
+            code.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, UNSAFE, "putByte", "(Ljava/lang/Object;JB)V", false));
+        } else {
+            code.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, UNSAFE, "get" + kind.unsafeName,
+                    "(Ljava/lang/Object;J)" + kind.value, false));
+        }
+        code.add(new JumpInsnNode(Opcodes.GOTO, done));
+        code.add(slow);
+        code.add(new VarInsnNode(Opcodes.ALOAD, locals.memory()));
+        code.add(slowAddress(locals));
+        if (kind.write) {
+            code.add(new VarInsnNode(kind.value.getOpcode(Opcodes.ILOAD), value));
+        }
+        code.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, MEMORY, kind.slowName, kind.slowDesc, false));
+        code.add(done);
+        return code;
+    }
+
+    /** {@code BYTE_BASE + (effective >>> shift)}: where in a byte array the access, or its card, lies. */
+    private static InsnList arrayOffset(Locals locals, int shift) {
+        InsnList code = new InsnList();
+        code.add(new FieldInsnNode(Opcodes.GETSTATIC, VIEWS, "BYTE_BASE", "J"));
+        code.add(new VarInsnNode(Opcodes.LLOAD, locals.effective()));
+        if (shift != 0) {
+            code.add(pushInt(shift));
+            code.add(new InsnNode(Opcodes.LUSHR));
+        }
+        code.add(new InsnNode(Opcodes.LADD));
+        return code;
+    }
+
+    /**
+     * Chicory's int address for the checked path: {@code base + (offset & ~(base >> 31))}, the base plus the offset
+     * for a base below 2 GiB (an overflow past 2 GiB gives a negative address, which traps), and the base itself,
+     * negative, at 2 GiB and above; so the trap's message names the address Chicory's would.
+     */
+    private InsnList slowAddress(Locals locals) {
+        InsnList code = new InsnList();
+        code.add(new VarInsnNode(Opcodes.ILOAD, locals.address()));
+        if (offset != 0) {
             code.add(new InsnNode(Opcodes.DUP));
             code.add(pushInt(31));
             code.add(new InsnNode(Opcodes.ISHR));
@@ -183,53 +249,6 @@ final class AccessSite implements RewriteSite {
             code.add(new InsnNode(Opcodes.IAND));
             code.add(new InsnNode(Opcodes.IADD));
         }
-        code.add(new VarInsnNode(Opcodes.ISTORE, locals.address()));
-        // Inside the bound, unsigned: (address ^ MIN_VALUE) < boundFlipped.
-        code.add(new VarInsnNode(Opcodes.ILOAD, locals.address()));
-        code.add(new LdcInsnNode(Integer.MIN_VALUE));
-        code.add(new InsnNode(Opcodes.IXOR));
-        code.add(new VarInsnNode(Opcodes.ILOAD, locals.bound()));
-        code.add(new JumpInsnNode(Opcodes.IF_ICMPGE, slow));
-        if (kind.width > 1) {
-            code.add(new FieldInsnNode(Opcodes.GETSTATIC, VIEWS, "UNSAFE", UNSAFE_DESC));
-        }
-        code.add(new VarInsnNode(Opcodes.ALOAD, locals.flat()));
-        code.add(new VarInsnNode(Opcodes.ILOAD, locals.address()));
-        if (kind.width > 1) {
-            code.add(new InsnNode(Opcodes.I2L));
-            code.add(new FieldInsnNode(Opcodes.GETSTATIC, VIEWS, "BYTE_BASE", "J"));
-            code.add(new InsnNode(Opcodes.LADD));
-        }
-        if (kind.write) {
-            code.add(new VarInsnNode(kind.value.getOpcode(Opcodes.ILOAD), value));
-            if (kind.width > 1) {
-                code.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, UNSAFE, "put" + kind.unsafeName,
-                        "(Ljava/lang/Object;J" + kind.value + ")V", false));
-            } else {
-                code.add(new InsnNode(Opcodes.BASTORE));
-            }
-            // cards[address >>> CARD_SHIFT] = 1
-            code.add(new VarInsnNode(Opcodes.ALOAD, locals.cards()));
-            code.add(new VarInsnNode(Opcodes.ILOAD, locals.address()));
-            code.add(pushInt(CARD_SHIFT));
-            code.add(new InsnNode(Opcodes.IUSHR));
-            code.add(new InsnNode(Opcodes.ICONST_1));
-            code.add(new InsnNode(Opcodes.BASTORE));
-        } else if (kind.width > 1) {
-            code.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, UNSAFE, "get" + kind.unsafeName,
-                    "(Ljava/lang/Object;J)" + kind.value, false));
-        } else {
-            code.add(new InsnNode(Opcodes.BALOAD));
-        }
-        code.add(new JumpInsnNode(Opcodes.GOTO, done));
-        code.add(slow);
-        code.add(new VarInsnNode(Opcodes.ALOAD, locals.memory()));
-        code.add(new VarInsnNode(Opcodes.ILOAD, locals.address()));
-        if (kind.write) {
-            code.add(new VarInsnNode(kind.value.getOpcode(Opcodes.ILOAD), value));
-        }
-        code.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, MEMORY, kind.slowName, kind.slowDesc, false));
-        code.add(done);
         return code;
     }
 }

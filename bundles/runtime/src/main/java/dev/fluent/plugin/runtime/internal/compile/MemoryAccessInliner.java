@@ -293,8 +293,8 @@ public final class MemoryAccessInliner {
         list.add(new FieldInsnNode(Opcodes.GETFIELD, MEMORY, "cards", "[B"));
         list.add(new VarInsnNode(Opcodes.ASTORE, locals.cards()));
         list.add(new VarInsnNode(Opcodes.ALOAD, locals.memory()));
-        list.add(new FieldInsnNode(Opcodes.GETFIELD, MEMORY, "boundFlipped", "I"));
-        list.add(new VarInsnNode(Opcodes.ISTORE, locals.bound()));
+        list.add(new FieldInsnNode(Opcodes.GETFIELD, MEMORY, "bound", "J"));
+        list.add(new VarInsnNode(Opcodes.LSTORE, locals.bound()));
         return list;
     }
 
