@@ -26,6 +26,8 @@ import java.util.TreeSet;
  * @param expiresAt when it stops being valid, or {@code null} for never
  * @param extensionCapabilities the capabilities outside the standard eight it asks for, by their
  *        reverse-domain names ({@link Capability#isExtensionName}), served by third-party providers
+ * @param warmup request payloads the plugin answers by itself, without host calls, which the platform runs at
+ *        load so that its code is compiled by the JVM before the first request; empty when it declares none
  */
 public record PluginManifest(
         String name,
@@ -39,14 +41,23 @@ public record PluginManifest(
         String signature,
         Instant createdAt,
         Instant expiresAt,
-        Set<String> extensionCapabilities) {
+        Set<String> extensionCapabilities,
+        List<String> warmup) {
+
+    /** A manifest without warm-up payloads. */
+    public PluginManifest(String name, String version, String description, String author, String engineType,
+            Set<Capability> capabilities, Permissions permissions, String checksum, String signature,
+            Instant createdAt, Instant expiresAt, Set<String> extensionCapabilities) {
+        this(name, version, description, author, engineType, capabilities, permissions, checksum, signature,
+                createdAt, expiresAt, extensionCapabilities, List.of());
+    }
 
     /** A manifest that asks for standard capabilities only. */
     public PluginManifest(String name, String version, String description, String author, String engineType,
             Set<Capability> capabilities, Permissions permissions, String checksum, String signature,
             Instant createdAt, Instant expiresAt) {
         this(name, version, description, author, engineType, capabilities, permissions, checksum, signature,
-                createdAt, expiresAt, Set.of());
+                createdAt, expiresAt, Set.of(), List.of());
     }
 
     public PluginManifest {
@@ -61,6 +72,7 @@ public record PluginManifest(
                 : Collections.unmodifiableSet(EnumSet.copyOf(capabilities));
         Objects.requireNonNull(permissions, "permissions");
         extensionCapabilities = extensions(extensionCapabilities);
+        warmup = warmup == null ? List.of() : List.copyOf(warmup);
     }
 
     /** Sorted and checked: every name in reverse-domain form. */

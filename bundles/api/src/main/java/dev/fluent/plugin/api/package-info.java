@@ -5,7 +5,7 @@
  * dev.fluent.plugin.api.AuditActions}).
  */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 package dev.fluent.plugin.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
 final class ManifestReader {
 
     static final List<String> FIELDS = List.of("name", "version", "description", "author", "engine_type",
-            "capabilities", "permissions", "checksum", "signature", "created_at", "expires_at");
+            "capabilities", "permissions", "checksum", "signature", "created_at", "expires_at", WarmupPayloads.FIELD);
 
     static final List<String> PERMISSION_FIELDS = List.of("max_memory_mb", "max_execution_time_ms",
             "max_network_requests", "allowed_hosts", "allowed_file_paths", "max_file_size_mb",
@@ -76,12 +76,6 @@ final class ManifestReader {
     private static final Pattern CHECKSUM = Pattern.compile("[0-9a-f]{64}");
     private static final String CHECKSUM_RULE = "64 lowercase hex digits (the SHA-256 of plugin.wasm)";
 
-    private static final Pattern SIGNATURE_ALGORITHM = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,31}");
-    private static final Pattern SIGNATURE_KEY_ID = Pattern.compile("[\\x21-\\x39\\x3B-\\x7E]{1,128}");
-    private static final Pattern BASE64 =
-            Pattern.compile("(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?");
-    private static final String SIGNATURE_RULE = "<algorithm>:<key-id>:<base64>";
-
     private static final List<String> STANDARD_NAMES = Arrays.stream(Capability.values())
             .map(Capability::manifestName).toList();
     private static final String CAPABILITY_NAMES = String.join(", ", STANDARD_NAMES);
@@ -122,8 +116,14 @@ final class ManifestReader {
             throw fail("expires_at", root.get("expires_at").textValue() + " is not after created_at "
                     + root.get("created_at").textValue() + "; a plugin must expire after it was created");
         }
+        List<String> warmup;
+        try {
+            warmup = WarmupPayloads.read(root.get(WarmupPayloads.FIELD));
+        } catch (IllegalArgumentException e) {
+            throw new PluginException(ErrorCode.MANIFEST_INVALID, pluginId, e.getMessage());
+        }
         return new PluginManifest(name, version, description, author, engineType, declared.standard(), permissions,
-                checksum, signature, createdAt, expiresAt, declared.extensions());
+                checksum, signature, createdAt, expiresAt, declared.extensions(), warmup);
     }
 
     private String version() throws PluginException {
@@ -279,38 +279,17 @@ final class ManifestReader {
 
     /** Only the shape; which algorithms and keys are acceptable is the verifiers' business. */
     private String signature() throws PluginException {
-        String signature = optionalText("signature", SIGNATURE_RULE, true);
+        String signature = optionalText("signature", SignatureShape.RULE, true);
         if (signature == null) {
             return null;
-        }
-        if (signature.isEmpty()) {
-            throw fail("signature", "empty; remove the field for an unsigned plugin or sign it");
         }
         if (signature.length() > MAX_SIGNATURE) {
             throw fail("signature", "is " + signature.length() + " characters long; at most " + MAX_SIGNATURE
                     + " are allowed");
         }
-        String[] parts = signature.split(":", -1);
-        if (parts.length != 3) {
-            throw fail("signature", "expected " + SIGNATURE_RULE + " (three parts separated by ':'), got "
-                    + Text.quote(signature));
-        }
-        if (!SIGNATURE_ALGORITHM.matcher(parts[0]).matches()) {
-            throw fail("signature", (parts[0].isEmpty() ? "the algorithm part is empty" : "the algorithm "
-                    + Text.quote(parts[0]) + " is not 1-32 of A-Z, a-z, 0-9, '.', '_', '-'")
-                    + "; expected " + SIGNATURE_RULE);
-        }
-        if (!SIGNATURE_KEY_ID.matcher(parts[1]).matches()) {
-            throw fail("signature", (parts[1].isEmpty() ? "the key-id part is empty" : "the key id "
-                    + Text.quote(parts[1]) + " is not 1-128 printable ASCII characters without spaces")
-                    + "; expected " + SIGNATURE_RULE);
-        }
-        if (parts[2].isEmpty()) {
-            throw fail("signature", "the base64 part is empty; expected " + SIGNATURE_RULE);
-        }
-        if (!BASE64.matcher(parts[2]).matches()) {
-            throw fail("signature", "the base64 part is not padded standard base64 (A-Z a-z 0-9 + /, '='"
-                    + " padding to a multiple of 4 characters); expected " + SIGNATURE_RULE);
+        String problem = SignatureShape.problem(signature);
+        if (problem != null) {
+            throw fail("signature", problem);
         }
         return signature;
     }

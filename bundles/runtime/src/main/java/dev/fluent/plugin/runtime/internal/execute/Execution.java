@@ -37,6 +37,8 @@ public final class Execution implements GuestCalls {
 
     /** Audit entries for grant uses one execution writes; the rest are counted in the execute entry. */
     public static final int MAX_AUDITED_USES = 32;
+    /** The request id of the load's warm-up executions (load.WarmUp), which run without a grant. */
+    public static final String WARM_UP_REQUEST_ID = "warm-up";
     /** Longest message {@code last_error} returns. */
     public static final int MAX_ERROR_BYTES = 4096;
 
@@ -164,9 +166,10 @@ public final class Execution implements GuestCalls {
     @Override
     public long invoke(String name, Instance instance, long[] args) {
         if (grant == null) {
-            throw new HostCallException(ErrorCode.CAPABILITY_UNAVAILABLE, "fluent." + name
-                    + " was called outside an execution (while the module started); host functions"
-                    + " are available only during execute_request");
+            throw new HostCallException(ErrorCode.CAPABILITY_UNAVAILABLE, qualified(name) + (WARM_UP_REQUEST_ID
+                    .equals(requestId) ? " was called during the load's warm-up, which grants no capability"
+                    : " was called outside an execution (while the module started); host functions are available"
+                    + " only during execute_request"));
         }
         if (calls == null) {
             // The books of host calls, made at the first: a compute-only plugin's executions make none.
@@ -239,10 +242,8 @@ public final class Execution implements GuestCalls {
 
     private static byte[] bounded(String message) {
         byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length <= MAX_ERROR_BYTES) {
-            return bytes;
-        }
-        return new String(bytes, 0, MAX_ERROR_BYTES, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8);
+        return bytes.length <= MAX_ERROR_BYTES ? bytes
+                : new String(bytes, 0, MAX_ERROR_BYTES, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8);
     }
 
     /** An exception of the guest's own code (in its fluent_alloc), passed through unchanged. */
@@ -367,10 +368,8 @@ public final class Execution implements GuestCalls {
 
         @Override
         public long count(String counter, long delta) {
-            if (NETWORK_REQUESTS.equals(counter)) {
-                for (long i = 0; i < delta; i++) {
-                    networkRequests++;
-                }
+            if (NETWORK_REQUESTS.equals(counter) && delta > 0) {
+                networkRequests += (int) Math.min(delta, Integer.MAX_VALUE - networkRequests);
             }
             return counters.merge(counter, delta, Long::sum);
         }

@@ -118,6 +118,11 @@ public final class PluginInstance {
         return memory;
     }
 
+    /** The package of the classes that run the module: its generated ones, when it was compiled. */
+    public String codePackage() {
+        return instance.getMachine().getClass().getPackageName();
+    }
+
     public int abiVersion() {
         return (int) abiVersion.apply()[0];
     }

@@ -18,7 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -42,7 +44,9 @@ import org.slf4j.LoggerFactory;
  * provider, or the operator lets the plugin wait for one (skipped where no provider runs);</li>
  * <li>{@code memory}: the plugin's worst case fits the {@link MemoryBudget} of the heap (skipped without one);</li>
  * <li>{@code compile}: the machine code, through the {@link CompileCache};</li>
- * <li>{@code start}: a first instance starts and speaks the ABI ({@link StartProbe}).</li>
+ * <li>{@code start}: a first instance starts and speaks the ABI ({@link StartProbe});</li>
+ * <li>{@code warm-up}: the manifest's {@code warmup} payloads run on that instance until the JIT has compiled the
+ * plugin's code ({@link WarmUp}; once each in {@link #inspect}; skipped without payloads or budget).</li>
  * </ol>
  *
  * {@link #load} stops at the first failure ({@code plugin:load}, reload, the self-test); {@link #inspect}
@@ -58,7 +62,21 @@ public final class LoadPipeline {
      * of the memory budget ({@code null} without a budget), which whoever registers it holds from then on.
      */
     public record Loaded(CompiledPlugin compiled, PluginInstance warmInstance, long loadMillis,
-            MemoryBudget.Reservation memory) {
+            MemoryBudget.Reservation memory, WarmUp.Outcome warmup) {
+
+        /** What the load's audit entry says of it: its time, and the warm-up's passes and times if it had one. */
+        public Map<String, String> auditDetails() {
+            Map<String, String> details = new LinkedHashMap<>();
+            details.put("load_ms", Long.toString(loadMillis));
+            if (warmup != null) {
+                details.put("warmup_ms", Long.toString(warmup.millis()));
+                details.put("warmup_passes", Integer.toString(warmup.passes()));
+                details.put("warmup_first_pass_us", Long.toString(warmup.firstPassMicros()));
+                details.put("warmup_last_pass_us", Long.toString(warmup.lastPassMicros()));
+                details.put("warmup_settled", Boolean.toString(warmup.settled()));
+            }
+            return details;
+        }
     }
 
     /** What the steps have learned about one plugin so far; each field is set by one step. */
@@ -75,6 +93,8 @@ public final class LoadPipeline {
         private PluginInstance warm;
         private MemoryBudget.Reservation memory;
         private boolean startBlocked;
+        private boolean inspecting;
+        private WarmUp.Outcome warmup;
 
         State(Path folder, byte[] manifestJson, byte[] wasm) {
             this.folder = folder;
@@ -93,6 +113,11 @@ public final class LoadPipeline {
 
         public byte[] wasm() {
             return wasm;
+        }
+
+        /** What the warm-up did; {@code null} if there was none. */
+        public WarmUp.Outcome warmup() {
+            return warmup;
         }
 
         /** Functions of the module the interpreter runs; -1 if it was not compiled (or only deferred). */
@@ -138,6 +163,8 @@ public final class LoadPipeline {
     private volatile CapabilityProviders offered;
     /** The providers step's check; {@code null} where no provider runs (checks, the sandbox, the self-test). */
     private volatile ManifestCheck served;
+    /** The most a load's warm-up may take; 0: none. */
+    private volatile long warmupBudgetMillis = WarmUp.DEFAULT_BUDGET_MILLIS;
 
     /**
      * @param trust the signature step, or {@code null} for a plugin that is part of the platform itself (the
@@ -171,11 +198,18 @@ public final class LoadPipeline {
                 new Step("memory", true, s -> budget != null && s.wasiImports != null && !s.startBlocked,
                         this::reserveMemory),
                 new Step("compile", true, s -> s.wasiImports != null && !s.startBlocked, this::compile),
-                new Step("start", true, s -> s.compiled != null && !s.startBlocked && !lazy, this::start));
+                new Step("start", true, s -> s.compiled != null && !s.startBlocked && !lazy, this::start),
+                new Step("warm-up", true, s -> s.warm != null && !s.manifest.warmup().isEmpty()
+                        && (s.inspecting || warmupBudgetMillis > 0), this::warmUp));
     }
 
     public void setLazy(boolean lazy) {
         this.lazy = lazy;
+    }
+
+    /** The most a load spends on the warm-up its manifest declares ({@code warmup_budget_ms}); 0 for none. */
+    public void setWarmupBudget(long millis) {
+        this.warmupBudgetMillis = Math.max(0, millis);
     }
 
     /** The identity step: who owns a plugin id, and which versions of it were accepted already. */
@@ -226,7 +260,7 @@ public final class LoadPipeline {
             throw e;
         }
         return new Loaded(state.compiled, state.warm, (System.nanoTime() - state.startedNanos) / 1_000_000,
-                state.memory);
+                state.memory, state.warmup);
     }
 
     /** What {@link #inspect} found: the state the steps reached and every problem, in step order. */
@@ -236,6 +270,7 @@ public final class LoadPipeline {
     /** Every step that can run on the plugin in {@code folder}, each problem collected. Registers nothing. */
     public Inspected inspect(Path folder) {
         State state = new State(folder, null, null);
+        state.inspecting = true;
         List<PluginException> problems = new ArrayList<>();
         for (Step step : steps) {
             if (!step.ready().test(state)) {
@@ -321,6 +356,22 @@ public final class LoadPipeline {
     /** In lazy mode nothing runs yet: the first execution instantiates, compiles and checks the ABI. */
     private void start(State s) throws PluginException {
         s.warm = StartProbe.start(watchdog, s.compiled);
+    }
+
+    /**
+     * Until the time per pass settles or the budget runs out; in {@link #inspect} one pass, which checks that every
+     * payload runs. An instance the warm-up left unable to reset is not handed to the pool.
+     */
+    private void warmUp(State s) throws PluginException {
+        s.warmup = WarmUp.run(watchdog, s.compiled, s.warm, warmupBudgetMillis, s.inspecting);
+        if (s.warmup == null) {
+            s.warm = null;
+        } else if (!s.inspecting) {
+            LOG.info("Plugin {}: warm-up of {} payload(s) in {} ms, {} passes, a pass {} µs at first and {} µs at the"
+                    + " end{}", s.id(), s.warmup.payloads(), s.warmup.millis(), s.warmup.passes(),
+                    s.warmup.firstPassMicros(), s.warmup.lastPassMicros(), s.warmup.settled() ? ""
+                            : " (stopped by warmup_budget_ms before it settled)");
+        }
     }
 
     /**

@@ -23,6 +23,12 @@ public @interface PlatformConfiguration {
             + " load: faster starts, slower first executions.")
     boolean lazy_compile() default false;
 
+    @AttributeDefinition(name = "Warm-up budget (ms)", min = "0", description = "The most time a load spends"
+            + " running the payloads a manifest declares under warmup, again and again until the JVM has compiled"
+            + " the plugin's code, so that its first request runs as fast as later ones. The engine is registered"
+            + " after its warm-up; a reload keeps the previous version serving meanwhile. 0: no warm-up.")
+    long warmup__budget__ms() default 5000;
+
     @AttributeDefinition(name = "Memory budget (% of heap)", min = "1", max = "100", description = "The share of"
             + " the JVM's heap that loaded plugins may reserve between them. A plugin is loaded only if its worst"
             + " case (max_memory_mb for each instance of its pool, plus its compiled code) fits in what is left;"

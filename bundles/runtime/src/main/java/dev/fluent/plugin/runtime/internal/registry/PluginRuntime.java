@@ -36,6 +36,7 @@ import dev.fluent.plugin.runtime.internal.policy.PlatformConfiguration;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -89,6 +90,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         loads.identities().declare(IdentityRecords.declarations(properties));
         trust.setDevelopmentMode(configuration.development_mode());
         pipeline.setLazy(configuration.lazy_compile());
+        pipeline.setWarmupBudget(configuration.warmup__budget__ms());
         services.configure(configuration);
         trust.startSweep(this::revalidate);
     }
@@ -177,6 +179,7 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
     @Modified
     void modified(PlatformConfiguration configuration) {
         services.configure(configuration);
+        pipeline.setWarmupBudget(configuration.warmup__budget__ms());
         configure(configuration.development_mode(), configuration.lazy_compile());
     }
 
@@ -275,11 +278,10 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         if (remember) {
             remembered.remember(id, source);
         }
-        auditor.success(id, AuditActions.LOAD, source.toString(), Map.of(
-                "version", compiled.manifest().version(),
-                "checksum", compiled.manifest().checksum(),
-                "signed_by", PluginIdentity.ownerOf(compiled.manifest()),
-                "load_ms", Long.toString(loaded.loadMillis())));
+        Map<String, String> details = new LinkedHashMap<>(Map.of("version", compiled.manifest().version(),
+                "checksum", compiled.manifest().checksum(), "signed_by", PluginIdentity.ownerOf(compiled.manifest())));
+        details.putAll(loaded.auditDetails());
+        auditor.success(id, AuditActions.LOAD, source.toString(), details);
         loads.accepted(compiled.manifest());
         tracking.registered(plugin);
         return plugin.info();
@@ -329,12 +331,11 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         if (remembered.all().containsKey(pluginId)) {
             remembered.remember(pluginId, source);
         }
-        auditor.success(pluginId, AuditActions.RELOAD, source.toString(), Map.of(
-                "version", compiled.manifest().version(),
+        Map<String, String> details = new LinkedHashMap<>(Map.of("version", compiled.manifest().version(),
                 "previous_version", previous.compiled().manifest().version(),
-                "signed_by", PluginIdentity.ownerOf(compiled.manifest()),
-                "checksum", compiled.manifest().checksum(),
-                "load_ms", Long.toString(loaded.loadMillis())));
+                "signed_by", PluginIdentity.ownerOf(compiled.manifest()), "checksum", compiled.manifest().checksum()));
+        details.putAll(loaded.auditDetails());
+        auditor.success(pluginId, AuditActions.RELOAD, source.toString(), details);
         loads.accepted(compiled.manifest());
         tracking.registered(next);
         return next.info();

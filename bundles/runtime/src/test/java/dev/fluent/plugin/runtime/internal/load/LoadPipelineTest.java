@@ -50,7 +50,7 @@ class LoadPipelineTest {
     void runsItsStepsInTheOrderOfTheLoadPathWithThePolicyBeforeTheCompiler() {
         List<String> steps = pipeline(Map.of()).stepNames();
         assertEquals(List.of("manifest", "validity", "module file", "checksum", "signature", "identity", "module",
-                "imports and exports", "policy", "providers", "memory", "compile", "start"), steps);
+                "imports and exports", "policy", "providers", "memory", "compile", "start", "warm-up"), steps);
     }
 
     @Test
