@@ -19,6 +19,8 @@ import java.time.Instant;
  * @param unavailableCapability a capability the plugin is granted whose provider is not running now, so the
  *        plugin is suspended (its executions fail with {@code CAPABILITY_UNAVAILABLE}) until one starts;
  *        {@code null} while it serves
+ * @param warmup what its load's warm-up did, or {@code null} if it had none (its manifest declares no {@code warmup}
+ *        payloads, or the operator's {@code warmup_budget_ms} is 0)
  */
 public record PluginInfo(
         PluginManifest manifest,
@@ -29,7 +31,8 @@ public record PluginInfo(
         long executions,
         long failures,
         int interpretedFunctions,
-        String unavailableCapability) {
+        String unavailableCapability,
+        WarmupReport warmup) {
 
     /** The state of a plugin that executes: {@link #state()}. */
     public static final String SERVING = "serving";
@@ -37,16 +40,24 @@ public record PluginInfo(
     /** The state of a plugin waiting for a capability provider: {@link #state()}. */
     public static final String SUSPENDED = "suspended";
 
+    /** A plugin loaded without a warm-up. */
+    public PluginInfo(PluginManifest manifest, Path source, Instant loadedAt, long moduleBytes, long loadMillis,
+            long executions, long failures, int interpretedFunctions, String unavailableCapability) {
+        this(manifest, source, loadedAt, moduleBytes, loadMillis, executions, failures, interpretedFunctions,
+                unavailableCapability, null);
+    }
+
     /** A plugin that serves. */
     public PluginInfo(PluginManifest manifest, Path source, Instant loadedAt, long moduleBytes, long loadMillis,
             long executions, long failures, int interpretedFunctions) {
-        this(manifest, source, loadedAt, moduleBytes, loadMillis, executions, failures, interpretedFunctions, null);
+        this(manifest, source, loadedAt, moduleBytes, loadMillis, executions, failures, interpretedFunctions, null,
+                null);
     }
 
     /** A plugin that serves, its module compiled entirely. */
     public PluginInfo(PluginManifest manifest, Path source, Instant loadedAt, long moduleBytes, long loadMillis,
             long executions, long failures) {
-        this(manifest, source, loadedAt, moduleBytes, loadMillis, executions, failures, 0, null);
+        this(manifest, source, loadedAt, moduleBytes, loadMillis, executions, failures, 0, null, null);
     }
 
     /** {@link #SERVING}, or {@link #SUSPENDED} while {@link #unavailableCapability()} has no provider. */

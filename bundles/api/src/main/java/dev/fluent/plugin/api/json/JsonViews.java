@@ -9,6 +9,7 @@ import dev.fluent.plugin.api.PluginIdentity;
 import dev.fluent.plugin.api.PluginInfo;
 import dev.fluent.plugin.api.PluginManifest;
 import dev.fluent.plugin.api.PluginStats;
+import dev.fluent.plugin.api.WarmupReport;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,8 +54,24 @@ public final class JsonViews {
         out.put("interpreted_functions", info.interpretedFunctions());
         out.put("loaded_at", time(info.loadedAt()));
         out.put("load_millis", info.loadMillis());
+        out.put("warmup", warmup(info.warmup()));
         out.put("executions", info.executions());
         out.put("failures", info.failures());
+        return out;
+    }
+
+    /** A load's warm-up, or {@code null} for none. */
+    static Map<String, Object> warmup(WarmupReport w) {
+        if (w == null) {
+            return null;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("payloads", w.payloads());
+        out.put("passes", w.passes());
+        out.put("millis", w.millis());
+        out.put("first_pass_micros", w.firstPassMicros());
+        out.put("last_pass_micros", w.lastPassMicros());
+        out.put("settled", w.settled());
         return out;
     }
 

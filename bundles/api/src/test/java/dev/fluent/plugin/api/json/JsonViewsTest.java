@@ -15,6 +15,7 @@ import dev.fluent.plugin.api.PluginIdentity;
 import dev.fluent.plugin.api.PluginInfo;
 import dev.fluent.plugin.api.PluginManifest;
 import dev.fluent.plugin.api.PluginStats;
+import dev.fluent.plugin.api.WarmupReport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,6 +66,27 @@ class JsonViewsTest {
         assertEquals("2026-02-01T10:00:00Z", json.get("loaded_at").asText());
         assertEquals(7, json.get("executions").asLong());
         assertEquals(1, json.get("failures").asLong());
+        assertTrue(json.get("warmup").isNull(), "no warm-up ran");
+    }
+
+    @Test
+    void aPluginsWarmUpShowsItsPassesAndTimes() {
+        PluginManifest manifest = new PluginManifest("sha256", "1.0.0", "", "", "sha256", Set.of(),
+                Permissions.DEFAULTS, "ab".repeat(32), null, null, null, Set.of(), List.of("1000000"));
+        PluginInfo info = new PluginInfo(manifest, Path.of("sha256"), Instant.EPOCH, 1, 2265, 0, 0, 0, null,
+                new WarmupReport(1, 44, 1791, 223_210, 7_820, true));
+
+        JsonNode warmup = mapper.valueToTree(JsonViews.plugin(info)).get("warmup");
+
+        assertEquals(List.of("payloads", "passes", "millis", "first_pass_micros", "last_pass_micros", "settled"),
+                List.copyOf(JsonViews.warmup(info.warmup()).keySet()));
+        assertEquals(44, warmup.get("passes").asInt());
+        assertEquals(7_820, warmup.get("last_pass_micros").asLong());
+        assertTrue(warmup.get("settled").asBoolean());
+        assertEquals("1 payload, 44 passes in 1791 ms; a pass 223.2 ms at first, 7.8 ms at the end",
+                info.warmup().summary());
+        assertEquals("2 payloads, 1 pass in 5003 ms; a pass 5003.0 ms at first, 5003.0 ms at the end (stopped by its"
+                + " budget before it settled)", new WarmupReport(2, 1, 5003, 5_003_000, 5_003_000, false).summary());
     }
 
     @Test
@@ -115,7 +137,8 @@ class JsonViewsTest {
         assertEquals(List.of("id", "version", "engine_type", "description", "author", "state", "capabilities",
                 "permissions", "checksum", "signed", "signed_by", "signature", "created_at", "expires_at", "source", "module_bytes",
                 "interpreted_functions",
-                "loaded_at", "load_millis", "executions", "failures"), List.copyOf(JsonViews.plugin(info).keySet()));
+                "loaded_at", "load_millis", "warmup", "executions", "failures"),
+                List.copyOf(JsonViews.plugin(info).keySet()));
         PluginInfo suspended = new PluginInfo(manifest, Path.of("echo"), Instant.EPOCH, 1, 1, 0, 0, 0,
                 "com.example.SqlQuery");
         assertEquals("suspended", JsonViews.plugin(suspended).get("state"));

@@ -66,13 +66,15 @@ final class LocalRun {
         }
         try (Watchdog watchdog = new Watchdog();
                 ExecutionServices services = new ExecutionServices(watchdog, auditor, capabilities, policy)) {
-            LoadPipeline.Loaded loaded = new LoadPipeline(parser, trust, new CompileCache(null), watchdog,
-                    () -> policy, clock).load(folder.toAbsolutePath().normalize());
+            LoadPipeline pipeline = new LoadPipeline(parser, trust, new CompileCache(null), watchdog, () -> policy,
+                    clock);
+            pipeline.setWarmupBudget(0); // one request: the JIT's warm-up would cost more than it saves
+            LoadPipeline.Loaded loaded = pipeline.load(folder.toAbsolutePath().normalize());
             String id = loaded.compiled().id();
             // Built for this plugin once its manifest has passed: its id selects its configuration and variables.
             RealProviders.forPlugin(id, local, log).forEach(p -> capabilities.add(p, 0, 0L));
             LoadedPlugin plugin = new LoadedPlugin(loaded.compiled(), loaded.warmInstance(), loaded.loadMillis(),
-                    clock.instant(), services, new StatisticsRecorder(id, clock));
+                    loaded.warmup(), clock.instant(), services, new StatisticsRecorder(id, clock));
             try {
                 return plugin.execute(request);
             } finally {

@@ -9,6 +9,7 @@ import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.Grant;
 import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.api.PluginInfo;
+import dev.fluent.plugin.api.WarmupReport;
 import dev.fluent.plugin.runtime.internal.abi.Abi;
 import dev.fluent.plugin.runtime.internal.abi.Faults;
 import dev.fluent.plugin.runtime.internal.abi.GuestMemory;
@@ -40,6 +41,7 @@ public final class LoadedPlugin {
     private final CompiledPlugin compiled;
     private final Instant loadedAt;
     private final long loadMillis;
+    private final WarmupReport warmup;
     private final Watchdog watchdog;
     private final StatisticsRecorder statistics;
     private final InstancePool pool;
@@ -75,11 +77,13 @@ public final class LoadedPlugin {
     /**
      * @param warm an instance already made (at load), handed to the pool, or {@code null}
      * @param loadMillis how long its load took
+     * @param warmup what its load's warm-up did, or {@code null} for none
      * @param services the watchdog, audit, capability providers and policy, consulted per execution
      */
-    public LoadedPlugin(CompiledPlugin compiled, PluginInstance warm, long loadMillis, Instant loadedAt,
-            ExecutionServices services, StatisticsRecorder statistics) {
+    public LoadedPlugin(CompiledPlugin compiled, PluginInstance warm, long loadMillis, WarmupReport warmup,
+            Instant loadedAt, ExecutionServices services, StatisticsRecorder statistics) {
         this.loadMillis = loadMillis;
+        this.warmup = warmup;
         this.services = services;
         this.watchdog = services.watchdog();
         this.auditor = services.auditor();
@@ -379,11 +383,11 @@ public final class LoadedPlugin {
     /** The execute audit entry's details: duration, and what the plugin did with its grant. */
     private static Map<String, String> details(long tookNanos, Execution ctx) {
         Map<String, String> summary = ctx.hostCallSummary();
+        Map<String, String> duration = Map.of("duration_us", Long.toString(tookNanos / 1000));
         if (summary.isEmpty()) {
-            return Map.of("duration_us", Long.toString(tookNanos / 1000));
+            return duration;
         }
-        Map<String, String> details = new LinkedHashMap<>();
-        details.put("duration_us", Long.toString(tookNanos / 1000));
+        Map<String, String> details = new LinkedHashMap<>(duration);
         details.putAll(summary);
         return details;
     }
@@ -395,6 +399,6 @@ public final class LoadedPlugin {
     public PluginInfo info() {
         return new PluginInfo(compiled.manifest(), compiled.source(), loadedAt, compiled.moduleBytes(),
                 loadMillis, statistics.executions(), statistics.failures(), compiled.interpretedFunctions().getAsInt(),
-                services.providers().unavailable(needed, grant()));
+                services.providers().unavailable(needed, grant()), warmup);
     }
 }

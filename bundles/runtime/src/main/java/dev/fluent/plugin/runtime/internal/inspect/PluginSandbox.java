@@ -88,14 +88,16 @@ final class PluginSandbox implements Sandbox {
             // In development mode the signature is not checked here at all: the inspection reports it, and a
             // plugin that can reach nothing but fakes needs no trust to be watched (a security test must run
             // the probes of a plugin signed by a key this platform does not trust yet).
-            LoadPipeline.Loaded loaded = new LoadPipeline(parser, developmentMode ? null : trust, compileCache,
-                    watchdog, () -> policy, clock)
-                    .load(folder.toAbsolutePath().normalize());
+            LoadPipeline pipeline = new LoadPipeline(parser, developmentMode ? null : trust, compileCache, watchdog,
+                    () -> policy, clock);
+            pipeline.setWarmupBudget(0); // a few probes: the JIT's warm-up would cost more than it saves
+            LoadPipeline.Loaded loaded = pipeline.load(folder.toAbsolutePath().normalize());
             String id = loaded.compiled().id();
             ExtensionFakes.of(loaded.compiled().manifest(), loaded.compiled().module())
                     .forEach(p -> capabilities.add(p, 0, 0L));
             return new PluginSandbox(new LoadedPlugin(loaded.compiled(), loaded.warmInstance(), loaded.loadMillis(),
-                    clock.instant(), services, new StatisticsRecorder(id, clock)), watchdog, refused, fakes);
+                    loaded.warmup(), clock.instant(), services, new StatisticsRecorder(id, clock)), watchdog, refused,
+                    fakes);
         } catch (PluginException | RuntimeException e) {
             watchdog.close();
             fakes.close();

@@ -5,6 +5,7 @@ import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.ManifestParser;
 import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.api.PluginManifest;
+import dev.fluent.plugin.api.WarmupReport;
 import dev.fluent.plugin.api.spi.PolicyService;
 import dev.fluent.plugin.runtime.internal.abi.Abi;
 import dev.fluent.plugin.runtime.internal.compile.CompileCache;
@@ -62,7 +63,7 @@ public final class LoadPipeline {
      * of the memory budget ({@code null} without a budget), which whoever registers it holds from then on.
      */
     public record Loaded(CompiledPlugin compiled, PluginInstance warmInstance, long loadMillis,
-            MemoryBudget.Reservation memory, WarmUp.Outcome warmup) {
+            MemoryBudget.Reservation memory, WarmupReport warmup) {
 
         /** What the load's audit entry says of it: its time, and the warm-up's passes and times if it had one. */
         public Map<String, String> auditDetails() {
@@ -94,7 +95,7 @@ public final class LoadPipeline {
         private MemoryBudget.Reservation memory;
         private boolean startBlocked;
         private boolean inspecting;
-        private WarmUp.Outcome warmup;
+        private WarmupReport warmup;
 
         State(Path folder, byte[] manifestJson, byte[] wasm) {
             this.folder = folder;
@@ -116,7 +117,7 @@ public final class LoadPipeline {
         }
 
         /** What the warm-up did; {@code null} if there was none. */
-        public WarmUp.Outcome warmup() {
+        public WarmupReport warmup() {
             return warmup;
         }
 
@@ -367,10 +368,7 @@ public final class LoadPipeline {
         if (s.warmup == null) {
             s.warm = null;
         } else if (!s.inspecting) {
-            LOG.info("Plugin {}: warm-up of {} payload(s) in {} ms, {} passes, a pass {} µs at first and {} µs at the"
-                    + " end{}", s.id(), s.warmup.payloads(), s.warmup.millis(), s.warmup.passes(),
-                    s.warmup.firstPassMicros(), s.warmup.lastPassMicros(), s.warmup.settled() ? ""
-                            : " (stopped by warmup_budget_ms before it settled)");
+            LOG.info("Plugin {}: warm-up of {}", s.id(), s.warmup.summary());
         }
     }
 

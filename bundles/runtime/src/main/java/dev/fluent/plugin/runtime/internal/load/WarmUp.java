@@ -3,6 +3,7 @@ package dev.fluent.plugin.runtime.internal.load;
 import dev.fluent.plugin.api.EngineRequest;
 import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.PluginException;
+import dev.fluent.plugin.api.WarmupReport;
 import dev.fluent.plugin.runtime.internal.abi.Faults;
 import dev.fluent.plugin.runtime.internal.compile.CompiledPlugin;
 import dev.fluent.plugin.runtime.internal.execute.Execution;
@@ -26,11 +27,6 @@ import java.util.List;
  * warm-up that cannot run is a broken manifest. An answer that is the plugin's own error is a valid warm-up.
  */
 public final class WarmUp {
-
-    /** What a warm-up did, for the load's audit entry and its log line. */
-    public record Outcome(int payloads, int passes, long millis, long firstPassMicros, long lastPassMicros,
-            boolean settled) {
-    }
 
     /** The budget unless the configuration says otherwise: {@code warmup_budget_ms}'s default. */
     public static final long DEFAULT_BUDGET_MILLIS = 5000;
@@ -63,7 +59,7 @@ public final class WarmUp {
      *         the caller must then drop
      * @throws PluginException a payload failed: its failure's code, and which payload it was
      */
-    public static Outcome run(Watchdog watchdog, CompiledPlugin compiled, PluginInstance instance, long budgetMillis,
+    public static WarmupReport run(Watchdog watchdog, CompiledPlugin compiled, PluginInstance instance, long budgetMillis,
             boolean once) throws PluginException {
         List<String> payloads = compiled.manifest().warmup();
         long started = System.nanoTime();
@@ -105,7 +101,7 @@ public final class WarmUp {
                 break;
             }
         }
-        return new Outcome(payloads.size(), passes, (System.nanoTime() - started) / 1_000_000, firstPass / 1_000,
+        return new WarmupReport(payloads.size(), passes, (System.nanoTime() - started) / 1_000_000, firstPass / 1_000,
                 lastPass / 1_000, settled);
     }
 

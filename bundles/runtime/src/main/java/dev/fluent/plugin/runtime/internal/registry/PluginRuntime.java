@@ -265,8 +265,8 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         LoadPipeline.Loaded loaded = loads.run(source, AuditActions.LOAD, null);
         CompiledPlugin compiled = loaded.compiled();
         String id = compiled.id();
-        LoadedPlugin plugin = new LoadedPlugin(compiled, loaded.warmInstance(), loaded.loadMillis(), clock.instant(),
-                services, new StatisticsRecorder(id, clock));
+        LoadedPlugin plugin = new LoadedPlugin(compiled, loaded.warmInstance(), loaded.loadMillis(),
+                loaded.warmup(), clock.instant(), services, new StatisticsRecorder(id, clock));
         plugin.holdMemory(loaded.memory());
         try {
             plugins.add(plugin);
@@ -319,8 +319,8 @@ public final class PluginRuntime implements PluginRegistry, TrustListener {
         }
         LoadPipeline.Loaded loaded = loads.run(source, AuditActions.RELOAD, pluginId);
         CompiledPlugin compiled = loaded.compiled();
-        LoadedPlugin next = new LoadedPlugin(compiled, loaded.warmInstance(), loaded.loadMillis(), clock.instant(),
-                services, current.plugin().statistics());
+        LoadedPlugin next = new LoadedPlugin(compiled, loaded.warmInstance(), loaded.loadMillis(),
+                loaded.warmup(), clock.instant(), services, current.plugin().statistics());
         next.holdMemory(loaded.memory());
         LoadedPlugin previous = plugins.swap(next);
         if (previous == null) {

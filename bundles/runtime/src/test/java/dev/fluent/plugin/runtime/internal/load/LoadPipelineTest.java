@@ -204,4 +204,49 @@ class LoadPipelineTest {
             throw new AssertionError("load failed: " + e, e);
         }
     }
+
+    private Path echoWithWarmup(String... payloads) {
+        Path echo = Fixtures.copy(Fixtures.echo(), temp.resolve("echo-warm"));
+        Fixtures.editManifest(echo, m -> {
+            var list = m.putArray("warmup");
+            for (String p : payloads) {
+                list.add(p);
+            }
+        });
+        return echo;
+    }
+
+    @Test
+    void aLoadWarmsUpWithinItsBudgetAndABudgetOfZeroSkipsTheWarmUp() throws Exception {
+        LoadPipeline pipeline = pipeline(Map.of());
+        Path echo = echoWithWarmup("hello");
+        LoadPipeline.Loaded warmed = pipeline.load(echo);
+        assertNotNull(warmed.warmup());
+        assertTrue(warmed.warmup().passes() >= 1);
+        assertTrue(warmed.warmup().millis() <= warmed.loadMillis());
+        assertNotNull(warmed.warmInstance(), "the instance the warm-up ran on goes to the pool, reset");
+        assertEquals(Integer.toString(warmed.warmup().passes()), warmed.auditDetails().get("warmup_passes"));
+
+        pipeline.setWarmupBudget(0);
+        LoadPipeline.Loaded cold = pipeline.load(echo);
+        assertNull(cold.warmup());
+        assertEquals(List.of("load_ms"), List.copyOf(cold.auditDetails().keySet()));
+    }
+
+    @Test
+    void anInspectionRunsEachPayloadOnceAndReportsOneThatFails() {
+        LoadPipeline pipeline = pipeline(Map.of());
+        pipeline.setWarmupBudget(0); // an inspection checks the payloads whatever the budget
+
+        LoadPipeline.Inspected fine = pipeline.inspect(echoWithWarmup("one", "two"));
+        assertEquals(List.of(), fine.problems());
+        assertEquals(1, fine.state().warmup().passes());
+
+        Path loop = Fixtures.copy(Fixtures.hostile("loop"), temp.resolve("loop-warm"));
+        Fixtures.editManifest(loop, m -> m.putArray("warmup").add("spin"));
+        LoadPipeline.Inspected looping = pipeline.inspect(loop);
+        assertEquals(1, looping.problems().size(), looping.problems().toString());
+        assertEquals(ErrorCode.TIMEOUT, looping.problems().get(0).code());
+        assertTrue(looping.problems().get(0).getMessage().contains("warm-up payload 1 of 1"));
+    }
 }

@@ -11,6 +11,7 @@ import dev.fluent.plugin.api.Capability;
 import dev.fluent.plugin.api.EngineRequest;
 import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.PluginException;
+import dev.fluent.plugin.api.WarmupReport;
 import dev.fluent.plugin.api.spi.AuditEvent;
 import dev.fluent.plugin.api.spi.CapabilityProvider;
 import dev.fluent.plugin.api.spi.HostFunctionDefinition;
@@ -102,6 +103,10 @@ class WarmUpTest {
                 load.toString());
         assertTrue(Long.parseLong(load.details().get("warmup_first_pass_us")) > 0, load.toString());
         assertTrue(load.details().containsKey("warmup_settled"), load.toString());
+
+        WarmupReport shown = runtime.find("echo").orElseThrow().warmup();
+        assertEquals(2, shown.payloads());
+        assertEquals(passes, shown.passes(), "plugin:show and the audit entry tell the same warm-up");
 
         assertEquals("a real request", runtime.execute("echo", EngineRequest.of("a real request")).content());
         assertEquals(1, runtime.stats("echo").orElseThrow().executions(), "warm-up executions are not requests");

@@ -72,6 +72,8 @@ public class ShowCommand extends PlatformAction {
         row(table, "Interpreted functions", interpreted(info.interpretedFunctions()));
         row(table, "Loaded at", info.loadedAt());
         row(table, "Load time", info.loadMillis() + " ms");
+        row(table, "Warm-up", info.warmup() == null ? (m.warmup().isEmpty() ? "none declared"
+                : "none (warmup_budget_ms is 0, or the module was compiled lazily)") : info.warmup().summary());
         row(table, "Executions", info.executions());
         row(table, "Failures", info.failures());
         table.print(System.out);
