@@ -289,7 +289,7 @@ public class ExecutionOverheadBenchmark {
     /** The per-plugin figures every execution records (adders, latency histogram). */
     @Benchmark
     public void statisticsRecord(Parts p) {
-        p.statistics.record(12_345, null, p.ctx);
+        p.statistics.record(12_345, System.nanoTime(), null, p.ctx);
     }
 
     /** Borrow and release of an idle instance; release resets it (clean here, see resetClean). */

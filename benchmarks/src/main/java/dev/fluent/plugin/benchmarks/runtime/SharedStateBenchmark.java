@@ -82,7 +82,7 @@ public class SharedStateBenchmark {
 
     @Benchmark
     public void statisticsRecord() {
-        statistics.record(12_345, null, ctx);
+        statistics.record(12_345, System.nanoTime(), null, ctx);
     }
 
     @Benchmark

@@ -182,9 +182,9 @@ public final class LoadedPlugin {
         Execution ctx = new Execution(id, requestId, pluginLog);
         try {
             EngineResponse response = run(request, ctx, cancelled, started);
-            long took = System.nanoTime() - started;
-            statistics.record(took, null, ctx);
-            auditor.success(id, AuditActions.EXECUTE, requestId, details(took, ctx));
+            long ended = System.nanoTime();
+            statistics.record(ended - started, ended, null, ctx);
+            auditor.success(id, AuditActions.EXECUTE, requestId, details(ended - started, ctx));
             return response;
         } catch (PluginException e) {
             LoadedPlugin replacement = successor;
@@ -200,9 +200,9 @@ public final class LoadedPlugin {
 
     /** A failed execution, counted and audited. */
     private PluginException failed(PluginException e, long started, String requestId, Execution ctx) {
-        long took = System.nanoTime() - started;
-        statistics.record(took, e.code(), ctx);
-        auditor.failure(id(), AuditActions.EXECUTE, requestId, e, details(took, ctx));
+        long ended = System.nanoTime();
+        statistics.record(ended - started, ended, e.code(), ctx);
+        auditor.failure(id(), AuditActions.EXECUTE, requestId, e, details(ended - started, ctx));
         return e;
     }
 
@@ -229,7 +229,7 @@ public final class LoadedPlugin {
      * counted and audited as failed.
      */
     void refused(PluginException reason) {
-        statistics.record(0, reason.code(), null);
+        statistics.record(0, System.nanoTime(), reason.code(), null);
         auditor.failure(id(), AuditActions.EXECUTE, RequestIds.next(), reason, Map.of());
     }
 

@@ -42,7 +42,12 @@ public final class StatisticsRecorder {
     private final LongAdder networkRequests = new LongAdder();
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
-    private volatile long lastUsedMillis;
+    /**
+     * {@link System#nanoTime} at the end of the last execution, written when it moves to another millisecond
+     * (roughly: 2^20 ns): the time of day is worked out from it when asked, so an execution reads no clock for it.
+     */
+    private volatile long lastUsedNanos;
+    private volatile boolean used;
 
     public StatisticsRecorder(String pluginId, Clock clock) {
         this.pluginId = pluginId;
@@ -51,9 +56,10 @@ public final class StatisticsRecorder {
     }
 
     /**
+     * @param endedNanos {@link System#nanoTime} when the execution ended
      * @param failure the error the execution ended with, or {@code null} when it answered
      */
-    public void record(long durationNanos, ErrorCode failure, Execution ctx) {
+    public void record(long durationNanos, long endedNanos, ErrorCode failure, Execution ctx) {
         if (failure != null) {
             // Counted before the execution, so that a reader never sees more failures than executions.
             failures.computeIfAbsent(failure, c -> new LongAdder()).increment();
@@ -69,9 +75,9 @@ public final class StatisticsRecorder {
             addIfAny(bytesIn, ctx.bytesIn());
             addIfAny(bytesOut, ctx.bytesOut());
         }
-        long now = clock.millis();
-        if (now != lastUsedMillis) {
-            lastUsedMillis = now;
+        if ((endedNanos ^ lastUsedNanos) >>> 20 != 0 || !used) { // read first: no shared write within a millisecond
+            lastUsedNanos = endedNanos;
+            used = true;
         }
     }
 
@@ -122,15 +128,15 @@ public final class StatisticsRecorder {
     public PluginStats snapshot() {
         Map<ErrorCode, Long> byCode = new EnumMap<>(ErrorCode.class);
         failures.forEach((code, n) -> byCode.put(code, n.sum()));
-        long last = lastUsedMillis;
         Instant now = clock.instant();
+        Instant last = used ? now.minusNanos(Math.max(0, System.nanoTime() - lastUsedNanos)) : null;
         Histogram latency = latencies();
         long failed = byCode.values().stream().mapToLong(Long::longValue).sum();
         long all = Math.max(executions.sum(), failed);
         return new PluginStats(pluginId, all, all - failed, byCode,
                 latency.getValueAtPercentile(50), latency.getValueAtPercentile(90),
                 latency.getValueAtPercentile(99), latency.getMaxValue(), memoryHighWater.get(),
-                networkRequests.sum(), bytesIn.sum(), bytesOut.sum(), last == 0 ? null : Instant.ofEpochMilli(last),
+                networkRequests.sum(), bytesIn.sum(), bytesOut.sum(), last,
                 loadedAt, Duration.between(loadedAt, now), counts(latency));
     }
 

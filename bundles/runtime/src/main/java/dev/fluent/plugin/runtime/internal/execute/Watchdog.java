@@ -34,8 +34,11 @@ public final class Watchdog implements AutoCloseable {
         /** Made for one nested execution and forgotten after it, rather than the thread's own. */
         private final boolean oneOff;
         private final AtomicInteger state = new AtomicInteger(DISARMED);
-        /** Written only while disarmed, before the state becomes ARMED, which publishes it. */
-        private volatile long deadlineNanos;
+        /**
+         * Written only while disarmed, before the state becomes ARMED: that release store publishes it to the
+         * watchdog, which reads the state first (an acquire) and reads this again after its compare-and-set.
+         */
+        private long deadlineNanos;
 
         private Deadline(Thread thread, boolean oneOff) {
             this.thread = thread;
@@ -80,7 +83,9 @@ public final class Watchdog implements AutoCloseable {
             d = watch(new Deadline(Thread.currentThread(), true));
         }
         d.deadlineNanos = startNanos + timeoutMillis * 1_000_000;
-        d.state.set(ARMED);
+        // A release store, not a volatile one: nothing this thread does next must wait for the watchdog to see
+        // it, and the fence a volatile store adds is a share of every execution's cost.
+        d.state.setRelease(ARMED);
         return d;
     }
 

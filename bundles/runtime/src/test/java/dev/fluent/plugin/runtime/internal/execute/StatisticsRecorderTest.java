@@ -14,10 +14,10 @@ class StatisticsRecorderTest {
     void theFiguresCarryTheHistogramTheirPercentilesAreReadFrom() {
         StatisticsRecorder recorder = new StatisticsRecorder("echo", Clock.systemUTC());
         for (int i = 0; i < 98; i++) {
-            recorder.record(100_000, null, null); // 100 µs
+            recorder.record(100_000, System.nanoTime(), null, null); // 100 µs
         }
-        recorder.record(20_000_000, ErrorCode.TIMEOUT, null); // 20 ms
-        recorder.record(30_000_000, ErrorCode.TIMEOUT, null); // 30 ms
+        recorder.record(20_000_000, System.nanoTime(), ErrorCode.TIMEOUT, null); // 20 ms
+        recorder.record(30_000_000, System.nanoTime(), ErrorCode.TIMEOUT, null); // 30 ms
         PluginStats stats = recorder.snapshot();
         assertEquals(100, stats.latencies().total());
         assertEquals(stats.latencyP50Micros(), stats.latencies().percentile(50));
