@@ -89,6 +89,30 @@ public class PluginLifecycleIT extends PlatformTestSupport {
         assertTrue(failure("plugin:execute echo hi").contains("NOT_LOADED"));
     }
 
+    /**
+     * A manifest's warm-up runs in the container before the engine serves: plugin:show reports its passes, and
+     * it ended because the JIT had nothing of the plugin's left to compile (the JVM's compile queue answers inside
+     * OSGi), not at its budget.
+     */
+    @Test
+    public void warmsUpEchoAsItsManifestDeclaresBeforeItServes() throws Exception {
+        Path copy = Files.createTempDirectory("warm-echo").resolve("echo");
+        Files.createDirectories(copy);
+        Files.copy(pluginFolder("echo").resolve("plugin.wasm"), copy.resolve("plugin.wasm"));
+        String manifest = Files.readString(pluginFolder("echo").resolve("manifest.json"), StandardCharsets.UTF_8)
+                .replaceAll("\\s*\"signature\"\\s*:\\s*\"[^\"]*\",", "") // edited, so unsigned: development mode
+                .replace("\"checksum\"", "\"warmup\": [\"warm me up\", \"a second kind of request\"], \"checksum\"");
+        Files.writeString(copy.resolve("manifest.json"), manifest, StandardCharsets.UTF_8);
+
+        String out = executeCommand("plugin:load " + copy);
+        assertTrue(out, out.startsWith("Loaded "));
+        String show = executeCommand("plugin:show echo");
+        assertTrue(show, show.contains("Warm-up") && show.contains("2 payloads") && show.contains("passes in"));
+        String json = executeCommand("plugin:show --json echo");
+        assertTrue(json, json.contains("\"settled\" : true"));
+        assertEquals("served after its warm-up", executeCommand("plugin:execute echo \"served after its warm-up\"").trim());
+    }
+
     @Test
     public void registersEchoAsAnEngineServiceOthersCanUse() throws Exception {
         load("echo");

@@ -39,6 +39,8 @@ public abstract class LinearStorage {
     static final int FLAT_BYTES = FLAT_PAGES << PAGE_SHIFT;
     /** The widest scalar access, and so the most bytes a write can spill into the card after its own. */
     static final int WIDEST = 8;
+    /** What {@link #fillRange} copies zeroes from. */
+    private static final byte[] ZEROS = new byte[16 * 1024];
     /** Clean card bytes to compare the cards with, a window at a time. */
     private static final byte[] CLEAN_CARDS = new byte[4096];
 
@@ -321,11 +323,23 @@ public abstract class LinearStorage {
         return out;
     }
 
+    /**
+     * Zeroes (a reset's most common work) by copying from {@link #ZEROS}: {@code System.arraycopy} is always the
+     * JVM's copy stub, where {@code Arrays.fill} is a loop whose speed depends on how the JIT compiled it in this
+     * JVM (measured: a reset of echo took 0.3 µs in most JVMs and 1 µs in one of four, all of it in the fill).
+     */
     final void fillRange(long from, long to, byte value) {
         for (long at = from; at < to; ) {
             int n = (int) Math.min(to - at, runFrom(at));
             int start = offsetIn(at);
-            Arrays.fill(arrayOf(at), start, start + n, value);
+            byte[] array = arrayOf(at);
+            if (value == 0) {
+                for (int done = 0; done < n; done += ZEROS.length) {
+                    System.arraycopy(ZEROS, 0, array, start + done, Math.min(ZEROS.length, n - done));
+                }
+            } else {
+                Arrays.fill(array, start, start + n, value);
+            }
             at += n;
         }
     }
