@@ -113,8 +113,14 @@ final class KitFrame {
     /** Steps over {@code expected} if the frame holds it here. */
     private boolean literal(byte[] expected) {
         int n = expected.length;
-        if (b.length - at < n || !java.util.Arrays.equals(b, at, at + n, expected, 0, n)) {
+        if (b.length - at < n) {
             return false;
+        }
+        // A plain loop: the literals are short, and Arrays.equals's range checks and call cost more than it.
+        for (int i = 0; i < n; i++) {
+            if (b[at + i] != expected[i]) {
+                return false;
+            }
         }
         at += n;
         return true;
