@@ -5,7 +5,7 @@ package dev.fluent.plugin.api;
  * again without capabilities until the JVM had compiled the plugin's code ({@link PluginManifest#warmup()}).
  *
  * @param payloads the payloads declared
- * @param passes how many times all of them ran
+ * @param passes how many times all of them ran (0 if the budget ran out during the first time)
  * @param millis how long the warm-up took, part of the load's time
  * @param firstPassMicros the first pass's time: the code before the JIT compiled it
  * @param lastPassMicros a pass's time at the end: what a request of that size costs from then on
@@ -17,6 +17,10 @@ public record WarmupReport(int payloads, int passes, long millis, long firstPass
 
     /** One line for an operator: {@code 2 payloads, 31 passes in 812 ms; a pass 204.6 ms at first, 15.2 ms at the end}. */
     public String summary() {
+        if (passes == 0) {
+            return String.format(java.util.Locale.ROOT, "%d payload%s; stopped by its budget after %d ms, in its first"
+                    + " pass", payloads, payloads == 1 ? "" : "s", millis);
+        }
         return String.format(java.util.Locale.ROOT, "%d payload%s, %d pass%s in %d ms; a pass %.1f ms at first, %.1f ms at"
                 + " the end%s", payloads, payloads == 1 ? "" : "s", passes, passes == 1 ? "" : "es", millis,
                 firstPassMicros / 1000.0, lastPassMicros / 1000.0, settled ? "" : " (stopped by its budget before it"

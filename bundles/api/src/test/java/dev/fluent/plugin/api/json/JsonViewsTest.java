@@ -87,6 +87,8 @@ class JsonViewsTest {
                 info.warmup().summary());
         assertEquals("2 payloads, 1 pass in 5003 ms; a pass 5003.0 ms at first, 5003.0 ms at the end (stopped by its"
                 + " budget before it settled)", new WarmupReport(2, 1, 5003, 5_003_000, 5_003_000, false).summary());
+        assertEquals("1 payload; stopped by its budget after 5001 ms, in its first pass",
+                new WarmupReport(1, 0, 5001, 0, 0, false).summary());
     }
 
     @Test

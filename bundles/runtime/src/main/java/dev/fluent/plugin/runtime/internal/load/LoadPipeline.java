@@ -364,10 +364,12 @@ public final class LoadPipeline {
      * payload runs. An instance the warm-up left unable to reset is not handed to the pool.
      */
     private void warmUp(State s) throws PluginException {
-        s.warmup = WarmUp.run(watchdog, s.compiled, s.warm, warmupBudgetMillis, s.inspecting);
-        if (s.warmup == null) {
+        WarmUp.Result result = WarmUp.run(watchdog, s.compiled, s.warm, warmupBudgetMillis, s.inspecting);
+        s.warmup = result.report();
+        if (!result.instanceUsable()) {
             s.warm = null;
-        } else if (!s.inspecting) {
+        }
+        if (!s.inspecting) {
             LOG.info("Plugin {}: warm-up of {}", s.id(), s.warmup.summary());
         }
     }

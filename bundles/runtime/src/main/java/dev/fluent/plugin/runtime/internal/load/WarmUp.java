@@ -22,8 +22,8 @@ import java.util.List;
  * author's, signed with the manifest, chosen to reach the code real requests reach and answered by the plugin
  * alone. The warm-up grants nothing: a host call ends it and fails the load with the reason, so no request leaves
  * the platform and nothing is written. Each call runs under the plugin's deadline and memory cap, the instance is
- * reset after each one exactly as after a request, and the whole warm-up stops at the operator's budget
- * ({@code warmup_budget_ms}). A payload that traps, times out or makes a host call fails the load: a declared
+ * reset after each one exactly as after a request, and the whole warm-up, a payload still running included,
+ * stops at the operator's budget ({@code warmup_budget_ms}). A payload that traps, times out or makes a host call fails the load: a declared
  * warm-up that cannot run is a broken manifest. An answer that is the plugin's own error is a valid warm-up.
  */
 public final class WarmUp {
@@ -50,23 +50,33 @@ public final class WarmUp {
     }
 
     /**
-     * Runs the warm-up on {@code instance} (reset, ready for the pool), which stays reset and ready afterwards.
+     * What a warm-up did, and whether the instance it ran on may serve: reset after its last payload, not stopped
+     * in the middle of one by the budget or left unable to reset (a table changed size).
+     */
+    public record Result(WarmupReport report, boolean instanceUsable) {
+    }
+
+    /** How one payload's run ended, when it did not fail. */
+    private enum Ran { ANSWERED, NOT_RESETTABLE, OUT_OF_BUDGET }
+
+    /**
+     * Runs the warm-up on {@code instance} (reset, ready for the pool).
      *
-     * @param budgetMillis when to stop if the time per pass has not settled by then; passes that started before
-     *        it run to their end
-     * @param once one pass only: the check a {@code validate} makes that every payload runs
-     * @return what it did, or {@code null} if the instance cannot be reset any more (a table changed size), which
-     *         the caller must then drop
+     * @param budgetMillis the most it takes: the passes stop when it is spent, and a payload still running then
+     *        is stopped (the warm-up ends there, unsettled, and the instance is not used again); so a payload
+     *        that loops holds a load no longer than the budget, whatever the plugin's own time limit
+     * @param once one pass only, under the plugin's own time limit: the check a {@code validate} makes that
+     *        every payload runs
      * @throws PluginException a payload failed: its failure's code, and which payload it was
      */
-    public static WarmupReport run(Watchdog watchdog, CompiledPlugin compiled, PluginInstance instance, long budgetMillis,
+    public static Result run(Watchdog watchdog, CompiledPlugin compiled, PluginInstance instance, long budgetMillis,
             boolean once) throws PluginException {
         List<String> payloads = compiled.manifest().warmup();
         long started = System.nanoTime();
-        long budgetEnd = started + budgetMillis * 1_000_000;
+        long budgetEnd = once ? Long.MAX_VALUE : started + budgetMillis * 1_000_000;
         JitActivity jit = JitActivity.ofThisJvm();
         String code = instance.codePackage() + ".";
-        long firstPass = -1;
+        long firstPass = 0;
         long lastPass = 0;
         double best = Double.MAX_VALUE;
         int passes = 0;
@@ -79,12 +89,15 @@ public final class WarmUp {
             do {
                 long passStart = System.nanoTime();
                 for (int i = 0; i < payloads.size(); i++) {
-                    if (!runOne(watchdog, compiled, instance, i, payloads)) {
-                        return null;
+                    Ran ran = runOne(watchdog, compiled, instance, i, budgetEnd);
+                    if (ran != Ran.ANSWERED) {
+                        WarmupReport report = new WarmupReport(payloads.size(), passes + roundPasses,
+                                (System.nanoTime() - started) / 1_000_000, firstPass / 1_000, lastPass / 1_000, false);
+                        return new Result(report, false);
                     }
                 }
                 now = System.nanoTime();
-                if (firstPass < 0) {
+                if (passes + roundPasses == 0) {
                     firstPass = now - passStart;
                 }
                 roundPasses++;
@@ -101,18 +114,27 @@ public final class WarmUp {
                 break;
             }
         }
-        return new WarmupReport(payloads.size(), passes, (System.nanoTime() - started) / 1_000_000, firstPass / 1_000,
-                lastPass / 1_000, settled);
+        WarmupReport report = new WarmupReport(payloads.size(), passes, (System.nanoTime() - started) / 1_000_000,
+                firstPass / 1_000, lastPass / 1_000, settled);
+        return new Result(report, true);
     }
 
-    /** One payload as one request, then the reset a request gets; false if the instance cannot be reset. */
-    private static boolean runOne(Watchdog watchdog, CompiledPlugin compiled, PluginInstance instance, int index,
-            List<String> payloads) throws PluginException {
+    /**
+     * One payload as one request, then the reset a request gets, under the plugin's deadline or, if sooner, the
+     * end of the budget.
+     */
+    private static Ran runOne(Watchdog watchdog, CompiledPlugin compiled, PluginInstance instance, int index,
+            long budgetEnd) throws PluginException {
         String id = compiled.id();
+        List<String> payloads = compiled.manifest().warmup();
         Faults.checkCallerNotInterrupted(id);
         long timeoutMillis = compiled.manifest().permissions().maxExecutionTimeMs();
+        long now = System.nanoTime();
+        long budgetLeftMillis = budgetEnd == Long.MAX_VALUE ? Long.MAX_VALUE
+                : Math.max(1, (budgetEnd - now) / 1_000_000);
+        boolean budgetFirst = budgetLeftMillis < timeoutMillis;
         Execution execution = new Execution(id, REQUEST_ID, null);
-        Watchdog.Deadline deadline = watchdog.arm(timeoutMillis);
+        Watchdog.Deadline deadline = watchdog.arm(Math.min(timeoutMillis, budgetLeftMillis), now);
         Throwable failure = null;
         try {
             instance.call(new EngineRequest(null, payloads.get(index)), execution);
@@ -122,6 +144,9 @@ public final class WarmUp {
             failure = t;
         }
         boolean fired = watchdog.disarm(deadline);
+        if (fired && budgetFirst) {
+            return Ran.OUT_OF_BUDGET;
+        }
         if (failure != null || fired) {
             PluginException e = failure instanceof PluginException pe && !fired ? pe
                     : Faults.failure(id, failure, fired, timeoutMillis, instance.memory(),
@@ -131,6 +156,6 @@ public final class WarmUp {
                     + " each payload without capabilities, under the plugin's limits: declare only payloads the"
                     + " plugin answers by itself, or leave the payload out", e);
         }
-        return instance.reset();
+        return instance.reset() ? Ran.ANSWERED : Ran.NOT_RESETTABLE;
     }
 }

@@ -1,6 +1,7 @@
 package dev.fluent.plugin.runtime.internal.load;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -248,5 +249,28 @@ class LoadPipelineTest {
         assertEquals(1, looping.problems().size(), looping.problems().toString());
         assertEquals(ErrorCode.TIMEOUT, looping.problems().get(0).code());
         assertTrue(looping.problems().get(0).getMessage().contains("warm-up payload 1 of 1"));
+    }
+
+    @Test
+    void aPayloadStillRunningWhenTheBudgetEndsIsStoppedAndItsInstanceNotServed() throws Exception {
+        // The plugin may run for a minute per request; its warm-up may not hold the load that long.
+        Path loop = Fixtures.copy(Fixtures.hostile("loop"), temp.resolve("slow-warm"));
+        Fixtures.editManifest(loop, m -> {
+            ((ObjectNode) m.get("permissions")).put("max_execution_time_ms", 60_000);
+            m.putArray("warmup").add("spin");
+        });
+        LoadPipeline pipeline = pipeline(Map.of());
+        pipeline.setWarmupBudget(300);
+
+        long started = System.nanoTime();
+        LoadPipeline.Loaded loaded = pipeline.load(loop);
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+
+        assertTrue(tookMillis < 30_000, "the budget, not the plugin's minute, ended the warm-up: " + tookMillis + " ms");
+        assertEquals(0, loaded.warmup().passes());
+        assertFalse(loaded.warmup().settled());
+        assertTrue(loaded.warmup().summary().contains("stopped by its budget"), loaded.warmup().summary());
+        assertNull(loaded.warmInstance(), "an instance stopped in the middle of a request is not pooled");
+        assertFalse(Thread.currentThread().isInterrupted(), "the loading thread is left clean");
     }
 }
