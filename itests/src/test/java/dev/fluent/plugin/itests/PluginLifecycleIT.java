@@ -45,11 +45,11 @@ import org.slf4j.LoggerFactory;
 public class PluginLifecycleIT extends PlatformTestSupport {
 
     @After
-    public void unloadEverything() {
-        String list = executeCommand("plugin:list");
-        for (String id : List.of("echo", "hostile-loop", "hostile-memory-bomb", "hostile-deep-recursion",
+    public void unloadEverything() throws Exception {
+        PluginRegistry registry = waitForService(PluginRegistry.class);
+        for (String id : List.of("echo", "warm-echo", "hostile-loop", "hostile-memory-bomb", "hostile-deep-recursion",
                 "hostile-log-flood")) {
-            if (list.contains(id)) {
+            if (registry.find(id).isPresent()) {
                 executeCommand("plugin:unload " + id);
             }
         }
@@ -96,21 +96,23 @@ public class PluginLifecycleIT extends PlatformTestSupport {
      */
     @Test
     public void warmsUpEchoAsItsManifestDeclaresBeforeItServes() throws Exception {
-        Path copy = Files.createTempDirectory("warm-echo").resolve("echo");
+        Path copy = Files.createTempDirectory("warm-echo").resolve("warm-echo");
         Files.createDirectories(copy);
         Files.copy(pluginFolder("echo").resolve("plugin.wasm"), copy.resolve("plugin.wasm"));
         String manifest = Files.readString(pluginFolder("echo").resolve("manifest.json"), StandardCharsets.UTF_8)
                 .replaceAll("\\s*\"signature\"\\s*:\\s*\"[^\"]*\",", "") // edited, so unsigned: development mode
+                .replace("\"name\": \"echo\"", "\"name\": \"warm-echo\"") // a new id: echo's belongs to its signer
                 .replace("\"checksum\"", "\"warmup\": [\"warm me up\", \"a second kind of request\"], \"checksum\"");
         Files.writeString(copy.resolve("manifest.json"), manifest, StandardCharsets.UTF_8);
 
         String out = executeCommand("plugin:load " + copy);
         assertTrue(out, out.startsWith("Loaded "));
-        String show = executeCommand("plugin:show echo");
+        String show = executeCommand("plugin:show warm-echo");
         assertTrue(show, show.contains("Warm-up") && show.contains("2 payloads") && show.contains("passes in"));
-        String json = executeCommand("plugin:show --json echo");
+        String json = executeCommand("plugin:show --json warm-echo");
         assertTrue(json, json.contains("\"settled\" : true"));
-        assertEquals("served after its warm-up", executeCommand("plugin:execute echo \"served after its warm-up\"").trim());
+        assertEquals("served after its warm-up",
+                executeCommand("plugin:execute warm-echo \"served after its warm-up\"").trim());
     }
 
     @Test
