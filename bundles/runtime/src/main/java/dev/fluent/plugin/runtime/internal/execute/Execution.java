@@ -144,12 +144,14 @@ public final class Execution implements GuestCalls {
         return networkRequests;
     }
 
-    /** What the execute audit entry adds: how often each host function was called, uses not audited. */
-    Map<String, String> hostCallSummary() {
+    /** The execute audit entry's details: its duration, how often each host function was called, uses not audited. */
+    Map<String, String> auditDetails(long tookNanos) {
+        String duration = Long.toString(tookNanos / 1000);
         if (calls == null && outputDropped == 0) {
-            return Map.of();
+            return Map.of("duration_us", duration);
         }
         Map<String, String> details = new LinkedHashMap<>();
+        details.put("duration_us", duration);
         if (calls != null) {
             details.put("host_calls", calls.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                     .collect(Collectors.joining(",")));
@@ -180,7 +182,9 @@ public final class Execution implements GuestCalls {
         calls.merge(name, 1, Integer::sum);
         if (name.equals(StandardHostFunction.LAST_ERROR.functionName())) {
             String message = lastError;
-            return message == null ? 0 : new Call(instance, name).result(bounded(message));
+            byte[] bytes = message == null ? null : message.getBytes(StandardCharsets.UTF_8);
+            return bytes == null ? 0 : new Call(instance, name).result(bytes.length <= MAX_ERROR_BYTES ? bytes
+                    : new String(bytes, 0, MAX_ERROR_BYTES, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8));
         }
         Served served = definitions.get(name);
         if (served == null || served.definition() == null) {
@@ -238,12 +242,6 @@ public final class Execution implements GuestCalls {
     /** A function's name as a module imports it: {@code fluent.log}, {@code com.example.sql.query}. */
     private static String qualified(String key) {
         return key.indexOf('.') >= 0 ? key : Abi.FLUENT_MODULE + "." + key;
-    }
-
-    private static byte[] bounded(String message) {
-        byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
-        return bytes.length <= MAX_ERROR_BYTES ? bytes
-                : new String(bytes, 0, MAX_ERROR_BYTES, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8);
     }
 
     /** An exception of the guest's own code (in its fluent_alloc), passed through unchanged. */

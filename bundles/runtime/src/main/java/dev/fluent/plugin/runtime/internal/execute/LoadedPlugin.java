@@ -19,7 +19,6 @@ import dev.fluent.plugin.runtime.internal.host.CapabilityProviders.Served;
 import dev.fluent.plugin.runtime.internal.host.HostImports;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -184,7 +183,7 @@ public final class LoadedPlugin {
             EngineResponse response = run(request, ctx, cancelled, started);
             long ended = System.nanoTime();
             statistics.record(ended - started, ended, null, ctx);
-            auditor.success(id, AuditActions.EXECUTE, requestId, details(ended - started, ctx));
+            auditor.success(id, AuditActions.EXECUTE, requestId, ctx.auditDetails(ended - started));
             return response;
         } catch (PluginException e) {
             LoadedPlugin replacement = successor;
@@ -202,7 +201,7 @@ public final class LoadedPlugin {
     private PluginException failed(PluginException e, long started, String requestId, Execution ctx) {
         long ended = System.nanoTime();
         statistics.record(ended - started, ended, e.code(), ctx);
-        auditor.failure(id(), AuditActions.EXECUTE, requestId, e, details(ended - started, ctx));
+        auditor.failure(id(), AuditActions.EXECUTE, requestId, e, ctx.auditDetails(ended - started));
         return e;
     }
 
@@ -346,7 +345,7 @@ public final class LoadedPlugin {
                             : "Karaf feature fluent-plugin-host-…, see docs/capabilities.md") + ")");
         }
         Map<String, Served> definitions = services.providers().definitions(needed, grant);
-        checkExtensionImports(definitions);
+        HostImports.checkServed(id, extensionImports, definitions);
         int rate = grant.permissions().rateLimitRequestsPerMinute();
         long waitMillis = services.acquireRate(rateLimiter, id, rate, started);
         if (waitMillis > 0) {
@@ -356,40 +355,6 @@ public final class LoadedPlugin {
         long admitted = System.nanoTime();
         ctx.admit(grant, definitions, auditor, admitted + timeoutMillis * 1_000_000);
         return admitted;
-    }
-
-    /**
-     * Imports of capabilities outside the standard eight are checked against the provider serving them now:
-     * at load it may not have been running (the plugin waited for it), and another version may have replaced it.
-     */
-    private void checkExtensionImports(Map<String, Served> definitions) throws PluginException {
-        for (Map.Entry<String, FunctionType> e : extensionImports.entrySet()) {
-            Served served = definitions.get(e.getKey());
-            if (served == null) {
-                throw new PluginException(ErrorCode.CAPABILITY_UNAVAILABLE, id(), "plugin " + id() + " imports "
-                        + e.getKey() + ", which no capability provider running now defines; it is suspended until"
-                        + " one that does starts");
-            }
-            var defined = served.definition();
-            if (defined != null && !HostImports.typeOf(defined.params(), defined.results()).equals(e.getValue())) {
-                throw new PluginException(ErrorCode.CAPABILITY_UNAVAILABLE, id(), "plugin " + id() + " imports "
-                        + e.getKey() + " as " + e.getValue() + ", but the provider of " + served.capability()
-                        + " running now defines it as " + defined.signature() + "; it is suspended until a"
-                        + " provider of that type runs");
-            }
-        }
-    }
-
-    /** The execute audit entry's details: duration, and what the plugin did with its grant. */
-    private static Map<String, String> details(long tookNanos, Execution ctx) {
-        Map<String, String> summary = ctx.hostCallSummary();
-        Map<String, String> duration = Map.of("duration_us", Long.toString(tookNanos / 1000));
-        if (summary.isEmpty()) {
-            return duration;
-        }
-        Map<String, String> details = new LinkedHashMap<>(duration);
-        details.putAll(summary);
-        return details;
     }
 
     public StatisticsRecorder statistics() {

@@ -7,6 +7,8 @@ import com.dylibso.chicory.wasm.types.FunctionImport;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.Import;
 import com.dylibso.chicory.wasm.types.ValType;
+import dev.fluent.plugin.api.ErrorCode;
+import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.api.spi.StandardHostFunction;
 import dev.fluent.plugin.api.spi.ValueType;
 import dev.fluent.plugin.runtime.internal.abi.Abi;
@@ -100,5 +102,31 @@ public final class HostImports {
             }
         }
         return all;
+    }
+
+    /**
+     * Checks a plugin's imports of capabilities outside the standard eight against the providers serving them now
+     * ({@code definitions}): at load a provider may not have been running (the plugin waited for it), and another
+     * version may have replaced it since.
+     *
+     * @param imports the plugin's imports outside {@code fluent} and WASI, by key, with their types
+     */
+    public static void checkServed(String pluginId, Map<String, FunctionType> imports,
+            Map<String, CapabilityProviders.Served> definitions) throws PluginException {
+        for (Map.Entry<String, FunctionType> e : imports.entrySet()) {
+            CapabilityProviders.Served served = definitions.get(e.getKey());
+            if (served == null) {
+                throw new PluginException(ErrorCode.CAPABILITY_UNAVAILABLE, pluginId, "plugin " + pluginId
+                        + " imports " + e.getKey() + ", which no capability provider running now defines; it is"
+                        + " suspended until one that does starts");
+            }
+            var defined = served.definition();
+            if (defined != null && !typeOf(defined.params(), defined.results()).equals(e.getValue())) {
+                throw new PluginException(ErrorCode.CAPABILITY_UNAVAILABLE, pluginId, "plugin " + pluginId
+                        + " imports " + e.getKey() + " as " + e.getValue() + ", but the provider of "
+                        + served.capability() + " running now defines it as " + defined.signature() + "; it is"
+                        + " suspended until a provider of that type runs");
+            }
+        }
     }
 }

@@ -59,6 +59,6 @@ class ExecutionTest {
         // 40 KiB, then the 24 KiB left of the budget; the rest is dropped, counted in the execute entry.
         assertEquals(2, log.lines.size(), log.lines::toString);
         assertEquals(24 * 1024 + "[p-2] ".length() + "WARN ".length(), log.lines.get(1).length());
-        assertEquals("2", execution.hostCallSummary().get("output_dropped"));
+        assertEquals("2", execution.auditDetails(0).get("output_dropped"));
     }
 }

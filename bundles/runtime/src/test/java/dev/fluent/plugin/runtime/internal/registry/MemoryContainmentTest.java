@@ -1,5 +1,6 @@
 package dev.fluent.plugin.runtime.internal.registry;
 
+import static dev.fluent.plugin.runtime.internal.testing.Fixtures.provider;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,9 +12,7 @@ import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.api.spi.StandardHostFunction;
 import dev.fluent.plugin.api.spi.AuditEvent;
-import dev.fluent.plugin.api.spi.CapabilityProvider;
 import dev.fluent.plugin.api.spi.HostCall;
-import dev.fluent.plugin.api.spi.HostFunctionDefinition;
 import dev.fluent.plugin.runtime.internal.testing.Fixtures;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -91,19 +90,5 @@ class MemoryContainmentTest {
         PluginException next = assertThrows(PluginException.class, () -> runtime.execute(PROBE, EngineRequest.of(HTTP)));
         assertEquals(ErrorCode.PLUGIN_ERROR, next.code(), next.toString());
         assertFalse(next.getMessage().contains("heap"), next.getMessage());
-    }
-
-    private static CapabilityProvider provider(Capability capability, HostFunctionDefinition... functions) {
-        return new CapabilityProvider() {
-            @Override
-            public Capability capability() {
-                return capability;
-            }
-
-            @Override
-            public List<HostFunctionDefinition> functions() {
-                return List.of(functions);
-            }
-        };
     }
 }

@@ -1,5 +1,6 @@
 package dev.fluent.plugin.runtime.internal.registry;
 
+import static dev.fluent.plugin.runtime.internal.testing.Fixtures.provider;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,7 +14,6 @@ import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.PluginException;
 import dev.fluent.plugin.api.WarmupReport;
 import dev.fluent.plugin.api.spi.AuditEvent;
-import dev.fluent.plugin.api.spi.CapabilityProvider;
 import dev.fluent.plugin.api.spi.HostFunctionDefinition;
 import dev.fluent.plugin.api.spi.StandardHostFunction;
 import dev.fluent.plugin.runtime.internal.testing.Fixtures;
@@ -181,19 +181,5 @@ class WarmUpTest {
         PluginException e = assertThrows(PluginException.class, () -> runtime.reload("echo", broken));
         assertEquals(ErrorCode.TIMEOUT, e.code(), e.toString());
         assertEquals("v1 serves", runtime.execute("echo", EngineRequest.of("v1 serves")).content());
-    }
-
-    private static CapabilityProvider provider(Capability capability, HostFunctionDefinition... functions) {
-        return new CapabilityProvider() {
-            @Override
-            public Capability capability() {
-                return capability;
-            }
-
-            @Override
-            public List<HostFunctionDefinition> functions() {
-                return List.of(functions);
-            }
-        };
     }
 }

@@ -2,6 +2,9 @@ package dev.fluent.plugin.runtime.internal.testing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fluent.plugin.api.Capability;
+import dev.fluent.plugin.api.spi.CapabilityProvider;
+import dev.fluent.plugin.api.spi.HostFunctionDefinition;
 import dev.fluent.plugin.manifest.internal.JsonManifestParser;
 import dev.fluent.plugin.runtime.internal.compile.CompileCache;
 import dev.fluent.plugin.runtime.internal.execute.Watchdog;
@@ -15,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -112,5 +116,20 @@ public final class Fixtures {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A capability provider of {@code capability} defining {@code functions}, for a registry under test. */
+    public static CapabilityProvider provider(Capability capability, HostFunctionDefinition... functions) {
+        return new CapabilityProvider() {
+            @Override
+            public Capability capability() {
+                return capability;
+            }
+
+            @Override
+            public List<HostFunctionDefinition> functions() {
+                return List.of(functions);
+            }
+        };
     }
 }
