@@ -129,10 +129,10 @@ public final class LoadTimer {
                 double firstExecuteMs = (System.nanoTime() - started) / 1e6;
                 System.out.println(String.format(Locale.ROOT,
                         "{\"label\":\"%s\",\"platform\":\"%s\",\"order\":%d,\"plugin\":\"%s\",\"signed\":%b,"
-                                + "\"start_ms\":%.1f,\"load_ms\":%.2f,\"code\":\"%s\",\"first_execute_ms\":%.2f,"
-                                + "\"jvm_uptime_at_ready_ms\":%d}",
-                        label, platform, order, info.id(), info.manifest().signature() != null, startMs, loadMs, code,
-                        firstExecuteMs, uptime));
+                                + "\"start_ms\":%.1f,\"load_ms\":%.2f,\"warmup_ms\":%d,\"code\":\"%s\","
+                                + "\"first_execute_ms\":%.2f,\"jvm_uptime_at_ready_ms\":%d}",
+                        label, platform, order, info.id(), info.manifest().signature() != null, startMs, loadMs,
+                        info.warmup() == null ? 0 : info.warmup().millis(), code, firstExecuteMs, uptime));
             }
         } finally {
             runtime.deactivate();

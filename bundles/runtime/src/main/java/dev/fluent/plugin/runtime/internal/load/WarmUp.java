@@ -14,17 +14,18 @@ import java.util.List;
 /**
  * The load path's warm-up: the request payloads the manifest declares under {@code warmup}, run again and again
  * on the instance that proved the plugin starts, until the time a pass over them stops falling and the JIT has
- * nothing of the plugin's left to compile ({@link JitActivity}). The JVM
- * compiles a plugin's code only once it has run (its large generated methods take it hundreds of milliseconds),
- * so without this the first requests after a load pay for the compilation.
+ * nothing of the plugin's left to compile ({@link JitActivity}). The JVM compiles a plugin's code only once it
+ * has run (its large generated methods take it hundreds of milliseconds), so without this the first requests
+ * after a load pay for the compilation.
  *
  * <p>Why this is sound where a warm-up on invented requests is not (docs/benchmarks.md): the payloads are the
  * author's, signed with the manifest, chosen to reach the code real requests reach and answered by the plugin
  * alone. The warm-up grants nothing: a host call ends it and fails the load with the reason, so no request leaves
  * the platform and nothing is written. Each call runs under the plugin's deadline and memory cap, the instance is
  * reset after each one exactly as after a request, and the whole warm-up, a payload still running included,
- * stops at the operator's budget ({@code warmup_budget_ms}). A payload that traps, times out or makes a host call fails the load: a declared
- * warm-up that cannot run is a broken manifest. An answer that is the plugin's own error is a valid warm-up.
+ * stops at the operator's budget ({@code warmup_budget_ms}). A payload that traps, times out or makes a host call
+ * fails the load: a declared warm-up that cannot run is a broken manifest. An answer that is the plugin's own
+ * error is a valid warm-up.
  */
 public final class WarmUp {
 
