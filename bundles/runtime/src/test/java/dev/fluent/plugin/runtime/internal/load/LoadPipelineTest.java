@@ -273,4 +273,11 @@ class LoadPipelineTest {
         assertNull(loaded.warmInstance(), "an instance stopped in the middle of a request is not pooled");
         assertFalse(Thread.currentThread().isInterrupted(), "the loading thread is left clean");
     }
+
+    @Test
+    void aPipelineWithoutConfigurationHasTheConfigurationsDefaultBudget() throws Exception {
+        Object configured = dev.fluent.plugin.runtime.internal.policy.PlatformConfiguration.class
+                .getMethod("warmup__budget__ms").getDefaultValue();
+        assertEquals(WarmUp.DEFAULT_BUDGET_MILLIS, configured);
+    }
 }
