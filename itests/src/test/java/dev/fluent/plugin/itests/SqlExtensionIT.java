@@ -211,6 +211,9 @@ public class SqlExtensionIT extends PlatformTestSupport {
         }
         try {
             waitUntil("the removed SQL capability unregistered", () -> !providerRegistered());
+            // The registry's own view, which follows the service's removal: the plugin reports itself suspended.
+            waitUntil("the plugin suspended", () -> registry.find(PLUGIN)
+                    .map(info -> CAPABILITY.equals(info.unavailableCapability())).orElse(false));
             PluginException suspended = assertThrows(PluginException.class, () -> query("SELECT 1", "[]"));
             assertEquals(ErrorCode.CAPABILITY_UNAVAILABLE, suspended.code());
             assertTrue(suspended.getMessage(), suspended.getMessage().contains(CAPABILITY));
@@ -219,6 +222,8 @@ public class SqlExtensionIT extends PlatformTestSupport {
 
             Files.copy(jar, deployed);
             waitUntil("the SQL capability registered again", this::providerRegistered);
+            waitUntil("the plugin serving again", () -> registry.find(PLUGIN)
+                    .map(info -> info.unavailableCapability() == null).orElse(false));
             assertEquals("{\"columns\":[\"NAME\"],\"rows\":[[\"quince\"]]}",
                     query("SELECT name FROM fruit WHERE id = ?", "[5]"));
             waitUntil("the resumption audited", () -> audit(PLUGIN, "resume", false).stream()
