@@ -1,5 +1,6 @@
 package dev.fluent.plugin.runtime.internal.registry;
 
+import static dev.fluent.plugin.runtime.internal.testing.Fixtures.provider;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -83,25 +84,6 @@ class CapabilityRuntimeTest {
     @AfterEach
     void stop() {
         runtime.deactivate();
-    }
-
-    private static CapabilityProvider provider(Capability capability, HostFunctionDefinition... functions) {
-        return new CapabilityProvider() {
-            @Override
-            public Capability capability() {
-                return capability;
-            }
-
-            @Override
-            public List<HostFunctionDefinition> functions() {
-                return List.of(functions);
-            }
-
-            @Override
-            public String toString() {
-                return "test provider of " + capability;
-            }
-        };
     }
 
     /** Providers for every capability the probe imports, with the network answered by {@code http}. */

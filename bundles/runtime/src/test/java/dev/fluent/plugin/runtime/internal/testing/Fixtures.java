@@ -130,6 +130,11 @@ public final class Fixtures {
             public List<HostFunctionDefinition> functions() {
                 return List.of(functions);
             }
+
+            @Override
+            public String toString() {
+                return "test provider of " + capability;
+            }
         };
     }
 }
