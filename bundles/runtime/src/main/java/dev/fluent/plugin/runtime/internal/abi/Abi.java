@@ -66,6 +66,23 @@ public final class Abi {
         return kit != null ? kit : decodeAnyFrame(pluginId, frameJson);
     }
 
+    /**
+     * The response frame's JSON at {@code [addr, addr + length)} of the plugin's memory, a range the caller checked
+     * lies in it: read in place when it is in the kits' form (no copy of the frame per execution), else copied out
+     * for Jackson.
+     */
+    public static EngineResponse decodeResponse(String pluginId, PluginMemory memory, int addr, int length)
+            throws PluginException {
+        long start = addr & 0xFFFF_FFFFL;
+        byte[] holding = memory.arrayHolding(start, length);
+        if (holding == null) {
+            // Past the flat part of a memory over 2 GiB: a copy, read as any frame is.
+            return decodeResponse(pluginId, memory.readBytes(addr, length));
+        }
+        EngineResponse kit = KitFrame.read(holding, (int) start, length);
+        return kit != null ? kit : decodeAnyFrame(pluginId, memory.readBytes(addr, length));
+    }
+
     /** Any frame, through Jackson's streaming parser: also every frame {@link KitFrame} does not take. */
     static EngineResponse decodeAnyFrame(String pluginId, byte[] frameJson) throws PluginException {
         ResponseReader r = new ResponseReader(pluginId);

@@ -1,6 +1,7 @@
 package dev.fluent.plugin.runtime.internal.abi;
 
 import dev.fluent.plugin.api.EngineResponse;
+import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -36,6 +37,13 @@ final class KitFrame {
     private static final byte[] TOTAL_COST = ascii(",\"total_cost\":");
     private static final byte[] END = ascii("}}");
 
+    /** The frame read as little-endian words: the JIT compiles a read to one load. */
+    private static final VarHandle WORDS = MemoryViews.LONG;
+    private static final long ONES = 0x0101_0101_0101_0101L;
+    private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
+    private static final long QUOTES = ONES * '"';
+    private static final long BACKSLASHES = ONES * '\\';
+
     /** Digits a count may have: 18 always fit a long. */
     private static final int MAX_COUNT_DIGITS = 18;
     /** Digits an amount may have: below 10^15 < 2^53 every such integer is an exact double. */
@@ -53,14 +61,23 @@ final class KitFrame {
 
     private final byte[] b;
     private int at;
+    /** Where the frame ends in {@link #b}: nothing at or after it is read. */
+    private final int end;
 
-    private KitFrame(byte[] frame) {
-        this.b = frame;
+    private KitFrame(byte[] bytes, int from, int end) {
+        this.b = bytes;
+        this.at = from;
+        this.end = end;
     }
 
     /** The answer of a frame in the kits' form, or {@code null} if it is not in that form. */
     static EngineResponse read(byte[] frame) {
-        return new KitFrame(frame).frame();
+        return read(frame, 0, frame.length);
+    }
+
+    /** The answer of the frame in {@code bytes[from, from + length)}, or {@code null} if it is not in the form. */
+    static EngineResponse read(byte[] bytes, int from, int length) {
+        return new KitFrame(bytes, from, from + length).frame();
     }
 
     private EngineResponse frame() {
@@ -103,7 +120,7 @@ final class KitFrame {
             return null;
         }
         double totalCost = amount();
-        if (totalCost < 0 || !literal(END) || at != b.length) {
+        if (totalCost < 0 || !literal(END) || at != end) {
             return null;
         }
         return new EngineResponse(content, new EngineResponse.Usage(prompt, completion, total), model, finishReason,
@@ -113,13 +130,23 @@ final class KitFrame {
     /** Steps over {@code expected} if the frame holds it here. */
     private boolean literal(byte[] expected) {
         int n = expected.length;
-        if (b.length - at < n) {
+        if (end - at < n) {
             return false;
         }
-        // A plain loop: the literals are short, and Arrays.equals's range checks and call cost more than it.
-        for (int i = 0; i < n; i++) {
-            if (b[at + i] != expected[i]) {
-                return false;
+        if (n < Long.BYTES) {
+            // A plain loop: Arrays.equals's range checks and call cost more than these few bytes.
+            for (int i = 0; i < n; i++) {
+                if (b[at + i] != expected[i]) {
+                    return false;
+                }
+            }
+        } else {
+            // Eight bytes at a time, the last word overlapping the one before it when the length is no multiple.
+            for (int i = 0; i < n; i += Long.BYTES) {
+                int from = Math.min(i, n - Long.BYTES);
+                if ((long) WORDS.get(b, at + from) != (long) WORDS.get(expected, from)) {
+                    return false;
+                }
             }
         }
         at += n;
@@ -128,11 +155,17 @@ final class KitFrame {
 
     /** A string of printable ASCII without escapes, or {@code null}. */
     private String string() {
-        if (at >= b.length || b[at] != '"') {
+        if (at >= end || b[at] != '"') {
             return null;
         }
         int start = at + 1;
-        for (int i = start; i < b.length; i++) {
+        int i = start;
+        // Past eight plain bytes at a time; the word that holds the closing quote, or anything else, is read
+        // byte by byte below.
+        for (int last = end - Long.BYTES; i <= last && !special((long) WORDS.get(b, i)); i += Long.BYTES) {
+            // plain text
+        }
+        for (; i < end; i++) {
             int c = b[i]; // signed: every byte of 0x80 and above is negative
             if (c == '"') {
                 at = i + 1;
@@ -145,12 +178,30 @@ final class KitFrame {
         return null;
     }
 
+    /**
+     * Whether any of the eight bytes is not plain text: at or above 0x80, below 0x20, a quote or a backslash.
+     * Exact when no byte is at or above 0x80, which the first term catches; a word it flags is read byte by byte,
+     * so a false alarm would only cost time.
+     */
+    static boolean special(long word) {
+        return ((word & HIGH_BITS) | below(word, 0x20) | zeroByte(word ^ QUOTES) | zeroByte(word ^ BACKSLASHES)) != 0;
+    }
+
+    /** The high bit of each byte below {@code n} (at most 0x80), for a word without high bits. */
+    private static long below(long word, int n) {
+        return (word - ONES * n) & ~word & HIGH_BITS;
+    }
+
+    private static long zeroByte(long word) {
+        return below(word, 1);
+    }
+
     /** {@code 0} or up to 18 digits without a leading zero, or -1. What follows is checked by the caller. */
     private long count() {
         int start = at;
         long n = 0;
         int i = start;
-        while (i < b.length && i - start < MAX_COUNT_DIGITS + 1 && isDigit(b[i])) {
+        while (i < end && i - start < MAX_COUNT_DIGITS + 1 && isDigit(b[i])) {
             n = n * 10 + (b[i] - '0');
             i++;
         }
@@ -171,7 +222,7 @@ final class KitFrame {
         long mantissa = 0;
         int digits = 0;
         int integerStart = i;
-        while (i < b.length && isDigit(b[i]) && digits <= MAX_AMOUNT_DIGITS) {
+        while (i < end && isDigit(b[i]) && digits <= MAX_AMOUNT_DIGITS) {
             mantissa = mantissa * 10 + (b[i] - '0');
             digits++;
             i++;
@@ -181,9 +232,9 @@ final class KitFrame {
             return -1;
         }
         int fractionDigits = 0;
-        if (i < b.length && b[i] == '.') {
+        if (i < end && b[i] == '.') {
             i++;
-            while (i < b.length && isDigit(b[i]) && digits <= MAX_AMOUNT_DIGITS) {
+            while (i < end && isDigit(b[i]) && digits <= MAX_AMOUNT_DIGITS) {
                 mantissa = mantissa * 10 + (b[i] - '0');
                 digits++;
                 fractionDigits++;

@@ -309,6 +309,14 @@ public abstract class LinearStorage {
         }
     }
 
+    /**
+     * The array that holds {@code [addr, addr + size)} at the same offsets, to read in place: the flat array when the
+     * range lies in it, else {@code null} (read a copy instead). The caller has checked the range lies in the memory.
+     */
+    final byte[] arrayHolding(long addr, int size) {
+        return addr + size <= FLAT_BYTES ? flat : null;
+    }
+
     final byte[] copyOut(long addr, int size) {
         if (addr + size <= FLAT_BYTES) {
             return Arrays.copyOfRange(flat, (int) addr, (int) addr + size);

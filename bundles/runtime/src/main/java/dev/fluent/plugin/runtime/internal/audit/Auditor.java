@@ -22,10 +22,10 @@ public final class Auditor {
     private static final Logger LOG = LoggerFactory.getLogger(Auditor.class);
 
     private final List<AuditSink> sinks = new CopyOnWriteArrayList<>();
-    private final Clock clock;
+    private final EventClock clock;
 
     public Auditor(Clock clock) {
-        this.clock = clock;
+        this.clock = new EventClock(clock);
     }
 
     public void addSink(AuditSink sink) {
@@ -37,17 +37,28 @@ public final class Auditor {
     }
 
     public void success(String pluginId, String action, String resource, Map<String, String> details) {
-        record(new AuditEvent(clock.instant(), pluginId, action, resource, true, null, details));
+        success(pluginId, action, resource, details, System.nanoTime());
+    }
+
+    /** A success at {@code atNanos}, a reading of {@link System#nanoTime()} the caller took as the action ended. */
+    public void success(String pluginId, String action, String resource, Map<String, String> details, long atNanos) {
+        record(new AuditEvent(clock.at(atNanos), pluginId, action, resource, true, null, details));
     }
 
     public void failure(String pluginId, String action, String resource, PluginException error, Map<String, String> details) {
+        failure(pluginId, action, resource, error, details, System.nanoTime());
+    }
+
+    /** A failure at {@code atNanos}, a reading of {@link System#nanoTime()} the caller took as the action ended. */
+    public void failure(String pluginId, String action, String resource, PluginException error, Map<String, String> details,
+            long atNanos) {
         Map<String, String> all = new LinkedHashMap<>(details);
         all.put("code", error.code().name());
         if (error.pluginCode() != null) {
             all.put("plugin_code", error.pluginCode());
         }
         String id = pluginId != null ? pluginId : error.pluginId();
-        record(new AuditEvent(clock.instant(), id, action, resource, false, error.toString(), all));
+        record(new AuditEvent(clock.at(atNanos), id, action, resource, false, error.toString(), all));
     }
 
     private void record(AuditEvent event) {

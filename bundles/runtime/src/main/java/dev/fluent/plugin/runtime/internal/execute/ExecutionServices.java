@@ -94,6 +94,14 @@ public final class ExecutionServices implements AutoCloseable {
                 : authority.tryAcquire(pluginId, perMinute);
     }
 
+    /**
+     * Whether admitting an execution waits on nothing outside this JVM's memory: the built-in policy alone decides,
+     * and this node's rate buckets (or none).
+     */
+    public boolean admitsAtOnce() {
+        return rateAuthority == null && policy.state() != null;
+    }
+
     /** Makes {@code authority} decide rate limits from now on, or this node's buckets again with {@code null}. */
     public void rateAuthority(RateLimitAuthority authority) {
         rateAuthority = authority;

@@ -141,9 +141,9 @@ public final class PluginInstance {
         checkRange(id, "fluent_alloc(" + requestBytes.length + ") returned", ptr, requestBytes.length);
         memory.write(ptr, requestBytes, 0, requestBytes.length);
         int frame = (int) execute.apply(ptr, requestBytes.length)[0];
-        byte[] responseBytes = readFrame(id, frame);
-        ctx.countBytes(requestBytes.length, responseBytes.length);
-        return Abi.decodeResponse(id, responseBytes);
+        int length = frameLength(id, frame);
+        ctx.countBytes(requestBytes.length, length);
+        return Abi.decodeResponse(id, memory, frame + 4, length);
     }
 
     /**
@@ -178,7 +178,8 @@ public final class PluginInstance {
         return true;
     }
 
-    private byte[] readFrame(String id, int frame) throws PluginException {
+    /** The length of the response frame at {@code frame}, checked to lie within the ABI's limit and the memory. */
+    private int frameLength(String id, int frame) throws PluginException {
         if (frame == 0) {
             throw new PluginException(ErrorCode.BAD_RESPONSE, id, "execute_request returned a null frame pointer");
         }
@@ -189,7 +190,7 @@ public final class PluginInstance {
                     + " bytes, above the ABI's limit of " + Abi.MAX_RESPONSE_BYTES);
         }
         checkRange(id, "the response frame at", (frame & 0xFFFF_FFFFL) + 4, length);
-        return memory.readBytes(frame + 4, (int) length);
+        return (int) length;
     }
 
     private void checkRange(String id, String what, long ptr, long length) throws PluginException {

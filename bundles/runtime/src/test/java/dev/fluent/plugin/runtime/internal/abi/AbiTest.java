@@ -31,6 +31,22 @@ class AbiTest {
         assertEquals(new EngineResponse.Cost(0.5, 0.25, 0.75), r.cost());
     }
 
+    /** A response frame is decoded where it lies in the plugin's memory, the kits' form and any other alike. */
+    @Test
+    void decodesAFrameInPlaceInThePluginsMemory() throws Exception {
+        PluginMemory memory = new PluginMemory(new com.dylibso.chicory.wasm.types.MemoryLimits(1, 2), 2);
+        String kit = "{\"content\":\"hi\",\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2,\"total_tokens\":3},"
+                + "\"cost\":{\"prompt_cost\":0,\"completion_cost\":0,\"total_cost\":0}}";
+        String other = "{ \"content\": \"caf\u00e9\" }";
+        int addr = 100;
+        for (String json : new String[] {kit, other}) {
+            byte[] frame = json.getBytes(StandardCharsets.UTF_8);
+            addr += 1_000;
+            memory.write(addr, frame);
+            assertEquals(decode(json), Abi.decodeResponse("p", memory, addr, frame.length));
+        }
+    }
+
     @Test
     void fillsDefaultsForOptionalFields() throws Exception {
         EngineResponse r = decode("{\"content\":\"\"}");

@@ -112,6 +112,61 @@ class KitFrameTest {
         }
     }
 
+    /**
+     * A frame read where it lies in a larger array (the plugin's memory) answers as its copy does, whatever the
+     * bytes around it, and nothing past its end is read: every shorter length is refused.
+     */
+    @Test
+    void readsAFrameInPlaceAndNothingPastItsEnd() {
+        byte[] echo = bytes(ECHO);
+        for (int offset : new int[] {0, 1, 7, 8, 13}) {
+            for (byte around : new byte[] {0, '"', '}', 'x', (byte) 0xFF}) {
+                byte[] memory = new byte[offset + echo.length + 16];
+                java.util.Arrays.fill(memory, around);
+                System.arraycopy(echo, 0, memory, offset, echo.length);
+                assertEquals(KitFrame.read(echo), KitFrame.read(memory, offset, echo.length));
+                for (int length = 0; length < echo.length; length++) {
+                    assertNull(KitFrame.read(memory, offset, length), "length " + length);
+                }
+            }
+        }
+    }
+
+    /**
+     * The test of eight bytes at a time flags a word exactly when one of its bytes is not plain text: every byte
+     * value at every position among plain ones, and random words mixing all kinds of bytes.
+     */
+    @Test
+    void flagsAWordExactlyWhenAByteIsNotPlain() {
+        for (int position = 0; position < Long.BYTES; position++) {
+            for (int value = 0; value < 256; value++) {
+                byte[] word = "abcdefgh".getBytes(StandardCharsets.US_ASCII);
+                word[position] = (byte) value;
+                assertEquals(!plain(value), KitFrame.special(word(word)), "byte " + value + " at " + position);
+            }
+        }
+        byte[] kinds = {0, 0x1F, 0x20, '"', '\\', '!', '#', '[', ']', 0x7E, 0x7F, (byte) 0x80, (byte) 0xA2,
+            (byte) 0xDC, (byte) 0xFF, 0x01, 0x21, 0x23, 0x5B, 0x5D};
+        Random random = new Random(11);
+        for (int n = 0; n < 200_000; n++) {
+            byte[] word = new byte[Long.BYTES];
+            boolean anyNotPlain = false;
+            for (int i = 0; i < word.length; i++) {
+                word[i] = random.nextInt(3) == 0 ? kinds[random.nextInt(kinds.length)] : (byte) random.nextInt(256);
+                anyNotPlain |= !plain(word[i] & 0xFF);
+            }
+            assertEquals(anyNotPlain, KitFrame.special(word(word)), java.util.Arrays.toString(word));
+        }
+    }
+
+    private static boolean plain(int value) {
+        return value >= 0x20 && value < 0x80 && value != '"' && value != '\\';
+    }
+
+    private static long word(byte[] bytes) {
+        return java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+    }
+
     /** Amounts computed as digits over a power of ten are the doubles {@code Double.parseDouble} gives. */
     @Test
     void computesAmountsExactlyAsParseDoubleDoes() {
