@@ -272,7 +272,8 @@ public final class CompileCache {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             for (Class<?> c : new Class<?>[] {MachineFactoryCompiler.class, com.dylibso.chicory.compiler.internal.Compiler.class,
-                    MemoryAccessInliner.class, AccessSite.class, LoopCheckSite.class, OperatorSite.class, RewriteSite.class,
+                    MemoryAccessInliner.class, AccessSite.class, LoopCheckSite.class, OperatorSite.class, GlobalSite.class,
+                    RewriteSite.class,
                     CodeSize.class, GeneratedClasses.class, PluginMemory.class,
                     LinearStorage.class, MemoryViews.class}) {
                 try (java.io.InputStream in = c.getResourceAsStream(c.getSimpleName() + ".class")) {

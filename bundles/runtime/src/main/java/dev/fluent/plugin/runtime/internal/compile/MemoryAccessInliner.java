@@ -42,6 +42,8 @@ import org.objectweb.asm.tree.VarInsnNode;
  * byte. {@code memory.grow}, {@code memory.fill}, {@code memory.copy}, {@code memory.init}, calls and the
  * interruption checks before calls are left as Chicory emits them.
  *
+ * <p>Reads and writes of scalar globals go to a local the method fills on entry ({@link GlobalSite}).
+ *
  * <p>The interruption check on each loop's back edge becomes a countdown in the memory ({@link LoopCheckSite}
  * says why, and why the deadline still holds), in modules that define their memory: only there is the memory
  * every function receives always a {@code PluginMemory}.
@@ -80,7 +82,7 @@ public final class MemoryAccessInliner {
     }
 
     /** Statistics of one rewrite, for the tests and the benchmarks. */
-    public record Outcome(byte[] bytes, int inlined, int kept, int countdowns, int operators) {
+    public record Outcome(byte[] bytes, int inlined, int kept, int countdowns, int operators, int globals) {
     }
 
     /**
@@ -117,6 +119,7 @@ public final class MemoryAccessInliner {
             int kept = 0;
             int loopChecks = 0;
             int operators = 0;
+            int globals = 0;
             String generatedPackage = node.name.substring(0, node.name.lastIndexOf('/') + 1);
             for (MethodNode method : node.methods) {
                 String key = method.name + method.desc;
@@ -126,9 +129,10 @@ public final class MemoryAccessInliner {
                 kept += counts[1];
                 loopChecks += counts[2];
                 operators += counts[3];
+                globals += counts[4];
             }
-            if (inlined == 0 && loopChecks == 0 && operators == 0) {
-                return new Outcome(classBytes, 0, kept, 0, 0);
+            if (inlined == 0 && loopChecks == 0 && operators == 0 && globals == 0) {
+                return new Outcome(classBytes, 0, kept, 0, 0, 0);
             }
             ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
             byte[] written;
@@ -140,7 +144,7 @@ public final class MemoryAccessInliner {
                 continue;
             } catch (RuntimeException e) {
                 // ASM could not compute the frames (a type it cannot load): Chicory's class is correct as it is.
-                return new Outcome(classBytes, 0, countSites(classBytes), 0, 0);
+                return new Outcome(classBytes, 0, countSites(classBytes), 0, 0, 0);
             }
             // Checked on the written class, not trusted to the estimate: a method pushed past HotSpot's limit
             // would run interpreted. One that is, is rewritten again with that much less room.
@@ -153,11 +157,11 @@ public final class MemoryAccessInliner {
                 }
             }
             if (!over) {
-                return new Outcome(written, inlined, kept, loopChecks, operators);
+                return new Outcome(written, inlined, kept, loopChecks, operators, globals);
             }
         }
         // Chicory's class is correct, only slower.
-        return new Outcome(classBytes, 0, countSites(classBytes), 0, 0);
+        return new Outcome(classBytes, 0, countSites(classBytes), 0, 0, 0);
     }
 
     /** The most bytecode a method of this size before the rewrite may have after it. */
@@ -171,8 +175,8 @@ public final class MemoryAccessInliner {
     /**
      * @param size the method's bytecode length as the class file holds it
      * @param countdowns whether the method's loop checks become countdowns
-     * @return the sites inlined, the sites kept as calls, the loop checks made countdowns, and the operator
-     *     helpers inlined
+     * @return the sites inlined, the sites kept as calls, the loop checks made countdowns, the operator helpers
+     *     inlined, and the global accesses rewritten
      */
     private int[] rewrite(MethodNode method, int size, int margin, boolean countdowns) {
         List<AccessSite> sites = new ArrayList<>();
@@ -199,8 +203,9 @@ public final class MemoryAccessInliner {
             }
         }
         int total = countSites(method);
-        if (sites.isEmpty() && loops.isEmpty() && operators.isEmpty()) {
-            return new int[] {0, total, 0, 0};
+        int instanceSlot = GlobalSite.instanceParameter(method);
+        if (sites.isEmpty() && loops.isEmpty() && operators.isEmpty() && instanceSlot < 0) {
+            return new int[] {0, total, 0, 0, 0};
         }
         // A margin under the limit: sizes are measured site by site, and a jump's width can depend on the whole.
         int limit = limit(size) - 64 - margin;
@@ -228,6 +233,7 @@ public final class MemoryAccessInliner {
         int counted = RewriteSite.replaceWithin(loops, method.instructions, locals, budget, limit);
         int inlined = RewriteSite.replaceWithin(sites, method.instructions, locals, budget, limit);
         int expanded = RewriteSite.replaceWithin(operators, method.instructions, locals, budget, limit);
+        int globals = instanceSlot < 0 ? 0 : GlobalSite.rewrite(method, instanceSlot, locals.end(), budget, limit);
         if (inlined > 0 || counted > 0) {
             for (MethodInsnNode call : refreshes) {
                 method.instructions.insert(call, refresh(locals, counting));
@@ -239,9 +245,9 @@ public final class MemoryAccessInliner {
             method.instructions.insert(prologue(memorySlot, locals, counting));
         }
         if (inlined > 0 || counted > 0 || expanded > 0) {
-            method.maxLocals = locals.end();
+            method.maxLocals = Math.max(method.maxLocals, locals.end());
         }
-        return new int[] {inlined, total - inlined, counted, expanded};
+        return new int[] {inlined, total - inlined, counted, expanded, globals};
     }
 
     /** The local slot of the method's {@code Memory} parameter, or -1 if it takes none. */
