@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.objectweb.asm.Opcodes;
-import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.InsnNode;
@@ -150,17 +149,5 @@ final class GlobalSite implements RewriteSite {
             code.add(new VarInsnNode(Opcodes.ASTORE, global.getValue()));
         }
         return code;
-    }
-
-    /** The local slot of the method's {@code Instance} parameter, or -1 if it takes none. */
-    static int instanceParameter(MethodNode method) {
-        int slot = (method.access & Opcodes.ACC_STATIC) != 0 ? 0 : 1;
-        for (Type parameter : Type.getArgumentTypes(method.desc)) {
-            if (parameter.getSort() == Type.OBJECT && parameter.getInternalName().equals(INSTANCE)) {
-                return slot;
-            }
-            slot += parameter.getSize();
-        }
-        return -1;
     }
 }

@@ -203,7 +203,7 @@ public final class MemoryAccessInliner {
             }
         }
         int total = countSites(method);
-        int instanceSlot = GlobalSite.instanceParameter(method);
+        int instanceSlot = parameterSlot(method, GlobalSite.INSTANCE);
         if (sites.isEmpty() && loops.isEmpty() && operators.isEmpty() && instanceSlot < 0) {
             return new int[] {0, total, 0, 0, 0};
         }
@@ -252,9 +252,14 @@ public final class MemoryAccessInliner {
 
     /** The local slot of the method's {@code Memory} parameter, or -1 if it takes none. */
     private static int memoryParameter(MethodNode method) {
+        return parameterSlot(method, CHICORY_MEMORY);
+    }
+
+    /** The local slot of the method's first parameter of class {@code internalName}, or -1 if it takes none. */
+    static int parameterSlot(MethodNode method, String internalName) {
         int slot = (method.access & Opcodes.ACC_STATIC) != 0 ? 0 : 1;
         for (Type parameter : Type.getArgumentTypes(method.desc)) {
-            if (parameter.getSort() == Type.OBJECT && parameter.getInternalName().equals(CHICORY_MEMORY)) {
+            if (parameter.getSort() == Type.OBJECT && parameter.getInternalName().equals(internalName)) {
                 return slot;
             }
             slot += parameter.getSize();
