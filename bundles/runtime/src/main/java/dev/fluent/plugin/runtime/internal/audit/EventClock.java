@@ -36,11 +36,6 @@ final class EventClock {
         this.anchored = anchored;
     }
 
-    /** Now. */
-    Instant now() {
-        return anchored ? at(System.nanoTime()) : clock.instant();
-    }
-
     /** The instant of a reading of {@link System#nanoTime()} taken a moment ago. */
     Instant at(long nanos) {
         if (!anchored) {
