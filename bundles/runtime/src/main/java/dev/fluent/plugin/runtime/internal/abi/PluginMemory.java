@@ -104,6 +104,17 @@ public final class PluginMemory extends LinearStorage implements Memory {
         }
     }
 
+    /**
+     * Marks the cards of every write a chunk of a versioned loop ({@code compile.LoopVersion}) may start from
+     * {@code from} to {@code to}, effective addresses the loop checked to lie under the bound. Plain array
+     * stores: were a range ever wrong, the JVM's own check would throw rather than write elsewhere.
+     */
+    public static void markCards(byte[] cards, long from, long to) {
+        for (long card = from >>> CARD_SHIFT, last = to >>> CARD_SHIFT; card <= last; card++) {
+            cards[(int) card] = 1;
+        }
+    }
+
     // --- segments ---
 
     @Override

@@ -24,7 +24,7 @@ import org.objectweb.asm.tree.VarInsnNode;
  */
 final class AccessSite implements RewriteSite {
 
-    private static final int CARD_SHIFT = LinearStorage.CARD_SHIFT;
+    static final int CARD_SHIFT = LinearStorage.CARD_SHIFT;
     private static final String VIEWS = "dev/fluent/plugin/runtime/internal/abi/MemoryViews";
     private static final String UNSAFE = "sun/misc/Unsafe";
     private static final String UNSAFE_DESC = "Lsun/misc/Unsafe;";
@@ -83,14 +83,15 @@ final class AccessSite implements RewriteSite {
 
     /** The locals the rewrite adds after a method's own; shared by its sites, each of which sets what it reads. */
     record Locals(int memory, int address, int intValue, int longValue, int floatValue, int doubleValue,
-            int flat, int cards, int bound, int countdown, int effective) {
+            int flat, int cards, int bound, int countdown, int effective, int chunk, int span) {
         static Locals after(int maxLocals) {
             return new Locals(maxLocals, maxLocals + 1, maxLocals + 2, maxLocals + 3, maxLocals + 5,
-                    maxLocals + 6, maxLocals + 8, maxLocals + 9, maxLocals + 10, maxLocals + 12, maxLocals + 13);
+                    maxLocals + 6, maxLocals + 8, maxLocals + 9, maxLocals + 10, maxLocals + 12, maxLocals + 13,
+                    maxLocals + 15, maxLocals + 16);
         }
 
         int end() {
-            return effective + 2;
+            return span + 2;
         }
 
         int value(Type type) {
@@ -141,6 +142,26 @@ final class AccessSite implements RewriteSite {
         return memoryLoad.var;
     }
 
+    Kind kind() {
+        return kind;
+    }
+
+    MethodInsnNode call() {
+        return call;
+    }
+
+    AbstractInsnNode offsetPush() {
+        return offsetPush;
+    }
+
+    VarInsnNode memoryLoad() {
+        return memoryLoad;
+    }
+
+    int offset() {
+        return offset;
+    }
+
     /** A lower bound of the bytes the three instructions replaced take. */
     @Override
     public int originalSize() {
@@ -167,6 +188,18 @@ final class AccessSite implements RewriteSite {
      */
     @Override
     public InsnList emit(Locals locals) {
+        return emit(locals, true);
+    }
+
+    /**
+     * The access without its check or its card mark, for {@link LoopVersion}'s fast copy of a loop, which checked
+     * the addresses and marked the cards of a whole chunk of iterations before it.
+     */
+    InsnList emitUnchecked(Locals locals) {
+        return emit(locals, false);
+    }
+
+    private InsnList emit(Locals locals, boolean checked) {
         InsnList code = new InsnList();
         LabelNode slow = new LabelNode();
         LabelNode done = new LabelNode();
@@ -174,9 +207,11 @@ final class AccessSite implements RewriteSite {
         if (kind.write) {
             code.add(new VarInsnNode(kind.value.getOpcode(Opcodes.ISTORE), value));
         }
-        code.add(new VarInsnNode(Opcodes.ISTORE, locals.address()));
+        if (checked) {
+            code.add(new VarInsnNode(Opcodes.ISTORE, locals.address()));
+            code.add(new VarInsnNode(Opcodes.ILOAD, locals.address()));
+        }
         // effective = (base & 0xFFFFFFFFL) + offset; inside if effective < bound.
-        code.add(new VarInsnNode(Opcodes.ILOAD, locals.address()));
         code.add(new InsnNode(Opcodes.I2L));
         code.add(new LdcInsnNode(0xFFFF_FFFFL));
         code.add(new InsnNode(Opcodes.LAND));
@@ -184,11 +219,15 @@ final class AccessSite implements RewriteSite {
             code.add(new LdcInsnNode((long) offset));
             code.add(new InsnNode(Opcodes.LADD));
         }
-        code.add(new InsnNode(Opcodes.DUP2));
+        if (checked) {
+            code.add(new InsnNode(Opcodes.DUP2));
+        }
         code.add(new VarInsnNode(Opcodes.LSTORE, locals.effective()));
-        code.add(new VarInsnNode(Opcodes.LLOAD, locals.bound()));
-        code.add(new InsnNode(Opcodes.LCMP));
-        code.add(new JumpInsnNode(Opcodes.IFGE, slow));
+        if (checked) {
+            code.add(new VarInsnNode(Opcodes.LLOAD, locals.bound()));
+            code.add(new InsnNode(Opcodes.LCMP));
+            code.add(new JumpInsnNode(Opcodes.IFGE, slow));
+        }
         code.add(new FieldInsnNode(Opcodes.GETSTATIC, VIEWS, "UNSAFE", UNSAFE_DESC));
         code.add(new VarInsnNode(Opcodes.ALOAD, locals.flat()));
         code.add(arrayOffset(locals, 0));
@@ -196,15 +235,21 @@ final class AccessSite implements RewriteSite {
             code.add(new VarInsnNode(kind.value.getOpcode(Opcodes.ILOAD), value));
             code.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, UNSAFE, "put" + kind.unsafeName,
                     "(Ljava/lang/Object;J" + kind.value + ")V", false));
-            // cards[effective >>> CARD_SHIFT] = 1
-            code.add(new FieldInsnNode(Opcodes.GETSTATIC, VIEWS, "UNSAFE", UNSAFE_DESC));
-            code.add(new VarInsnNode(Opcodes.ALOAD, locals.cards()));
-            code.add(arrayOffset(locals, CARD_SHIFT));
-            code.add(new InsnNode(Opcodes.ICONST_1));
-            code.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, UNSAFE, "putByte", "(Ljava/lang/Object;JB)V", false));
+            if (checked) {
+                // cards[effective >>> CARD_SHIFT] = 1
+                code.add(new FieldInsnNode(Opcodes.GETSTATIC, VIEWS, "UNSAFE", UNSAFE_DESC));
+                code.add(new VarInsnNode(Opcodes.ALOAD, locals.cards()));
+                code.add(arrayOffset(locals, CARD_SHIFT));
+                code.add(new InsnNode(Opcodes.ICONST_1));
+                code.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, UNSAFE, "putByte", "(Ljava/lang/Object;JB)V",
+                        false));
+            }
         } else {
             code.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, UNSAFE, "get" + kind.unsafeName,
                     "(Ljava/lang/Object;J)" + kind.value, false));
+        }
+        if (!checked) {
+            return code;
         }
         code.add(new JumpInsnNode(Opcodes.GOTO, done));
         code.add(slow);

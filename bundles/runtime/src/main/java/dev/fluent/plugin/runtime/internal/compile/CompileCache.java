@@ -273,10 +273,10 @@ public final class CompileCache {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             for (Class<?> c : new Class<?>[] {MachineFactoryCompiler.class, com.dylibso.chicory.compiler.internal.Compiler.class,
                     MemoryAccessInliner.class, AccessSite.class, LoopCheckSite.class, OperatorSite.class, GlobalSite.class,
-                    RewriteSite.class,
+                    RewriteSite.class, LoopVersion.class, AddressForm.class, AddressForm.Evaluator.class,
                     CodeSize.class, GeneratedClasses.class, PluginMemory.class,
                     LinearStorage.class, MemoryViews.class}) {
-                try (java.io.InputStream in = c.getResourceAsStream(c.getSimpleName() + ".class")) {
+                try (java.io.InputStream in = c.getResourceAsStream(c.getName().substring(c.getName().lastIndexOf('.') + 1) + ".class")) {
                     if (in == null) {
                         throw new IllegalStateException("cannot read " + c.getName() + ".class");
                     }

@@ -102,8 +102,13 @@ final class LoopCheckSite implements RewriteSite {
         if (call.getOpcode() == Opcodes.INVOKESPECIAL && call.name.equals("<init>")) {
             return true; // the exceptions Chicory throws
         }
-        return JAVA_MATH.contains(owner) || owner.startsWith(generatedPackage) && owner.indexOf('/',
+        return isJavaMath(owner) || owner.startsWith(generatedPackage) && owner.indexOf('/',
                 generatedPackage.length()) < 0;
+    }
+
+    /** Whether a class is one of the JDK's whose static methods Chicory calls for constant-time arithmetic. */
+    static boolean isJavaMath(String owner) {
+        return JAVA_MATH.contains(owner);
     }
 
     /**

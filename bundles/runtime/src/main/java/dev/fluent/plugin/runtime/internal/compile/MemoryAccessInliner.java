@@ -82,7 +82,8 @@ public final class MemoryAccessInliner {
     }
 
     /** Statistics of one rewrite, for the tests and the benchmarks. */
-    public record Outcome(byte[] bytes, int inlined, int kept, int countdowns, int operators, int globals) {
+    public record Outcome(byte[] bytes, int inlined, int kept, int countdowns, int operators, int globals,
+            int versions) {
     }
 
     /**
@@ -120,6 +121,7 @@ public final class MemoryAccessInliner {
             int loopChecks = 0;
             int operators = 0;
             int globals = 0;
+            int versions = 0;
             String generatedPackage = node.name.substring(0, node.name.lastIndexOf('/') + 1);
             for (MethodNode method : node.methods) {
                 String key = method.name + method.desc;
@@ -130,9 +132,10 @@ public final class MemoryAccessInliner {
                 loopChecks += counts[2];
                 operators += counts[3];
                 globals += counts[4];
+                versions += counts[5];
             }
-            if (inlined == 0 && loopChecks == 0 && operators == 0 && globals == 0) {
-                return new Outcome(classBytes, 0, kept, 0, 0, 0);
+            if (inlined == 0 && loopChecks == 0 && operators == 0 && globals == 0 && versions == 0) {
+                return new Outcome(classBytes, 0, kept, 0, 0, 0, 0);
             }
             ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
             byte[] written;
@@ -144,7 +147,7 @@ public final class MemoryAccessInliner {
                 continue;
             } catch (RuntimeException e) {
                 // ASM could not compute the frames (a type it cannot load): Chicory's class is correct as it is.
-                return new Outcome(classBytes, 0, countSites(classBytes), 0, 0, 0);
+                return new Outcome(classBytes, 0, countSites(classBytes), 0, 0, 0, 0);
             }
             // Checked on the written class, not trusted to the estimate: a method pushed past HotSpot's limit
             // would run interpreted. One that is, is rewritten again with that much less room.
@@ -157,11 +160,11 @@ public final class MemoryAccessInliner {
                 }
             }
             if (!over) {
-                return new Outcome(written, inlined, kept, loopChecks, operators, globals);
+                return new Outcome(written, inlined, kept, loopChecks, operators, globals, versions);
             }
         }
         // Chicory's class is correct, only slower.
-        return new Outcome(classBytes, 0, countSites(classBytes), 0, 0, 0);
+        return new Outcome(classBytes, 0, countSites(classBytes), 0, 0, 0, 0);
     }
 
     /** The most bytecode a method of this size before the rewrite may have after it. */
@@ -183,6 +186,16 @@ public final class MemoryAccessInliner {
         List<LoopCheckSite> loops = new ArrayList<>();
         // The memory the method receives, the same one throughout: the rewritten method reads it once.
         int memorySlot = memoryParameter(method);
+        AccessSite.Locals locals = AccessSite.Locals.after(method.maxLocals);
+        // A margin under the limit: sizes are measured site by site, and a jump's width can depend on the whole.
+        int limit = limit(size) - 64 - margin;
+        int[] budget = {size};
+        int versioned = 0;
+        if (countdowns && memorySlot >= 0 && MemoryViews.UNSAFE != null) {
+            // Versions only where every other rewrite would still fit: room for each call to grow by a site's code.
+            versioned = LoopVersion.versionAll(method, memorySlot, locals, budget,
+                    limit - CALL_GROWTH * calls(method));
+        }
         List<OperatorSite> operators = new ArrayList<>();
         for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
             OperatorSite operator = OperatorSite.match(insn);
@@ -205,11 +218,9 @@ public final class MemoryAccessInliner {
         int total = countSites(method);
         int instanceSlot = parameterSlot(method, GlobalSite.INSTANCE);
         if (sites.isEmpty() && loops.isEmpty() && operators.isEmpty() && instanceSlot < 0) {
-            return new int[] {0, total, 0, 0, 0};
+            return new int[] {0, total, 0, 0, 0, 0};
         }
-        // A margin under the limit: sizes are measured site by site, and a jump's width can depend on the whole.
-        int limit = limit(size) - 64 - margin;
-        AccessSite.Locals locals = AccessSite.Locals.after(method.maxLocals);
+        size = budget[0];
         List<MethodInsnNode> refreshes = new ArrayList<>();
         List<LabelNode> handlers = new ArrayList<>();
         boolean counting = !loops.isEmpty();
@@ -227,14 +238,14 @@ public final class MemoryAccessInliner {
             }
             size += (refreshes.size() + handlers.size()) * CodeSize.of(refresh(locals, counting));
         }
-        int[] budget = {size};
+        budget[0] = size;
         // Loops first: few, and each one's check runs on every iteration. Operators last: each costs a few
         // bytes where an access or a loop check saves more.
         int counted = RewriteSite.replaceWithin(loops, method.instructions, locals, budget, limit);
         int inlined = RewriteSite.replaceWithin(sites, method.instructions, locals, budget, limit);
         int expanded = RewriteSite.replaceWithin(operators, method.instructions, locals, budget, limit);
         int globals = instanceSlot < 0 ? 0 : GlobalSite.rewrite(method, instanceSlot, locals.end(), budget, limit);
-        if (inlined > 0 || counted > 0) {
+        if (inlined > 0 || counted > 0 || versioned > 0) {
             for (MethodInsnNode call : refreshes) {
                 method.instructions.insert(call, refresh(locals, counting));
             }
@@ -244,10 +255,10 @@ public final class MemoryAccessInliner {
             }
             method.instructions.insert(prologue(memorySlot, locals, counting));
         }
-        if (inlined > 0 || counted > 0 || expanded > 0) {
+        if (inlined > 0 || counted > 0 || expanded > 0 || versioned > 0) {
             method.maxLocals = Math.max(method.maxLocals, locals.end());
         }
-        return new int[] {inlined, total - inlined, counted, expanded, globals};
+        return new int[] {inlined, total - inlined, counted, expanded, globals, versioned};
     }
 
     /** The local slot of the method's {@code Memory} parameter, or -1 if it takes none. */
@@ -316,6 +327,11 @@ public final class MemoryAccessInliner {
      */
     private static boolean mayChangeTables(MethodInsnNode call) {
         String owner = call.owner;
+        if (owner.equals(MEMORY) || owner.equals("sun/misc/Unsafe")) {
+            // What the rewrite itself calls: the checked paths, the interruption check, card marks, and the
+            // accesses of a versioned loop's fast copy (LoopVersion), there before this runs.
+            return false;
+        }
         if (owner.equals("com/dylibso/chicory/runtime/OpcodeImpl")) {
             return call.name.startsWith("TABLE_");
         }
@@ -330,6 +346,17 @@ public final class MemoryAccessInliner {
                     || name.equals("readGlobal") || name.equals("writeGlobal") || name.equals("memoryPages"));
         }
         return true;
+    }
+
+    /** The most bytes one call of Chicory's grows by when rewritten inline: an access's checked code. */
+    private static final int CALL_GROWTH = 72;
+
+    private static int calls(MethodNode method) {
+        int n = 0;
+        for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
+            n += insn instanceof MethodInsnNode ? 1 : 0;
+        }
+        return n;
     }
 
     private static int countSites(byte[] classBytes) {

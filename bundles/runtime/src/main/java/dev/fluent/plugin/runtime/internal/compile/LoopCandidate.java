@@ -1,0 +1,198 @@
+package dev.fluent.plugin.runtime.internal.compile;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.JumpInsnNode;
+import org.objectweb.asm.tree.LabelNode;
+import org.objectweb.asm.tree.LookupSwitchInsnNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.TableSwitchInsnNode;
+import org.objectweb.asm.tree.TryCatchBlockNode;
+import org.objectweb.asm.tree.analysis.AnalyzerException;
+import org.objectweb.asm.tree.analysis.Frame;
+
+/**
+ * Which loops {@link LoopVersion} versions, and how their accesses' addresses step: an innermost loop of
+ * Chicory's shape (a head, a straight-line body whose only jumps leave the loop forward, the interruption check
+ * and the jump back), whose body calls nothing but scalar memory accesses, global accesses and constant-time
+ * arithmetic helpers, read with {@link AddressForm}.
+ */
+final class LoopCandidate {
+
+    private static final long MAX_STEP = 1 << 20;
+    /** The Shaded helpers a body may call besides its scalar accesses: constant time, never a grow. */
+    private static final Set<String> SHADED_ALLOWED = Set.of("readGlobal", "writeGlobal", "i32_ge_u");
+
+    private LoopCandidate() {
+    }
+
+    /** Every label something jumps to, and every label a try-catch block starts, ends or handles at. */
+    static Set<LabelNode> targets(MethodNode method) {
+        Set<LabelNode> targets = new HashSet<>();
+        for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
+            if (insn instanceof JumpInsnNode jump) {
+                targets.add(jump.label);
+            } else if (insn instanceof TableSwitchInsnNode table) {
+                targets.add(table.dflt);
+                targets.addAll(table.labels);
+            } else if (insn instanceof LookupSwitchInsnNode lookup) {
+                targets.add(lookup.dflt);
+                targets.addAll(lookup.labels);
+            }
+        }
+        for (TryCatchBlockNode block : method.tryCatchBlocks) {
+            targets.add(block.start);
+            targets.add(block.end);
+            targets.add(block.handler);
+        }
+        return targets;
+    }
+
+    /** The version of the loop whose back-edge check is {@code insn}, or null if it does not qualify. */
+    static LoopVersion match(MethodNode method, AbstractInsnNode insn, Set<LabelNode> targets,
+            int memorySlot) {
+        if (LoopCheckSite.match(method, insn) == null) {
+            return null;
+        }
+        JumpInsnNode backEdge = (JumpInsnNode) insn.getNext();
+        LabelNode head = backEdge.label;
+        for (TryCatchBlockNode block : method.tryCatchBlocks) {
+            if (block.start == head || block.end == head || block.handler == head) {
+                return null; // the code put before the head would land on the other side of a block's edge
+            }
+        }
+        int end = method.instructions.indexOf(backEdge);
+        List<AbstractInsnNode> body = new ArrayList<>();
+        for (AbstractInsnNode at = head.getNext(); at != insn; at = at.getNext()) {
+            if (!allowed(method, at, targets, end)) {
+                return null;
+            }
+            body.add(at);
+        }
+        for (AbstractInsnNode other = method.instructions.getFirst(); other != null; other = other.getNext()) {
+            if (other != backEdge && other instanceof JumpInsnNode jump && jump.label == head) {
+                return null; // a second way in, or a second back edge
+            }
+        }
+        return analyze(method, head, body, backEdge, memorySlot);
+    }
+
+    /** Whether a body instruction keeps the body straight-line and free of calls whose time may grow. */
+    private static boolean allowed(MethodNode method, AbstractInsnNode at, Set<LabelNode> targets, int end) {
+        if (at instanceof LabelNode label) {
+            return !targets.contains(label);
+        }
+        if (at instanceof JumpInsnNode jump) {
+            return jump.getOpcode() != Opcodes.GOTO && jump.getOpcode() != Opcodes.JSR
+                    && method.instructions.indexOf(jump.label) > end;
+        }
+        if (at instanceof MethodInsnNode call) {
+            if (AccessSite.Kind.of(call) != null) {
+                return true;
+            }
+            String owner = call.owner;
+            if (owner.endsWith("Shaded")) {
+                return call.getOpcode() == Opcodes.INVOKESTATIC && SHADED_ALLOWED.contains(call.name);
+            }
+            return owner.equals("com/dylibso/chicory/runtime/OpcodeImpl") && !call.name.startsWith("TABLE_")
+                    || LoopCheckSite.isJavaMath(owner);
+        }
+        int type = at.getType();
+        if (type == AbstractInsnNode.LINE) {
+            return true;
+        }
+        int op = at.getOpcode();
+        return (type == AbstractInsnNode.INSN && op != Opcodes.ATHROW && (op < Opcodes.IRETURN || op > Opcodes.RETURN)
+                && op != Opcodes.MONITORENTER && op != Opcodes.MONITOREXIT)
+                || type == AbstractInsnNode.VAR_INSN || type == AbstractInsnNode.IINC_INSN
+                || type == AbstractInsnNode.LDC_INSN
+                || (type == AbstractInsnNode.INT_INSN && op != Opcodes.NEWARRAY);
+    }
+
+    /** Runs the body on address forms; the loop qualifies if some accesses' addresses step predictably. */
+    private static LoopVersion analyze(MethodNode method, LabelNode head, List<AbstractInsnNode> body,
+            JumpInsnNode backEdge, int memorySlot) {
+        AddressForm.Evaluator evaluator = new AddressForm.Evaluator();
+        Frame<AddressForm> frame = new Frame<>(method.maxLocals, Math.max(method.maxStack, 1));
+        for (int slot = 0; slot < method.maxLocals; slot++) {
+            frame.setLocal(slot, new AddressForm.Entry());
+        }
+        Map<AccessSite, AddressForm> addresses = new LinkedHashMap<>();
+        try {
+            for (AbstractInsnNode insn : body) {
+                if (insn.getOpcode() < 0) {
+                    continue;
+                }
+                if (insn instanceof MethodInsnNode call && AccessSite.Kind.of(call) != null) {
+                    AccessSite site = AccessSite.match(call);
+                    if (site != null && site.memorySlot() == memorySlot) {
+                        int below = site.kind().write ? 4 : 3;
+                        addresses.put(site, frame.getStack(frame.getStackSize() - below));
+                    }
+                }
+                frame.execute(insn, evaluator);
+            }
+        } catch (AnalyzerException | RuntimeException e) {
+            return null; // a stack the loop did not start empty, or a shape this reading does not follow
+        }
+        if (frame.getStackSize() != 0) {
+            return null;
+        }
+        Map<MethodInsnNode, LoopVersion.Grouped> fast = new HashMap<>();
+        Map<Map<Integer, Integer>, Long> steps = new HashMap<>();
+        List<LoopVersion.Grouped> grouped = new ArrayList<>();
+        for (Map.Entry<AccessSite, AddressForm> access : addresses.entrySet()) {
+            Long step = step(access.getValue(), frame);
+            if (step == null || access.getKey().kind().write && Math.abs(step) > LoopVersion.STORE_SPAN / LoopVersion.MIN_CHUNK) {
+                continue; // keeps its check
+            }
+            grouped.add(new LoopVersion.Grouped(access.getKey(), access.getValue().terms(), access.getValue().constantPart()));
+            steps.put(access.getValue().terms(), step);
+        }
+        if (grouped.isEmpty()) {
+            return null;
+        }
+        int chunk = LoopVersion.MAX_CHUNK;
+        for (LoopVersion.Grouped access : grouped) {
+            long step = Math.abs(steps.get(access.terms()));
+            if (access.site().kind().write && step > 0) {
+                chunk = (int) Math.min(chunk, LoopVersion.STORE_SPAN / step);
+            }
+        }
+        for (LoopVersion.Grouped access : grouped) {
+            fast.put(access.site().call(), access);
+        }
+        return new LoopVersion(head, body, backEdge, fast, steps, chunk);
+    }
+
+    /**
+     * How far an address moves per iteration: the sum of its locals' steps times their coefficients; null if a
+     * local it reads is written in the body other than by adding a constant to itself.
+     */
+    private static Long step(AddressForm address, Frame<AddressForm> end) {
+        if (!address.known()) {
+            return null;
+        }
+        long step = 0;
+        for (Map.Entry<Integer, Integer> term : address.terms().entrySet()) {
+            AddressForm last = end.getLocal(term.getKey());
+            if (last instanceof AddressForm.Entry) {
+                continue; // not written: invariant
+            }
+            if (!last.isStepOf(term.getKey())) {
+                return null;
+            }
+            step += (long) term.getValue() * last.constantPart();
+        }
+        return Math.abs(step) > MAX_STEP ? null : step;
+    }
+
+}
