@@ -83,15 +83,15 @@ final class AccessSite implements RewriteSite {
 
     /** The locals the rewrite adds after a method's own; shared by its sites, each of which sets what it reads. */
     record Locals(int memory, int address, int intValue, int longValue, int floatValue, int doubleValue,
-            int flat, int cards, int bound, int countdown, int effective, int chunk, int span) {
+            int flat, int cards, int bound, int countdown, int effective, int chunk, int span, int travel) {
         static Locals after(int maxLocals) {
             return new Locals(maxLocals, maxLocals + 1, maxLocals + 2, maxLocals + 3, maxLocals + 5,
                     maxLocals + 6, maxLocals + 8, maxLocals + 9, maxLocals + 10, maxLocals + 12, maxLocals + 13,
-                    maxLocals + 15, maxLocals + 16);
+                    maxLocals + 15, maxLocals + 16, maxLocals + 18);
         }
 
         int end() {
-            return span + 2;
+            return travel + 2;
         }
 
         int value(Type type) {

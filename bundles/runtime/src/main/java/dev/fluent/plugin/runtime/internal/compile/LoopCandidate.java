@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.JumpInsnNode;
@@ -147,22 +148,26 @@ final class LoopCandidate {
             return null;
         }
         Map<MethodInsnNode, LoopVersion.Grouped> fast = new HashMap<>();
-        Map<Map<Integer, Integer>, Long> steps = new HashMap<>();
+        Map<Map<Integer, Integer>, LoopVersion.Step> steps = new HashMap<>();
         List<LoopVersion.Grouped> grouped = new ArrayList<>();
         for (Map.Entry<AccessSite, AddressForm> access : addresses.entrySet()) {
-            Long step = step(access.getValue(), frame);
-            if (step == null || access.getKey().kind().write && Math.abs(step) > LoopVersion.STORE_SPAN / LoopVersion.MIN_CHUNK) {
+            LoopVersion.Step step = step(access.getValue(), frame);
+            boolean write = access.getKey().kind().write;
+            // A store's cards are marked ahead for the chunk: only a known step, and a short one, bounds them.
+            if (step == null || write && (!step.fixed()
+                    || Math.abs((long) step.constant()) > LoopVersion.STORE_SPAN / LoopVersion.MIN_CHUNK)) {
                 continue; // keeps its check
             }
-            grouped.add(new LoopVersion.Grouped(access.getKey(), access.getValue().terms(), access.getValue().constantPart()));
-            steps.put(access.getValue().terms(), step);
+            AddressForm address = access.getValue();
+            grouped.add(new LoopVersion.Grouped(access.getKey(), address.terms(), address.constantPart()));
+            steps.put(address.terms(), step);
         }
         if (grouped.isEmpty()) {
             return null;
         }
         int chunk = LoopVersion.MAX_CHUNK;
         for (LoopVersion.Grouped access : grouped) {
-            long step = Math.abs(steps.get(access.terms()));
+            long step = Math.abs((long) steps.get(access.terms()).constant());
             if (access.site().kind().write && step > 0) {
                 chunk = (int) Math.min(chunk, LoopVersion.STORE_SPAN / step);
             }
@@ -174,25 +179,39 @@ final class LoopCandidate {
     }
 
     /**
-     * How far an address moves per iteration: the sum of its locals' steps times their coefficients; null if a
-     * local it reads is written in the body other than by adding a constant to itself.
+     * How far an address moves per iteration, as a form over locals the body never writes: each of its locals
+     * that the body writes must end the iteration as itself plus such a form. Null if one does not.
      */
-    private static Long step(AddressForm address, Frame<AddressForm> end) {
+    private static LoopVersion.Step step(AddressForm address, Frame<AddressForm> end) {
         if (!address.known()) {
             return null;
         }
-        long step = 0;
+        Map<Integer, Integer> terms = new TreeMap<>();
+        int constant = 0;
         for (Map.Entry<Integer, Integer> term : address.terms().entrySet()) {
             AddressForm last = end.getLocal(term.getKey());
             if (last instanceof AddressForm.Entry) {
                 continue; // not written: invariant
             }
-            if (!last.isStepOf(term.getKey())) {
+            if (!last.known() || !Integer.valueOf(1).equals(last.terms().get(term.getKey()))) {
                 return null;
             }
-            step += (long) term.getValue() * last.constantPart();
+            for (Map.Entry<Integer, Integer> by : last.terms().entrySet()) {
+                if (by.getKey().equals(term.getKey())) {
+                    continue;
+                }
+                if (!(end.getLocal(by.getKey()) instanceof AddressForm.Entry)) {
+                    return null; // steps by a local that changes
+                }
+                // In 32 bits, as the code computes it: the step is the same modulo 2^32, all the check needs.
+                terms.merge(by.getKey(), term.getValue() * by.getValue(), Integer::sum);
+            }
+            constant += term.getValue() * last.constantPart();
         }
-        return Math.abs(step) > MAX_STEP ? null : step;
+        terms.values().removeIf(coefficient -> coefficient == 0);
+        if (terms.isEmpty() && Math.abs((long) constant) > MAX_STEP) {
+            return null;
+        }
+        return new LoopVersion.Step(terms, constant);
     }
-
 }

@@ -58,6 +58,16 @@ final class LoopVersion {
     static final int STORE_SPAN = 4096;
 
     /** One access of the fast version: its site, its group, and its first address as a form's constant part. */
+    /**
+     * How far a group's addresses move per iteration: {@code constant + Σ coefficient · local} over locals the body
+     * never writes, computed in 32 bits and sign-extended. Fixed when it has no locals.
+     */
+    record Step(Map<Integer, Integer> terms, int constant) {
+        boolean fixed() {
+            return terms.isEmpty();
+        }
+    }
+
     record Grouped(AccessSite site, Map<Integer, Integer> terms, int constant) {
     }
 
@@ -65,11 +75,11 @@ final class LoopVersion {
     private final List<AbstractInsnNode> body;
     private final JumpInsnNode backEdge;
     private final Map<MethodInsnNode, Grouped> fast;
-    private final Map<Map<Integer, Integer>, Long> steps;
+    private final Map<Map<Integer, Integer>, Step> steps;
     private final int chunk;
 
     LoopVersion(LabelNode head, List<AbstractInsnNode> body, JumpInsnNode backEdge,
-            Map<MethodInsnNode, Grouped> fast, Map<Map<Integer, Integer>, Long> steps, int chunk) {
+            Map<MethodInsnNode, Grouped> fast, Map<Map<Integer, Integer>, Step> steps, int chunk) {
         this.head = head;
         this.body = body;
         this.backEdge = backEdge;
@@ -170,7 +180,9 @@ final class LoopVersion {
      * chunk lies in {@code [0, 2^32)} with its effective address under the bound; then the stores' cards.
      */
     private InsnList checkAndMark(Map<Integer, Integer> terms, AccessSite.Locals locals) {
-        long travel = (chunk - 1) * steps.get(terms);
+        Step step = steps.get(terms);
+        // A fixed step's travel over the chunk is known here; another's is worked out in the header.
+        long travel = step.fixed() ? (chunk - 1) * (long) step.constant() : 0;
         long lowest = Long.MAX_VALUE;
         long highest = Long.MIN_VALUE;
         List<long[]> stores = new ArrayList<>();
@@ -205,13 +217,22 @@ final class LoopVersion {
             code.add(new InsnNode(Opcodes.LCONST_0));
         }
         code.add(new VarInsnNode(Opcodes.LSTORE, locals.span()));
+        if (!step.fixed()) {
+            code.add(travel(step, locals));
+        }
         // span + lowest + min(0, travel) < 0: an address would wrap below zero.
         code.add(spanPlus(locals, lowest + Math.min(0, travel)));
+        if (!step.fixed()) {
+            code.add(plusTravel(locals, "min"));
+        }
         code.add(new InsnNode(Opcodes.LCONST_0));
         code.add(new InsnNode(Opcodes.LCMP));
         code.add(new JumpInsnNode(Opcodes.IFLT, head));
         // span + highest + max(0, travel) >= bound: an access would leave the flat array's checked range.
         code.add(spanPlus(locals, highest + Math.max(0, travel)));
+        if (!step.fixed()) {
+            code.add(plusTravel(locals, "max"));
+        }
         code.add(new VarInsnNode(Opcodes.LLOAD, locals.bound()));
         code.add(new InsnNode(Opcodes.LCMP));
         code.add(new JumpInsnNode(Opcodes.IFGE, head));
@@ -221,6 +242,39 @@ final class LoopVersion {
             code.add(spanPlus(locals, range[1]));
             code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, MEMORY, "markCards", "([BJJ)V", false));
         }
+        return code;
+    }
+
+    /**
+     * {@code travel = (long) (int) (constant + Σ coefficient · local) · (K - 1)}: the step as the body computes
+     * it, in 32 bits, sign-extended; any value congruent modulo 2^32 would do, and a step the code means as
+     * negative is one of them.
+     */
+    private InsnList travel(Step step, AccessSite.Locals locals) {
+        InsnList code = new InsnList();
+        code.add(pushInt(step.constant()));
+        for (Map.Entry<Integer, Integer> term : step.terms().entrySet()) {
+            code.add(new VarInsnNode(Opcodes.ILOAD, term.getKey()));
+            if (term.getValue() != 1) {
+                code.add(pushInt(term.getValue()));
+                code.add(new InsnNode(Opcodes.IMUL));
+            }
+            code.add(new InsnNode(Opcodes.IADD));
+        }
+        code.add(new InsnNode(Opcodes.I2L));
+        code.add(new LdcInsnNode((long) (chunk - 1)));
+        code.add(new InsnNode(Opcodes.LMUL));
+        code.add(new VarInsnNode(Opcodes.LSTORE, locals.travel()));
+        return code;
+    }
+
+    /** Adds {@code Math.min(0, travel)} or {@code Math.max(0, travel)} to the long on the stack. */
+    private static InsnList plusTravel(AccessSite.Locals locals, String extreme) {
+        InsnList code = new InsnList();
+        code.add(new VarInsnNode(Opcodes.LLOAD, locals.travel()));
+        code.add(new InsnNode(Opcodes.LCONST_0));
+        code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, "java/lang/Math", extreme, "(JJ)J", false));
+        code.add(new InsnNode(Opcodes.LADD));
         return code;
     }
 

@@ -91,7 +91,7 @@ class LoopVersionTest {
         }
         assertEquals(Map.ofEntries(Map.entry("fill_up", 1), Map.entry("fill_down", 1), Map.entry("sum64", 1),
                 Map.entry("axpy", 1), Map.entry("scaled", 1), Map.entry("down", 1), Map.entry("wrap", 1),
-                Map.entry("forever", 1), Map.entry("fill_by", 0), Map.entry("chase", 0), Map.entry("far_stores", 0)),
+                Map.entry("forever", 1), Map.entry("sum_by", 1), Map.entry("column", 1), Map.entry("fill_by", 0), Map.entry("chase", 0), Map.entry("far_stores", 0)),
                 versions);
     }
 
@@ -138,7 +138,11 @@ class LoopVersionTest {
     }
 
     private static final String[] CALLS = {"fill_up", "fill_down", "fill_by", "sum64", "axpy", "scaled", "down",
-        "wrap", "chase", "far_stores"};
+        "wrap", "chase", "far_stores", "sum_by", "column"};
+
+    /** Steps up and down, none, past the memory, and ones the code means as negative or that wrap. */
+    private static final long[] STRIDES = {4, -4, 8, -8, 0, 1, 4096, -4096, 65_536, 0x7FFF_FFFFL, 0x8000_0000L,
+        0xFFFF_FFF8L, 0x1_0000_0004L};
 
     /** Starts near zero, inside, at and past the end, and near 2 GiB and 4 GiB; runs of a few to many steps. */
     private static long[] arguments(Random random, int call) {
@@ -151,6 +155,9 @@ class LoopVersionTest {
         long value = random.nextLong();
         return switch (CALLS[call]) {
             case "fill_by" -> new long[] {start, new long[] {4, -4, 8, 0, 4096}[random.nextInt(5)], n, value};
+            case "sum_by" -> new long[] {start, STRIDES[random.nextInt(STRIDES.length)], n};
+            case "column" -> new long[] {start, new long[] {1, 2, 25, 200, -1, 0, 0x1000_0000L, 0x2000_0000L,
+                random.nextInt(70_000)}[random.nextInt(9)], n};
             case "sum64", "scaled", "wrap", "chase", "far_stores" -> new long[] {start, n};
             case "axpy" -> new long[] {start, random.nextInt(MEMORY_BYTES), n + (n & 1),
                 Double.doubleToRawLongBits(0.5)};

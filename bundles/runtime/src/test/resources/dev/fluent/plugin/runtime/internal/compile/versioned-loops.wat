@@ -89,6 +89,22 @@
       (local.set $p (i32.add (local.get $p) (i32.const 4096)))
       (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
 
+;; Sums the i32 at p + 4, p + 4 + stride, … n times (n >= 1): loads whose step the loop reads from a local.
+  (func (export "sum_by") (param $p i32) (param $stride i32) (param $n i32) (result i32) (local $s i32)
+    (loop $next
+      (local.set $s (i32.add (local.get $s) (i32.load offset=4 (local.get $p))))
+      (local.set $p (i32.add (local.get $p) (local.get $stride)))
+      (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $s))
+
+  ;; Sums a column of a matrix `cols` i64s wide from p, n rows (n >= 1): a step of cols << 3.
+  (func (export "column") (param $p i32) (param $cols i32) (param $n i32) (result i64) (local $s i64)
+    (loop $next
+      (local.set $s (i64.add (local.get $s) (i64.load (local.get $p))))
+      (local.set $p (i32.add (local.get $p) (i32.shl (local.get $cols) (i32.const 3))))
+      (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $s))
+
   ;; Never ends: stores at p, over and over.
   (func (export "forever") (param $p i32)
     (loop $next
