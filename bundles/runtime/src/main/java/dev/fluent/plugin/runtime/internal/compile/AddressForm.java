@@ -117,10 +117,19 @@ class AddressForm implements Value {
         return known() && terms.isEmpty() ? constant : null;
     }
 
+    /**
+     * Known forms are equal when they are the same form. An unknown value, or a local's value at the iteration's
+     * start, equals only itself: ASM's {@code Frame.merge} keeps a slot whose merge {@code equals} it, and an
+     * unwritten local merged with a written one must not stay unwritten.
+     */
     @Override
     public boolean equals(Object o) {
-        return o instanceof AddressForm other && size == other.size && constant == other.constant
-                && java.util.Objects.equals(terms, other.terms);
+        if (this == o) {
+            return true;
+        }
+        return o instanceof AddressForm other && known() && other.known() && !(this instanceof Entry)
+                && !(other instanceof Entry) && size == other.size && constant == other.constant
+                && terms.equals(other.terms);
     }
 
     @Override
@@ -134,7 +143,7 @@ class AddressForm implements Value {
     }
 
     /**
-     * Runs a straight-line body: int locals not yet written in the iteration read as themselves; every value
+     * Runs a loop's body: int locals not yet written in the iteration read as themselves; every value
      * outside the forms above is unknown.
      */
     static final class Evaluator extends Interpreter<AddressForm> {
@@ -224,9 +233,19 @@ class AddressForm implements Value {
         public void returnOperation(AbstractInsnNode insn, AddressForm value, AddressForm expected) {
         }
 
+        /**
+         * Where paths join: a value both paths agree on stays; anything else is unknown. A local the iteration
+         * started with stays itself only if no path wrote it (the same object on both).
+         */
         @Override
         public AddressForm merge(AddressForm a, AddressForm b) {
-            throw new IllegalStateException("a straight-line body has no joins");
+            if (a == b) {
+                return a;
+            }
+            if (!(a instanceof Entry) && !(b instanceof Entry) && a.known() && a.equals(b)) {
+                return a;
+            }
+            return unknown(Math.min(a.getSize(), b.getSize()));
         }
 
         /** The type an arithmetic, conversion or comparison opcode leaves, for the size of its unknown result. */

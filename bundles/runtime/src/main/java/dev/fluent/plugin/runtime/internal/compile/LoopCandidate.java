@@ -2,7 +2,6 @@ package dev.fluent.plugin.runtime.internal.compile;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +9,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.JumpInsnNode;
 import org.objectweb.asm.tree.LabelNode;
 import org.objectweb.asm.tree.LookupSwitchInsnNode;
@@ -22,9 +22,9 @@ import org.objectweb.asm.tree.analysis.Frame;
 
 /**
  * Which loops {@link LoopVersion} versions, and how their accesses' addresses step: an innermost loop of
- * Chicory's shape (a head, a straight-line body whose only jumps leave the loop forward, the interruption check
- * and the jump back), whose body calls nothing but scalar memory accesses, global accesses and constant-time
- * arithmetic helpers, read with {@link AddressForm}.
+ * Chicory's shape (a head, a body whose jumps all go forward, within it or out of the loop, the interruption
+ * check and the jump back), whose body calls nothing but scalar memory accesses, global accesses and
+ * constant-time arithmetic helpers, read with {@link AddressForm} along every path, merged where paths join.
  */
 final class LoopCandidate {
 
@@ -35,30 +35,35 @@ final class LoopCandidate {
     private LoopCandidate() {
     }
 
-    /** Every label something jumps to, and every label a try-catch block starts, ends or handles at. */
-    static Set<LabelNode> targets(MethodNode method) {
-        Set<LabelNode> targets = new HashSet<>();
+    /**
+     * Every label something may jump to, with the jumps that do; a null among them for a switch's case or a
+     * try-catch block's edge or handler.
+     */
+    static Map<LabelNode, List<AbstractInsnNode>> targets(MethodNode method) {
+        Map<LabelNode, List<AbstractInsnNode>> targets = new HashMap<>();
+        java.util.function.BiConsumer<LabelNode, AbstractInsnNode> add =
+                (label, from) -> targets.computeIfAbsent(label, l -> new ArrayList<>()).add(from);
         for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
             if (insn instanceof JumpInsnNode jump) {
-                targets.add(jump.label);
+                add.accept(jump.label, jump);
             } else if (insn instanceof TableSwitchInsnNode table) {
-                targets.add(table.dflt);
-                targets.addAll(table.labels);
+                add.accept(table.dflt, null);
+                table.labels.forEach(label -> add.accept(label, null));
             } else if (insn instanceof LookupSwitchInsnNode lookup) {
-                targets.add(lookup.dflt);
-                targets.addAll(lookup.labels);
+                add.accept(lookup.dflt, null);
+                lookup.labels.forEach(label -> add.accept(label, null));
             }
         }
         for (TryCatchBlockNode block : method.tryCatchBlocks) {
-            targets.add(block.start);
-            targets.add(block.end);
-            targets.add(block.handler);
+            add.accept(block.start, null);
+            add.accept(block.end, null);
+            add.accept(block.handler, null);
         }
         return targets;
     }
 
     /** The version of the loop whose back-edge check is {@code insn}, or null if it does not qualify. */
-    static LoopVersion match(MethodNode method, AbstractInsnNode insn, Set<LabelNode> targets,
+    static LoopVersion match(MethodNode method, AbstractInsnNode insn, Map<LabelNode, List<AbstractInsnNode>> targets,
             int memorySlot) {
         if (LoopCheckSite.match(method, insn) == null) {
             return null;
@@ -73,7 +78,7 @@ final class LoopCandidate {
         int end = method.instructions.indexOf(backEdge);
         List<AbstractInsnNode> body = new ArrayList<>();
         for (AbstractInsnNode at = head.getNext(); at != insn; at = at.getNext()) {
-            if (!allowed(method, at, targets, end)) {
+            if (!allowed(method, at, targets, head, insn, end)) {
                 return null;
             }
             body.add(at);
@@ -86,14 +91,26 @@ final class LoopCandidate {
         return analyze(method, head, body, backEdge, memorySlot);
     }
 
-    /** Whether a body instruction keeps the body straight-line and free of calls whose time may grow. */
-    private static boolean allowed(MethodNode method, AbstractInsnNode at, Set<LabelNode> targets, int end) {
+    /**
+     * Whether a body instruction keeps the body a forward graph that the check ends and calls nothing whose time
+     * may grow: jumps go forward, inside the body or out of the loop, and a label in it is reached only from
+     * inside it.
+     */
+    private static boolean allowed(MethodNode method, AbstractInsnNode at,
+            Map<LabelNode, List<AbstractInsnNode>> targets, LabelNode head, AbstractInsnNode check, int end) {
+        InsnList code = method.instructions;
         if (at instanceof LabelNode label) {
-            return !targets.contains(label);
+            int here = code.indexOf(label);
+            for (AbstractInsnNode from : targets.getOrDefault(label, List.of())) {
+                if (from == null || code.indexOf(from) <= code.indexOf(head) || code.indexOf(from) >= here) {
+                    return false;
+                }
+            }
+            return true;
         }
         if (at instanceof JumpInsnNode jump) {
-            return jump.getOpcode() != Opcodes.GOTO && jump.getOpcode() != Opcodes.JSR
-                    && method.instructions.indexOf(jump.label) > end;
+            int to = code.indexOf(jump.label);
+            return jump.getOpcode() != Opcodes.JSR && (to > end || to > code.indexOf(jump) && to < code.indexOf(check));
         }
         if (at instanceof MethodInsnNode call) {
             if (AccessSite.Kind.of(call) != null) {
@@ -127,10 +144,19 @@ final class LoopCandidate {
             frame.setLocal(slot, new AddressForm.Entry());
         }
         Map<AccessSite, AddressForm> addresses = new LinkedHashMap<>();
+        // The state each forward jump inside the body brings to its label, merged with the others reaching it.
+        Map<LabelNode, Frame<AddressForm>> arriving = new HashMap<>();
         try {
             for (AbstractInsnNode insn : body) {
-                if (insn.getOpcode() < 0) {
-                    continue;
+                if (insn instanceof LabelNode label && arriving.containsKey(label)) {
+                    Frame<AddressForm> joined = arriving.remove(label);
+                    if (frame != null) {
+                        joined.merge(frame, evaluator);
+                    }
+                    frame = joined;
+                }
+                if (frame == null || insn.getOpcode() < 0) {
+                    continue; // a label or line number, or code no path reaches
                 }
                 if (insn instanceof MethodInsnNode call && AccessSite.Kind.of(call) != null) {
                     AccessSite site = AccessSite.match(call);
@@ -140,11 +166,24 @@ final class LoopCandidate {
                     }
                 }
                 frame.execute(insn, evaluator);
+                if (insn instanceof JumpInsnNode jump) {
+                    if (body.contains(jump.label)) {
+                        Frame<AddressForm> there = arriving.get(jump.label);
+                        if (there == null) {
+                            arriving.put(jump.label, new Frame<>(frame));
+                        } else {
+                            there.merge(frame, evaluator);
+                        }
+                    }
+                    if (jump.getOpcode() == Opcodes.GOTO) {
+                        frame = null;
+                    }
+                }
             }
         } catch (AnalyzerException | RuntimeException e) {
             return null; // a stack the loop did not start empty, or a shape this reading does not follow
         }
-        if (frame.getStackSize() != 0) {
+        if (frame == null || frame.getStackSize() != 0) {
             return null;
         }
         Map<MethodInsnNode, LoopVersion.Grouped> fast = new HashMap<>();

@@ -27,10 +27,10 @@ import org.objectweb.asm.tree.VarInsnNode;
  * kernels, where every access's bound check, every store's card mark and the countdown on the back edge cost
  * more than the work (a matrix product's inner loop is two loads, a multiply-add and a store).
  *
- * <p>The loop qualifies when its body is straight-line code (side exits forward allowed), calls nothing but
- * scalar memory accesses, global accesses and Chicory's arithmetic helpers, and some of its accesses have
- * addresses of the form {@code c + Σ a_k · local_k} ({@link AddressForm}) in int locals that each step by a
- * constant per iteration, or not at all. Before each chunk of {@code K} iterations, a header:
+ * <p>The loop qualifies ({@link LoopCandidate}) when its body's jumps all go forward (branches within it, exits
+ * out of it), it calls nothing but scalar memory accesses, global accesses and Chicory's arithmetic helpers,
+ * and some of its accesses have addresses of the form {@code c + Σ a_k · local_k} ({@link AddressForm}) in int
+ * locals that each step by the same amount per iteration on every path, or not at all. Before each chunk of {@code K} iterations, a header:
  *
  * <ol>
  *   <li>evaluates each group of such addresses (same locals and coefficients) in 64 bits on the locals'
@@ -96,7 +96,7 @@ final class LoopVersion {
      * @return how many loops were versioned
      */
     static int versionAll(MethodNode method, int memorySlot, AccessSite.Locals locals, int[] size, int limit) {
-        Set<LabelNode> targets = LoopCandidate.targets(method);
+        Map<LabelNode, List<AbstractInsnNode>> targets = LoopCandidate.targets(method);
         List<LoopVersion> versions = new ArrayList<>();
         for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
             LoopVersion version = LoopCandidate.match(method, insn, targets, memorySlot);

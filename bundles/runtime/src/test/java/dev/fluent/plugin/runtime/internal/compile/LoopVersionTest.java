@@ -91,7 +91,8 @@ class LoopVersionTest {
         }
         assertEquals(Map.ofEntries(Map.entry("fill_up", 1), Map.entry("fill_down", 1), Map.entry("sum64", 1),
                 Map.entry("axpy", 1), Map.entry("scaled", 1), Map.entry("down", 1), Map.entry("wrap", 1),
-                Map.entry("forever", 1), Map.entry("sum_by", 1), Map.entry("column", 1), Map.entry("fill_by", 0), Map.entry("chase", 0), Map.entry("far_stores", 0)),
+                Map.entry("forever", 1), Map.entry("sum_by", 1), Map.entry("column", 1), Map.entry("clamp", 1),
+                Map.entry("sometimes", 1), Map.entry("uneven", 0), Map.entry("fill_by", 0), Map.entry("chase", 0), Map.entry("far_stores", 0)),
                 versions);
     }
 
@@ -118,7 +119,7 @@ class LoopVersionTest {
         PluginMemory fastMemory = (PluginMemory) fast.memory();
         PluginMemory referenceMemory = (PluginMemory) reference.memory();
         List<String> outcomes = new ArrayList<>();
-        for (int round = 0; round < 400; round++) {
+        for (int round = 0; round < 600; round++) {
             byte[] contents = new byte[MEMORY_BYTES];
             random.nextBytes(contents);
             fastMemory.write(0, contents);
@@ -138,7 +139,7 @@ class LoopVersionTest {
     }
 
     private static final String[] CALLS = {"fill_up", "fill_down", "fill_by", "sum64", "axpy", "scaled", "down",
-        "wrap", "chase", "far_stores", "sum_by", "column"};
+        "wrap", "chase", "far_stores", "sum_by", "column", "clamp", "sometimes", "uneven"};
 
     /** Steps up and down, none, past the memory, and ones the code means as negative or that wrap. */
     private static final long[] STRIDES = {4, -4, 8, -8, 0, 1, 4096, -4096, 65_536, 0x7FFF_FFFFL, 0x8000_0000L,
@@ -158,7 +159,9 @@ class LoopVersionTest {
             case "sum_by" -> new long[] {start, STRIDES[random.nextInt(STRIDES.length)], n};
             case "column" -> new long[] {start, new long[] {1, 2, 25, 200, -1, 0, 0x1000_0000L, 0x2000_0000L,
                 random.nextInt(70_000)}[random.nextInt(9)], n};
-            case "sum64", "scaled", "wrap", "chase", "far_stores" -> new long[] {start, n};
+            case "sum64", "scaled", "wrap", "chase", "far_stores", "uneven" -> new long[] {start, n};
+            case "clamp" -> new long[] {start, n, random.nextInt()};
+            case "sometimes" -> new long[] {start, random.nextInt(MEMORY_BYTES), n};
             case "axpy" -> new long[] {start, random.nextInt(MEMORY_BYTES), n + (n & 1),
                 Double.doubleToRawLongBits(0.5)};
             default -> new long[] {start, n, value};
@@ -175,7 +178,7 @@ class LoopVersionTest {
         memory.write(0, before);
         memory.snapshot();
         for (int round = 0; round < 200; round++) {
-            int call = new int[] {0, 1, 4, 5, 6}[round % 5];
+            int call = new int[] {0, 1, 4, 5, 6, 12}[round % 6];
             outcome(fast, CALLS[call], arguments(random, call));
             memory.reset();
             assertArrayEquals(before, memory.readBytes(0, MEMORY_BYTES), "after " + CALLS[call]);

@@ -105,6 +105,40 @@
       (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
     (local.get $s))
 
+;; Doubles the i32s from p, n of them (n >= 1), each capped at limit: a branch inside the loop, a store on each
+  ;; side.
+  (func (export "clamp") (param $p i32) (param $n i32) (param $limit i32) (local $v i32)
+    (loop $next
+      (local.set $v (i32.load (local.get $p)))
+      (if (i32.gt_s (local.get $v) (local.get $limit))
+        (then (i32.store (local.get $p) (local.get $limit)))
+        (else (i32.store (local.get $p) (i32.shl (local.get $v) (i32.const 1)))))
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+
+  ;; Sums the i32s at q, n times (n >= 1), walking p by 4 as it goes; where the i32 at p is a multiple of 8, q
+  ;; becomes the i32 at p + 4. q changes on one path only, so its reads keep their checks; p's do not need them.
+  (func (export "sometimes") (param $p i32) (param $q i32) (param $n i32) (result i32) (local $s i32)
+    (loop $next
+      (local.set $s (i32.add (local.get $s) (i32.load (local.get $q))))
+      (if (i32.eqz (i32.and (i32.load (local.get $p)) (i32.const 7)))
+        (then (local.set $q (i32.load offset=4 (local.get $p)))))
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $s))
+
+  ;; Counts the odd bytes from p, n times (n >= 1), stepping 1 past an even byte and 2 past an odd one: a step
+  ;; that differs between paths, so the loop keeps its checks.
+  (func (export "uneven") (param $p i32) (param $n i32) (result i32) (local $odd i32)
+    (loop $next
+      (if (i32.and (i32.load8_u (local.get $p)) (i32.const 1))
+        (then
+          (local.set $odd (i32.add (local.get $odd) (i32.const 1)))
+          (local.set $p (i32.add (local.get $p) (i32.const 2))))
+        (else (local.set $p (i32.add (local.get $p) (i32.const 1)))))
+      (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $odd))
+
   ;; Never ends: stores at p, over and over.
   (func (export "forever") (param $p i32)
     (loop $next
