@@ -29,6 +29,9 @@ import org.objectweb.asm.tree.analysis.Frame;
 final class LoopCandidate {
 
     private static final long MAX_STEP = 1 << 20;
+    /** Instructions and jumps a body may hold: hot inner loops are far smaller. */
+    private static final int MAX_BODY = 2000;
+    private static final int MAX_BRANCHES = 64;
     /** The Shaded helpers a body may call besides its scalar accesses: constant time, never a grow. */
     private static final Set<String> SHADED_ALLOWED = Set.of("readGlobal", "writeGlobal", "i32_ge_u");
 
@@ -63,8 +66,8 @@ final class LoopCandidate {
     }
 
     /** The version of the loop whose back-edge check is {@code insn}, or null if it does not qualify. */
-    static LoopVersion match(MethodNode method, AbstractInsnNode insn, Map<LabelNode, List<AbstractInsnNode>> targets,
-            int memorySlot) {
+    static LoopVersion match(MethodNode method, AbstractInsnNode insn,
+            Map<LabelNode, List<AbstractInsnNode>> targets, int memorySlot) {
         if (LoopCheckSite.match(method, insn) == null) {
             return null;
         }
@@ -75,18 +78,19 @@ final class LoopCandidate {
                 return null; // the code put before the head would land on the other side of a block's edge
             }
         }
+        if (targets.get(head).size() != 1) {
+            return null; // a second way in, or a second back edge
+        }
         int end = method.instructions.indexOf(backEdge);
         List<AbstractInsnNode> body = new ArrayList<>();
+        int branches = 0;
         for (AbstractInsnNode at = head.getNext(); at != insn; at = at.getNext()) {
-            if (!allowed(method, at, targets, head, insn, end)) {
+            branches += at instanceof JumpInsnNode ? 1 : 0;
+            // Bounded so that a module cannot make its load slow: the analysis copies its state at each branch.
+            if (body.size() >= MAX_BODY || branches > MAX_BRANCHES || !allowed(method, at, targets, head, insn, end)) {
                 return null;
             }
             body.add(at);
-        }
-        for (AbstractInsnNode other = method.instructions.getFirst(); other != null; other = other.getNext()) {
-            if (other != backEdge && other instanceof JumpInsnNode jump && jump.label == head) {
-                return null; // a second way in, or a second back edge
-            }
         }
         return analyze(method, head, body, backEdge, memorySlot);
     }
@@ -146,6 +150,7 @@ final class LoopCandidate {
         Map<AccessSite, AddressForm> addresses = new LinkedHashMap<>();
         // The state each forward jump inside the body brings to its label, merged with the others reaching it.
         Map<LabelNode, Frame<AddressForm>> arriving = new HashMap<>();
+        Set<AbstractInsnNode> inBody = new java.util.HashSet<>(body);
         try {
             for (AbstractInsnNode insn : body) {
                 if (insn instanceof LabelNode label && arriving.containsKey(label)) {
@@ -167,7 +172,7 @@ final class LoopCandidate {
                 }
                 frame.execute(insn, evaluator);
                 if (insn instanceof JumpInsnNode jump) {
-                    if (body.contains(jump.label)) {
+                    if (inBody.contains(jump.label)) {
                         Frame<AddressForm> there = arriving.get(jump.label);
                         if (there == null) {
                             arriving.put(jump.label, new Frame<>(frame));

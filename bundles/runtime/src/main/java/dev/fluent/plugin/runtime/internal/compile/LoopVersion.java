@@ -30,7 +30,8 @@ import org.objectweb.asm.tree.VarInsnNode;
  * <p>The loop qualifies ({@link LoopCandidate}) when its body's jumps all go forward (branches within it, exits
  * out of it), it calls nothing but scalar memory accesses, global accesses and Chicory's arithmetic helpers,
  * and some of its accesses have addresses of the form {@code c + Σ a_k · local_k} ({@link AddressForm}) in int
- * locals that each step by the same amount per iteration on every path, or not at all. Before each chunk of {@code K} iterations, a header:
+ * locals that each step by the same amount per iteration on every path, or not at all. Before each chunk of
+ * {@code K} iterations, a header:
  *
  * <ol>
  *   <li>evaluates each group of such addresses (same locals and coefficients) in 64 bits on the locals'
@@ -50,6 +51,8 @@ import org.objectweb.asm.tree.VarInsnNode;
  */
 final class LoopVersion {
 
+    /** Locals a method may have for its loops to be read: compilers' functions have a few hundred at most. */
+    static final int MAX_LOCALS = 2048;
     /** Iterations a chunk runs at most: the countdown's interval. */
     static final int MAX_CHUNK = PluginMemory.INTERRUPT_INTERVAL;
     /** Fewer iterations a chunk would not repay its header. */
@@ -96,6 +99,9 @@ final class LoopVersion {
      * @return how many loops were versioned
      */
     static int versionAll(MethodNode method, int memorySlot, AccessSite.Locals locals, int[] size, int limit) {
+        if (method.maxLocals > MAX_LOCALS) {
+            return 0; // each loop's analysis starts from a state of every local: bounded, whatever the module
+        }
         Map<LabelNode, List<AbstractInsnNode>> targets = LoopCandidate.targets(method);
         List<LoopVersion> versions = new ArrayList<>();
         for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
@@ -305,10 +311,11 @@ final class LoopVersion {
 
     /** The body again, its grouped accesses unchecked and unmarked; its exits jump where the body's do. */
     private InsnList copyOfBody(AccessSite.Locals locals) {
+        Set<AbstractInsnNode> inBody = new HashSet<>(body);
         Map<LabelNode, LabelNode> labels = new HashMap<>() {
             @Override
             public LabelNode get(Object key) {
-                return computeIfAbsent((LabelNode) key, k -> body.contains(k) ? new LabelNode() : k);
+                return computeIfAbsent((LabelNode) key, k -> inBody.contains(k) ? new LabelNode() : k);
             }
         };
         Set<AbstractInsnNode> replaced = new HashSet<>();

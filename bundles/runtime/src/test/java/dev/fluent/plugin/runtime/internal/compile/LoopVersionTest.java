@@ -92,7 +92,8 @@ class LoopVersionTest {
         assertEquals(Map.ofEntries(Map.entry("fill_up", 1), Map.entry("fill_down", 1), Map.entry("sum64", 1),
                 Map.entry("axpy", 1), Map.entry("scaled", 1), Map.entry("down", 1), Map.entry("wrap", 1),
                 Map.entry("forever", 1), Map.entry("sum_by", 1), Map.entry("column", 1), Map.entry("clamp", 1),
-                Map.entry("sometimes", 1), Map.entry("uneven", 0), Map.entry("fill_by", 0), Map.entry("chase", 0), Map.entry("far_stores", 0)),
+                Map.entry("sometimes", 1), Map.entry("uneven", 0), Map.entry("fill_by", 0), Map.entry("chase", 0),
+                Map.entry("far_stores", 0)),
                 versions);
     }
 
