@@ -51,6 +51,8 @@ import org.objectweb.asm.tree.VarInsnNode;
  */
 final class LoopVersion {
 
+    /** The most bytes one call of Chicory's grows by when rewritten inline: an access's checked code. */
+    private static final int CALL_GROWTH = 72;
     /** Locals a method may have for its loops to be read: compilers' functions have a few hundred at most. */
     static final int MAX_LOCALS = 2048;
     /** Iterations a chunk runs at most: the countdown's interval. */
@@ -93,7 +95,8 @@ final class LoopVersion {
 
     /**
      * The versions of the method's qualifying loops whose code fits: each grows the method by its header and its
-     * copy, counted against {@code limit} from {@code size[0]} (which it advances).
+     * copy, counted from {@code size[0]} (which it advances) against {@code limit} less room for every other
+     * rewrite of the method.
      *
      * @param memorySlot the method's memory parameter, the only memory a fast access may be of
      * @return how many loops were versioned
@@ -101,6 +104,11 @@ final class LoopVersion {
     static int versionAll(MethodNode method, int memorySlot, AccessSite.Locals locals, int[] size, int limit) {
         if (method.maxLocals > MAX_LOCALS) {
             return 0; // each loop's analysis starts from a state of every local: bounded, whatever the module
+        }
+        // Versions only where every other rewrite would still fit: room for each call to grow by a site's code.
+        int room = limit;
+        for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
+            room -= insn instanceof MethodInsnNode ? CALL_GROWTH : 0;
         }
         Map<LabelNode, List<AbstractInsnNode>> targets = LoopCandidate.targets(method);
         List<LoopVersion> versions = new ArrayList<>();
@@ -114,7 +122,7 @@ final class LoopVersion {
         for (LoopVersion version : versions) {
             int grows = CodeSize.of(version.emit(locals));
             version.forgetMeasuredLabels();
-            if (size[0] + grows > limit) {
+            if (size[0] + grows > room) {
                 continue;
             }
             size[0] += grows;

@@ -192,9 +192,7 @@ public final class MemoryAccessInliner {
         int[] budget = {size};
         int versioned = 0;
         if (countdowns && memorySlot >= 0 && MemoryViews.UNSAFE != null) {
-            // Versions only where every other rewrite would still fit: room for each call to grow by a site's code.
-            versioned = LoopVersion.versionAll(method, memorySlot, locals, budget,
-                    limit - CALL_GROWTH * calls(method));
+            versioned = LoopVersion.versionAll(method, memorySlot, locals, budget, limit);
         }
         List<OperatorSite> operators = new ArrayList<>();
         for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
@@ -346,17 +344,6 @@ public final class MemoryAccessInliner {
                     || name.equals("readGlobal") || name.equals("writeGlobal") || name.equals("memoryPages"));
         }
         return true;
-    }
-
-    /** The most bytes one call of Chicory's grows by when rewritten inline: an access's checked code. */
-    private static final int CALL_GROWTH = 72;
-
-    private static int calls(MethodNode method) {
-        int n = 0;
-        for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
-            n += insn instanceof MethodInsnNode ? 1 : 0;
-        }
-        return n;
     }
 
     private static int countSites(byte[] classBytes) {
