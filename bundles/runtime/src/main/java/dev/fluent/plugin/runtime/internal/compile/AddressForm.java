@@ -6,6 +6,7 @@ import java.util.TreeMap;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.FieldInsnNode;
 import org.objectweb.asm.tree.IincInsnNode;
 import org.objectweb.asm.tree.LdcInsnNode;
 import org.objectweb.asm.tree.MethodInsnNode;
@@ -65,11 +66,6 @@ class AddressForm implements Value {
 
     int constantPart() {
         return constant;
-    }
-
-    /** Whether this is exactly {@code local_slot + step} (a local that steps by a constant each iteration). */
-    boolean isStepOf(int slot) {
-        return known() && terms.size() == 1 && Integer.valueOf(1).equals(terms.get(slot));
     }
 
     @Override
@@ -166,6 +162,9 @@ class AddressForm implements Value {
             if (value != null) {
                 return constant(value);
             }
+            if (insn instanceof FieldInsnNode field) {
+                return unknown(Type.getType(field.desc).getSize());
+            }
             int op = insn.getOpcode();
             boolean wide = op == Opcodes.LCONST_0 || op == Opcodes.LCONST_1 || op == Opcodes.DCONST_0
                     || op == Opcodes.DCONST_1
@@ -175,7 +174,7 @@ class AddressForm implements Value {
 
         @Override
         public AddressForm copyOperation(AbstractInsnNode insn, AddressForm value) {
-            if (insn.getOpcode() == Opcodes.ILOAD && value instanceof Entry entry) {
+            if (insn.getOpcode() == Opcodes.ILOAD && value instanceof Entry) {
                 return local(((VarInsnNode) insn).var);
             }
             if (value instanceof Entry) {
@@ -191,6 +190,9 @@ class AddressForm implements Value {
             if (insn instanceof IincInsnNode iinc) {
                 AddressForm start = value instanceof Entry ? local(iinc.var) : value;
                 return start.plus(constant(iinc.incr), 1);
+            }
+            if (insn instanceof FieldInsnNode field) {
+                return unknown(Type.getType(field.desc).getSize());
             }
             return newValue(resultType(insn.getOpcode()));
         }
@@ -248,16 +250,19 @@ class AddressForm implements Value {
             return unknown(Math.min(a.getSize(), b.getSize()));
         }
 
-        /** The type an arithmetic, conversion or comparison opcode leaves, for the size of its unknown result. */
+        /**
+         * The type an arithmetic, conversion, comparison or array-load opcode leaves, for the size of its unknown
+         * result: a wrong size would shift the stack under the values this reading tracks.
+         */
         private static Type resultType(int op) {
             return switch (op) {
                 case Opcodes.LADD, Opcodes.LSUB, Opcodes.LMUL, Opcodes.LDIV, Opcodes.LREM, Opcodes.LNEG,
                         Opcodes.LSHL, Opcodes.LSHR, Opcodes.LUSHR, Opcodes.LAND, Opcodes.LOR, Opcodes.LXOR,
-                        Opcodes.I2L, Opcodes.F2L, Opcodes.D2L -> Type.LONG_TYPE;
+                        Opcodes.I2L, Opcodes.F2L, Opcodes.D2L, Opcodes.LALOAD -> Type.LONG_TYPE;
                 case Opcodes.DADD, Opcodes.DSUB, Opcodes.DMUL, Opcodes.DDIV, Opcodes.DREM, Opcodes.DNEG,
-                        Opcodes.I2D, Opcodes.L2D, Opcodes.F2D -> Type.DOUBLE_TYPE;
-                case Opcodes.GETFIELD, Opcodes.GETSTATIC, Opcodes.CHECKCAST, Opcodes.INSTANCEOF,
-                        Opcodes.NEWARRAY, Opcodes.ANEWARRAY, Opcodes.ARRAYLENGTH -> null;
+                        Opcodes.I2D, Opcodes.L2D, Opcodes.F2D, Opcodes.DALOAD -> Type.DOUBLE_TYPE;
+                case Opcodes.CHECKCAST, Opcodes.INSTANCEOF, Opcodes.NEWARRAY, Opcodes.ANEWARRAY,
+                        Opcodes.ARRAYLENGTH, Opcodes.AALOAD -> null;
                 default -> Type.INT_TYPE;
             };
         }

@@ -276,7 +276,9 @@ public final class CompileCache {
                     RewriteSite.class, LoopVersion.class, AddressForm.class, AddressForm.Evaluator.class,
                     CodeSize.class, GeneratedClasses.class, PluginMemory.class,
                     LinearStorage.class, MemoryViews.class}) {
-                try (java.io.InputStream in = c.getResourceAsStream(c.getName().substring(c.getName().lastIndexOf('.') + 1) + ".class")) {
+                // The binary name: a nested class's file is Outer$Nested.class.
+                String file = c.getName().substring(c.getName().lastIndexOf('.') + 1) + ".class";
+                try (java.io.InputStream in = c.getResourceAsStream(file)) {
                     if (in == null) {
                         throw new IllegalStateException("cannot read " + c.getName() + ".class");
                     }

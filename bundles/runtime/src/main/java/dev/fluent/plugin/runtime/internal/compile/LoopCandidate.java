@@ -73,13 +73,10 @@ final class LoopCandidate {
         }
         JumpInsnNode backEdge = (JumpInsnNode) insn.getNext();
         LabelNode head = backEdge.label;
-        for (TryCatchBlockNode block : method.tryCatchBlocks) {
-            if (block.start == head || block.end == head || block.handler == head) {
-                return null; // the code put before the head would land on the other side of a block's edge
-            }
-        }
         if (targets.get(head).size() != 1) {
-            return null; // a second way in, or a second back edge
+            // A second way in or a second back edge; or a try-catch block's edge at the head, which the code put
+            // before the head would land on the wrong side of.
+            return null;
         }
         int end = method.instructions.indexOf(backEdge);
         List<AbstractInsnNode> body = new ArrayList<>();

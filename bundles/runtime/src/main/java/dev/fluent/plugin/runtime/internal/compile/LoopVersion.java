@@ -62,7 +62,6 @@ final class LoopVersion {
     /** Bytes a store's address may move over one chunk: its cards are marked ahead. */
     static final int STORE_SPAN = 4096;
 
-    /** One access of the fast version: its site, its group, and its first address as a form's constant part. */
     /**
      * How far a group's addresses move per iteration: {@code constant + Σ coefficient · local} over locals the body
      * never writes, computed in 32 bits and sign-extended. Fixed when it has no locals.
@@ -73,6 +72,7 @@ final class LoopVersion {
         }
     }
 
+    /** One access of the fast version: its site, its group, and its first address as a form's constant part. */
     record Grouped(AccessSite site, Map<Integer, Integer> terms, int constant) {
     }
 
