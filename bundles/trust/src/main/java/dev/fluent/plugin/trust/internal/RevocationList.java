@@ -3,6 +3,7 @@ package dev.fluent.plugin.trust.internal;
 import dev.fluent.plugin.api.ErrorCode;
 import dev.fluent.plugin.api.PluginException;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Locale;
@@ -14,8 +15,9 @@ import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
  * The revocation list, {@value TrustSettings#REVOKED_KEYS} of PID {@value TrustSettings#PID}: the ids it holds
- * arrive with the configuration ({@link TrustSettings#revoked()}); this saves an added id through Config Admin,
- * so that it outlives a restart, and says why a revoked key is refused.
+ * arrive with the configuration ({@link TrustSettings#revoked()}); this saves an added id, so that it outlives a
+ * restart: into the configuration's {@code .cfg} file when it has one ({@link ConfigFile}), through Config Admin
+ * otherwise. It also says why a revoked key is refused.
  */
 final class RevocationList {
 
@@ -39,7 +41,7 @@ final class RevocationList {
      * @throws PluginException {@code KEY_INVALID} for what is not a key id; {@code INTERNAL} when the list cannot be
      *         saved, naming the file to edit instead
      */
-    String save(String keyId) throws PluginException {
+    synchronized String save(String keyId) throws PluginException {
         String id = keyId == null ? "" : keyId.trim().toLowerCase(Locale.ROOT);
         if (!PublicKeys.isKeyId(id)) {
             throw new PluginException(ErrorCode.KEY_INVALID, null, "'" + keyId + "' is not a key id (" + PublicKeys.KEY_ID_RULE + ")");
@@ -55,10 +57,20 @@ final class RevocationList {
             if (properties == null) {
                 properties = new Hashtable<>();
             }
-            Set<String> ids = new TreeSet<>(TrustSettings.keyIds(properties.get(TrustSettings.REVOKED_KEYS)));
+            // The file, when there is one, is ahead of Config Admin, which reads it a scan later.
+            Path file = ConfigFile.of(properties.get(ConfigFile.FILE_PROPERTY));
+            Object saved = file != null ? ConfigFile.get(file, TrustSettings.REVOKED_KEYS)
+                    : properties.get(TrustSettings.REVOKED_KEYS);
+            Set<String> ids = new TreeSet<>(TrustSettings.keyIds(saved));
             if (ids.add(id)) {
-                properties.put(TrustSettings.REVOKED_KEYS, String.join(",", ids));
-                configuration.update(properties);
+                String list = String.join(",", ids);
+                if (file != null) {
+                    // Karaf's file watcher brings the file into Config Admin (see ConfigFile for why not update).
+                    ConfigFile.set(file, TrustSettings.REVOKED_KEYS, list);
+                } else {
+                    properties.put(TrustSettings.REVOKED_KEYS, list);
+                    configuration.update(properties);
+                }
             }
         } catch (IOException | RuntimeException e) {
             throw new PluginException(ErrorCode.INTERNAL, null, "cannot save the revocation of " + id + ": " + e, e);

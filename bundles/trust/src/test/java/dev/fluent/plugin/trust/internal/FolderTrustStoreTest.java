@@ -187,7 +187,7 @@ class FolderTrustStoreTest {
     }
 
     @Test
-    void revokeSavesTheListThroughConfigAdminAndTakesEffectAtOnce() throws Exception {
+    void revokeSavesTheListThroughConfigAdminWhenNoFileHoldsItAndTakesEffectAtOnce() throws Exception {
         trust.add(key.publicKeyFile());
         Dictionary<String, Object> saved = new Hashtable<>();
         saved.put(TrustSettings.REVOKED_KEYS, "0123456789abcdef0123456789abcdef");
@@ -197,6 +197,27 @@ class FolderTrustStoreTest {
         failsWith(ErrorCode.KEY_REVOKED, this::verify);
         assertTrue(changes.contains("REVOKED " + key.keyId()), changes::toString);
         failsWith(ErrorCode.KEY_INVALID, () -> trust.revoke("not-a-key-id"));
+    }
+
+    @Test
+    void revokeWritesTheConfigurationFileWhenThereIsOneAndKeepsEarlierRevocationsNotYetInConfigAdmin()
+            throws Exception {
+        trust.add(key.publicKeyFile());
+        Path file = Files.writeString(temp.resolve(TrustSettings.PID + ".cfg"),
+                "# the operator's comment\nrevoked.keys = 0123456789abcdef0123456789abcdef\n"
+                        + "scan.interval.seconds = 2\n");
+        Dictionary<String, Object> saved = new Hashtable<>();
+        saved.put(TrustSettings.REVOKED_KEYS, "0123456789abcdef0123456789abcdef");
+        saved.put(ConfigFile.FILE_PROPERTY, file.toUri().toString());
+        trust.setConfigurationAdmin(configAdmin(saved));
+        trust.revoke("fedcba9876543210fedcba9876543210");
+        trust.revoke(key.keyId());
+        assertEquals("# the operator's comment\nrevoked.keys = 0123456789abcdef0123456789abcdef," + key.keyId()
+                + ",fedcba9876543210fedcba9876543210\nscan.interval.seconds = 2\n", Files.readString(file));
+        assertEquals("0123456789abcdef0123456789abcdef", saved.get(TrustSettings.REVOKED_KEYS),
+                "Config Admin is left to the file watcher");
+        failsWith(ErrorCode.KEY_REVOKED, this::verify);
+        assertTrue(changes.contains("REVOKED " + key.keyId()), changes::toString);
     }
 
     @Test
@@ -349,6 +370,8 @@ class FolderTrustStoreTest {
                 new Class<?>[] {Configuration.class}, (proxy, method, args) -> switch (method.getName()) {
                     case "getProperties" -> saved;
                     case "update" -> {
+                        assertEquals(null, saved.get(ConfigFile.FILE_PROPERTY),
+                                "a configuration from a file is updated there");
                         @SuppressWarnings("unchecked")
                         Dictionary<String, Object> update = (Dictionary<String, Object>) args[0];
                         saved.put(TrustSettings.REVOKED_KEYS, update.get(TrustSettings.REVOKED_KEYS));
