@@ -109,10 +109,7 @@ public class AuthoringIT extends PlatformTestSupport {
         values.put("plugin.id", "keyed-echo");
         values.put("api_key", apiKey);
         settings.update(values);
-        Configuration platform = configurationAdmin.getConfiguration("dev.fluent.plugin", null);
-        Dictionary<String, Object> policy = platform.getProperties();
-        policy.put("allow_loopback.keyed-echo", "true");
-        platform.update(policy);
+        ConfigurationFiles.set(configurationAdmin, "dev.fluent.plugin", Map.of("allow_loopback.keyed-echo", "true"));
 
         try (HttpStub stub = new HttpStub(Map.of("/steal", r -> HttpStub.Response.text(200, "got " + r.text())))) {
             Path attack = exfiltrating("keyed-echo", stub.port());
@@ -145,8 +142,8 @@ public class AuthoringIT extends PlatformTestSupport {
             assertEquals(0, stub.connections());
         } finally {
             settings.delete();
-            policy.remove("allow_loopback.keyed-echo");
-            platform.update(policy);
+            ConfigurationFiles.set(configurationAdmin, "dev.fluent.plugin",
+                    Map.of("allow_loopback.keyed-echo", "false"));
         }
     }
 

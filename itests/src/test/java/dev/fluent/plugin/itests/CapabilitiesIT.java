@@ -521,21 +521,9 @@ public class CapabilitiesIT extends PlatformTestSupport {
         Files.writeString(manifest, change.apply(Files.readString(manifest, StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
     }
 
-    /** Sets keys of a configuration, keeping the others (development.mode of the policy, for one). */
-    private void updateConfiguration(String pid, Map<String, String> values) throws IOException {
-        Configuration configuration = configurationAdmin.getConfiguration(pid, null);
-        Dictionary<String, Object> properties = configuration.getProperties();
-        if (properties == null) {
-            properties = new Hashtable<>();
-        }
-        boolean changed = false;
-        for (Map.Entry<String, String> e : values.entrySet()) {
-            changed |= !e.getValue().equals(properties.get(e.getKey()));
-            properties.put(e.getKey(), e.getValue());
-        }
-        if (changed) {
-            configuration.update(properties);
-        }
+    /** Sets keys of a configuration in its file, keeping the others (development.mode of the policy, for one). */
+    private void updateConfiguration(String pid, Map<String, String> values) throws Exception {
+        ConfigurationFiles.set(configurationAdmin, pid, values);
     }
 
     // ------------------------------------------------------------------- file attacks, in the container

@@ -20,9 +20,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.inject.Inject;
@@ -33,7 +33,6 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.ServiceRegistration;
-import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
@@ -119,16 +118,9 @@ public class ExtensionCapabilityIT extends PlatformTestSupport {
         return registry.execute(PLUGIN, EngineRequest.of("x")).content();
     }
 
-    private void await(boolean await) throws IOException {
-        Configuration configuration = configurationAdmin.getConfiguration("dev.fluent.plugin", null);
-        Dictionary<String, Object> properties = configuration.getProperties();
-        if (properties == null) {
-            properties = new Hashtable<>();
-        }
-        if (!String.valueOf(await).equals(String.valueOf(properties.get("await_capabilities")))) {
-            properties.put("await_capabilities", String.valueOf(await));
-            configuration.update(properties);
-        }
+    private void await(boolean await) throws Exception {
+        ConfigurationFiles.set(configurationAdmin, "dev.fluent.plugin",
+                Map.of("await_capabilities", String.valueOf(await)));
     }
 
     private List<AuditRecord> audit(String action) {

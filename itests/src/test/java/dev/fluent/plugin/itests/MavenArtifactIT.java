@@ -21,7 +21,6 @@ import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
@@ -34,7 +33,6 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
@@ -61,22 +59,17 @@ public class MavenArtifactIT extends PlatformTestSupport {
 
     /**
      * Adds the test's repository to Karaf's Maven repositories as an operator does, in
-     * {@code etc/org.ops4j.pax.url.mvn.cfg} (here through Config Admin, which that file feeds): pax-url takes
-     * the change without a restart.
+     * {@code etc/org.ops4j.pax.url.mvn.cfg}: pax-url takes the change without a restart.
      */
     @Before
-    public void addTheTestRepository() throws IOException {
-        Configuration configuration = configurationAdmin.getConfiguration(PAX_URL_PID, null);
-        Dictionary<String, Object> properties = configuration.getProperties();
-        if (properties == null) {
-            properties = new Hashtable<>();
-        }
+    public void addTheTestRepository() throws Exception {
+        Dictionary<String, Object> properties = configurationAdmin.getConfiguration(PAX_URL_PID, null).getProperties();
         String repository = System.getProperty(REPOSITORY_PROPERTY) + "@id=fluent-test-plugins";
-        Object current = properties.get(REPOSITORIES);
+        Object current = properties == null ? null : properties.get(REPOSITORIES);
         String repositories = current == null ? "" : current.toString().trim();
         if (!repositories.contains(repository)) {
-            properties.put(REPOSITORIES, repositories.isEmpty() ? repository : repository + ", " + repositories);
-            configuration.update(properties);
+            ConfigurationFiles.set(configurationAdmin, PAX_URL_PID,
+                    Map.of(REPOSITORIES, repositories.isEmpty() ? repository : repository + ", " + repositories));
         }
     }
 

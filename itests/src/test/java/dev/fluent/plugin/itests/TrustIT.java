@@ -11,14 +11,13 @@ import dev.fluent.plugin.api.AuditQuery;
 import dev.fluent.plugin.api.AuditRecord;
 import dev.fluent.plugin.api.PluginRegistry;
 import dev.fluent.plugin.api.spi.SignatureVerifier;
+import dev.fluent.plugin.api.spi.TrustStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.Dictionary;
 import java.util.HexFormat;
-import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,14 +33,13 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
  * Signatures in the real distribution, with development mode off as in production: the operator trusts
  * the examples' key with plugin:trust add, signed examples load, every tampered variant is refused with its
  * own code, the RSA verifier bundle is stopped and started while the platform runs, and a key revoked
- * through Config Admin takes its plugins with it.
+ * in the trust configuration takes its plugins with it.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -157,7 +155,7 @@ public class TrustIT extends PlatformTestSupport {
     }
 
     @Test
-    public void revokingAKeyThroughConfigAdminUnloadsThePluginsItSigned() throws Exception {
+    public void revokingAKeyInTheTrustConfigurationUnloadsThePluginsItSigned() throws Exception {
         Path keys = Files.createTempDirectory("other-key").resolve("keys");
         run("plugin:keygen --out " + keys);
         run("plugin:trust add " + keys.resolve("public.pem"));
@@ -181,8 +179,34 @@ public class TrustIT extends PlatformTestSupport {
         assertTrue(keysList, keysList.contains("REVOKED"));
 
         setRevokedKeys("");
-        waitUntil("the key reinstated", () -> !run("plugin:trust list").contains("REVOKED"));
+        assertFalse(run("plugin:trust list").contains("REVOKED"));
         assertTrue(run("plugin:load " + pluginFolder("echo")).startsWith("Loaded echo"));
+    }
+
+    @Test
+    public void aKeyRevokedFromTheShellIsSavedInTheTrustConfigurationFileAndReachesConfigAdmin() throws Exception {
+        assertTrue(run("plugin:load " + pluginFolder("echo")).startsWith("Loaded echo"));
+        PluginRegistry registry = waitForService(PluginRegistry.class);
+        Path file = Path.of(System.getProperty("karaf.etc"), TRUST_PID + ".cfg");
+        String before = Files.readString(file, StandardCharsets.ISO_8859_1);
+
+        run("plugin:trust revoke " + DEVELOPMENT_KEY_ID);
+
+        assertTrue("the revocation takes effect at once", registry.find("echo").isEmpty());
+        String after = Files.readString(file, StandardCharsets.ISO_8859_1);
+        assertTrue(after, after.contains("revoked.keys = " + DEVELOPMENT_KEY_ID + "\n"));
+        assertEquals("only the revocation list changed", before.lines().filter(l -> !l.startsWith("revoked.keys"))
+                .toList(), after.lines().filter(l -> !l.startsWith("revoked.keys")).toList());
+        waitUntil("Config Admin reads the revocation from the file", () -> {
+            try {
+                Object saved = configurationAdmin.getConfiguration(TRUST_PID, null).getProperties().get("revoked.keys");
+                return DEVELOPMENT_KEY_ID.equals(String.valueOf(saved));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        String refused = failure("plugin:load " + pluginFolder("echo"));
+        assertTrue(refused, refused.startsWith("KEY_REVOKED: "));
     }
 
     @Test
@@ -300,14 +324,13 @@ public class TrustIT extends PlatformTestSupport {
 
     // Helpers
 
-    private void setRevokedKeys(String keyIds) throws IOException {
-        Configuration configuration = configurationAdmin.getConfiguration(TRUST_PID, null);
-        Dictionary<String, Object> properties = configuration.getProperties();
-        if (properties == null) {
-            properties = new Hashtable<>();
-        }
-        properties.put("revoked.keys", keyIds);
-        configuration.update(properties);
+    /** Sets the revocation list in etc/dev.fluent.plugin.trust.cfg, and waits until the trust store applies it. */
+    private void setRevokedKeys(String keyIds) throws Exception {
+        ConfigurationFiles.set(configurationAdmin, TRUST_PID, Map.of("revoked.keys", keyIds));
+        waitUntil("the trust store revokes exactly [" + keyIds + "]", () -> {
+            TrustStore store = waitForService(TrustStore.class);
+            return String.join(",", store.revokedKeyIds()).equals(keyIds);
+        });
     }
 
     /**
