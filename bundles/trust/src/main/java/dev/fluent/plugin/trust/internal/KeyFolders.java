@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * only, of the development keys folder, read with the settings in force (which also hold the revocation list).
  * Every lookup and a background scan look at the folders; a file added, changed or removed, or new settings,
  * mean reading them again, and each key that became trusted, untrusted, revoked or reinstated is told to the
- * listener once the change took effect.
+ * listener once the change took effect, and once only. The listener is told outside the lock (it may look the
+ * keys up again), so changes found by two threads at nearly the same moment may reach it in either order; it
+ * should act on the state it then finds, which is the newest.
  */
 final class KeyFolders {
 
@@ -230,10 +232,12 @@ final class KeyFolders {
     }
 
     private void refresh(boolean always) {
-        TrustSettings current = settings;
-        Map<Path, Stamp> stamps = stamps(current);
         List<Map.Entry<String, TrustListener.Change>> changes;
+        // The folders are looked at under the lock: a look begun before another thread's and finished after it
+        // would replace a newer snapshot with an older one, and tell keys untrusted that never were.
         synchronized (this) {
+            TrustSettings current = settings;
+            Map<Path, Stamp> stamps = stamps(current);
             if (!always && snapshot.settings().equals(current) && snapshot.stamps().equals(stamps)) {
                 return;
             }
