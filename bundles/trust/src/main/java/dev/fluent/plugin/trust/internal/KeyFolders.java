@@ -44,6 +44,12 @@ final class KeyFolders {
     private volatile TrustSettings settings;
     /** Guarded by {@code this}. */
     private Snapshot snapshot;
+    /**
+     * Ids revoked through {@link #revoke} that no configuration has held yet (the saved list reaches Config Admin
+     * a moment later): they stay revoked through the configurations that arrive meanwhile. Guarded by
+     * {@code this}.
+     */
+    private final Set<String> unconfirmed = new TreeSet<>();
     private volatile ScheduledExecutorService scanner;
 
     /** A key file as last seen: a change of size or time means reading the folders again. */
@@ -102,9 +108,21 @@ final class KeyFolders {
         }
     }
 
-    /** New settings (a configuration change): read again with them, and the changes told. */
+    /**
+     * New settings (a configuration change): read again with them, and the changes told. An id revoked through
+     * {@link #revoke} stays revoked until a configuration holds it; from then on the configuration decides.
+     */
     void configure(TrustSettings next) {
-        settings = next;
+        synchronized (this) {
+            unconfirmed.removeAll(next.revoked());
+            if (unconfirmed.isEmpty()) {
+                settings = next;
+            } else {
+                Set<String> ids = new TreeSet<>(next.revoked());
+                ids.addAll(unconfirmed);
+                settings = next.withRevoked(ids);
+            }
+        }
         refresh();
     }
 
@@ -112,8 +130,10 @@ final class KeyFolders {
     void revoke(String keyId) {
         synchronized (this) {
             Set<String> ids = new TreeSet<>(settings.revoked());
-            ids.add(keyId);
-            settings = settings.withRevoked(ids);
+            if (ids.add(keyId)) {
+                unconfirmed.add(keyId);
+                settings = settings.withRevoked(ids);
+            }
         }
         refresh();
     }

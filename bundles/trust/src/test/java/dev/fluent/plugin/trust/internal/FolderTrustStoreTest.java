@@ -221,6 +221,28 @@ class FolderTrustStoreTest {
     }
 
     @Test
+    void aRevocationStaysThroughConfigurationsThatArriveBeforeTheSavedListThenTheConfigurationDecides()
+            throws Exception {
+        trust.add(key.publicKeyFile());
+        Dictionary<String, Object> saved = new Hashtable<>();
+        trust.setConfigurationAdmin(configAdmin(saved));
+        trust.revoke(key.keyId());
+        config.put("development.mode", "true");
+        reconfigure();
+        assertEquals(Set.of(key.keyId()), trust.revokedKeyIds(), "a configuration from before the revocation");
+        failsWith(ErrorCode.KEY_REVOKED, this::verify);
+
+        config.put("revoked.keys", key.keyId());
+        reconfigure();
+        config.put("revoked.keys", "");
+        reconfigure();
+        assertEquals(Set.of(), trust.revokedKeyIds(), "the operator took it off the saved list");
+        verify();
+        assertEquals(List.of("TRUSTED " + key.keyId(), "REVOKED " + key.keyId(), "REINSTATED " + key.keyId()),
+                changes);
+    }
+
+    @Test
     void revokeWithoutConfigAdminSaysWhereToWriteIt() {
         PluginException e = failsWith(ErrorCode.INTERNAL, () -> trust.revoke(key.keyId()));
         assertTrue(e.getMessage().contains("revoked.keys"), e.getMessage());
