@@ -113,6 +113,7 @@ final class KeyFolders {
      * {@link #revoke} stays revoked until a configuration holds it; from then on the configuration decides.
      */
     void configure(TrustSettings next) {
+        List<Map.Entry<String, TrustListener.Change>> changes;
         synchronized (this) {
             unconfirmed.removeAll(next.revoked());
             if (unconfirmed.isEmpty()) {
@@ -122,20 +123,23 @@ final class KeyFolders {
                 ids.addAll(unconfirmed);
                 settings = next.withRevoked(ids);
             }
+            changes = look(false);
         }
-        refresh();
+        tell(changes);
     }
 
     /** Puts a key id on the revocation list in force now, ahead of the configuration that will say so too. */
     void revoke(String keyId) {
+        List<Map.Entry<String, TrustListener.Change>> changes;
         synchronized (this) {
             Set<String> ids = new TreeSet<>(settings.revoked());
             if (ids.add(keyId)) {
                 unconfirmed.add(keyId);
                 settings = settings.withRevoked(ids);
             }
+            changes = look(false);
         }
-        refresh();
+        tell(changes);
     }
 
     /**
@@ -194,15 +198,19 @@ final class KeyFolders {
             }
         }
         Path target = folder.resolve(key.keyId() + ".pem");
-        try {
-            Files.createDirectories(folder);
-            Path temp = Files.createTempFile(folder, "." + key.keyId(), ".tmp");
-            Files.writeString(temp, Pem.write(Pem.PUBLIC_KEY, key.encoded()), StandardCharsets.US_ASCII);
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new PluginException(ErrorCode.INTERNAL, null, "cannot write " + target + ": " + e, e);
+        List<Map.Entry<String, TrustListener.Change>> changes;
+        synchronized (this) {
+            try {
+                Files.createDirectories(folder);
+                Path temp = Files.createTempFile(folder, "." + key.keyId(), ".tmp");
+                Files.writeString(temp, Pem.write(Pem.PUBLIC_KEY, key.encoded()), StandardCharsets.US_ASCII);
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new PluginException(ErrorCode.INTERNAL, null, "cannot write " + target + ": " + e, e);
+            }
+            changes = look(false);
         }
-        refresh();
+        tell(changes);
         return new TrustedKey(key.keyId(), key.algorithm(), key.description(), target, false,
                 settings.revoked().contains(key.keyId()));
     }
@@ -227,14 +235,18 @@ final class KeyFolders {
                     : " is not among the trusted keys (plugin:trust list shows them)";
             throw new PluginException(ErrorCode.KEY_UNTRUSTED, null, "key " + keyId + why);
         }
-        for (Path file : files) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException e) {
-                throw new PluginException(ErrorCode.INTERNAL, null, "cannot delete " + file + ": " + e, e);
+        List<Map.Entry<String, TrustListener.Change>> changes;
+        synchronized (this) {
+            for (Path file : files) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    throw new PluginException(ErrorCode.INTERNAL, null, "cannot delete " + file + ": " + e, e);
+                }
             }
+            changes = look(false);
         }
-        refresh();
+        tell(changes);
         return key.info(current.revoked().contains(keyId));
     }
 
@@ -253,18 +265,33 @@ final class KeyFolders {
 
     private void refresh(boolean always) {
         List<Map.Entry<String, TrustListener.Change>> changes;
-        // The folders are looked at under the lock: a look begun before another thread's and finished after it
-        // would replace a newer snapshot with an older one, and tell keys untrusted that never were.
         synchronized (this) {
-            TrustSettings current = settings;
-            Map<Path, Stamp> stamps = stamps(current);
-            if (!always && snapshot.settings().equals(current) && snapshot.stamps().equals(stamps)) {
-                return;
-            }
-            Snapshot fresh = read(current, stamps, algorithms, snapshot);
-            changes = changes(snapshot, fresh);
-            snapshot = fresh;
+            changes = look(always);
         }
+        tell(changes);
+    }
+
+    /**
+     * Looks at the folders with the settings in force and takes the new snapshot; the caller holds the lock.
+     * Under it, a look begun before another thread's cannot finish after it and put back an older snapshot
+     * (telling keys untrusted that never were); and a thread that changes the settings or a file and looks in
+     * the same hold is the one that tells the change, so it has reached the listener when the call returns.
+     *
+     * @return the changes to tell, once the lock is released
+     */
+    private List<Map.Entry<String, TrustListener.Change>> look(boolean always) {
+        TrustSettings current = settings;
+        Map<Path, Stamp> stamps = stamps(current);
+        if (!always && snapshot.settings().equals(current) && snapshot.stamps().equals(stamps)) {
+            return List.of();
+        }
+        Snapshot fresh = read(current, stamps, algorithms, snapshot);
+        List<Map.Entry<String, TrustListener.Change>> changes = changes(snapshot, fresh);
+        snapshot = fresh;
+        return changes;
+    }
+
+    private void tell(List<Map.Entry<String, TrustListener.Change>> changes) {
         for (Map.Entry<String, TrustListener.Change> change : changes) {
             listener.trustChanged(change.getKey(), change.getValue());
         }

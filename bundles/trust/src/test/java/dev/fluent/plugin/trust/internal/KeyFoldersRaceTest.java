@@ -1,6 +1,7 @@
 package dev.fluent.plugin.trust.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Lookups race the background scan: whichever reads the folders, every key is told trusted once when its
- * file appears and never untrusted while its file stays, and each revocation and reinstatement is told once.
+ * file appears and never untrusted while its file stays, and each revocation and reinstatement is told once,
+ * by the thread that brought it.
  */
 class KeyFoldersRaceTest {
 
@@ -51,11 +53,14 @@ class KeyFoldersRaceTest {
                 Files.move(written, trusted.resolve(id + ".pem"), StandardCopyOption.ATOMIC_MOVE);
                 folders.keys();
                 expected.add("TRUSTED " + id);
-                if (i % 10 == 0) {
+                if (i % 5 == 0) {
+                    // The thread that brings new settings tells their change: it is told when the call returns.
                     config.put(TrustSettings.REVOKED_KEYS, id);
                     folders.configure(TrustSettings.from(config));
+                    assertTrue(changes.contains("REVOKED " + id), "told before configure returned");
                     config.put(TrustSettings.REVOKED_KEYS, "");
                     folders.configure(TrustSettings.from(config));
+                    assertTrue(changes.contains("REINSTATED " + id), "told before configure returned");
                     expected.add("REVOKED " + id);
                     expected.add("REINSTATED " + id);
                 }
