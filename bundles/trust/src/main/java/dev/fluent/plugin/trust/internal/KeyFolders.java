@@ -6,13 +6,9 @@ import dev.fluent.plugin.api.spi.TrustListener;
 import dev.fluent.plugin.api.spi.TrustedKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +39,7 @@ final class KeyFolders {
     private final Algorithms algorithms;
     private volatile TrustSettings settings;
     /** Guarded by {@code this}. */
-    private Snapshot snapshot;
+    private KeySnapshot snapshot;
     /**
      * Ids revoked through {@link #revoke} that no configuration has held yet (the saved list reaches Config Admin
      * a moment later): they stay revoked through the configurations that arrive meanwhile. Guarded by
@@ -52,21 +48,12 @@ final class KeyFolders {
     private final Set<String> unconfirmed = new TreeSet<>();
     private volatile ScheduledExecutorService scanner;
 
-    /** A key file as last seen: a change of size or time means reading the folders again. */
-    private record Stamp(long size, FileTime modified, boolean development) {
-    }
-
     /** A trusted key and the file it was read from. */
     record Key(PublicKeys.Parsed key, Path file, boolean development) {
 
         TrustedKey info(boolean revoked) {
             return new TrustedKey(key.keyId(), key.algorithm(), key.description(), file, development, revoked);
         }
-    }
-
-    /** What the folders held at one moment, and the settings they were read with. */
-    private record Snapshot(TrustSettings settings, Map<Path, Stamp> stamps, Map<String, Key> keys,
-            Map<String, List<Path>> files) {
     }
 
     /** Creates the trusted keys folder if it is missing, and reads the folders. */
@@ -79,9 +66,9 @@ final class KeyFolders {
         } catch (IOException e) {
             LOG.warn("Cannot create the trusted keys folder {}: {}", settings.trustedKeysDir(), e.toString());
         }
-        Map<Path, Stamp> stamps = stamps(settings);
+        Map<Path, KeySnapshot.Stamp> stamps = KeySnapshot.stamps(settings);
         synchronized (this) {
-            snapshot = read(settings, stamps, algorithms, null);
+            snapshot = KeySnapshot.read(settings, stamps, algorithms, null);
         }
     }
 
@@ -281,12 +268,12 @@ final class KeyFolders {
      */
     private List<Map.Entry<String, TrustListener.Change>> look(boolean always) {
         TrustSettings current = settings;
-        Map<Path, Stamp> stamps = stamps(current);
+        Map<Path, KeySnapshot.Stamp> stamps = KeySnapshot.stamps(current);
         if (!always && snapshot.settings().equals(current) && snapshot.stamps().equals(stamps)) {
             return List.of();
         }
-        Snapshot fresh = read(current, stamps, algorithms, snapshot);
-        List<Map.Entry<String, TrustListener.Change>> changes = changes(snapshot, fresh);
+        KeySnapshot fresh = KeySnapshot.read(current, stamps, algorithms, snapshot);
+        List<Map.Entry<String, TrustListener.Change>> changes = snapshot.changesTo(fresh);
         snapshot = fresh;
         return changes;
     }
@@ -305,95 +292,9 @@ final class KeyFolders {
         }
     }
 
-    private static List<Map.Entry<String, TrustListener.Change>> changes(Snapshot before, Snapshot after) {
-        List<Map.Entry<String, TrustListener.Change>> changes = new ArrayList<>();
-        appearing(before.keys().keySet(), after.keys().keySet(), TrustListener.Change.TRUSTED, changes);
-        appearing(after.keys().keySet(), before.keys().keySet(), TrustListener.Change.UNTRUSTED, changes);
-        appearing(before.settings().revoked(), after.settings().revoked(), TrustListener.Change.REVOKED, changes);
-        appearing(after.settings().revoked(), before.settings().revoked(), TrustListener.Change.REINSTATED, changes);
-        return changes;
-    }
-
-    /** Adds {@code change} for each id that is in {@code after} but not in {@code before}. */
-    private static void appearing(Set<String> before, Set<String> after, TrustListener.Change change,
-            List<Map.Entry<String, TrustListener.Change>> changes) {
-        for (String id : after) {
-            if (!before.contains(id)) {
-                changes.add(Map.entry(id, change));
-            }
-        }
-    }
-
-    private static Map<Path, Stamp> stamps(TrustSettings settings) {
-        Map<Path, Stamp> stamps = new TreeMap<>();
-        stamp(settings.trustedKeysDir(), false, stamps);
-        if (settings.developmentMode()) {
-            stamp(settings.developmentKeysDir(), true, stamps);
-        }
-        return stamps;
-    }
-
-    private static void stamp(Path folder, boolean development, Map<Path, Stamp> stamps) {
-        if (!Files.isDirectory(folder)) {
-            return;
-        }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*.pem")) {
-            for (Path file : files) {
-                try {
-                    BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-                    if (attributes.isRegularFile()) {
-                        stamps.putIfAbsent(file, new Stamp(attributes.size(), attributes.lastModifiedTime(), development));
-                    }
-                } catch (NoSuchFileException gone) {
-                    // removed while listing: the next look sees it gone
-                }
-            }
-        } catch (IOException e) {
-            LOG.warn("Cannot list {}: {}", folder, e.toString());
-        }
-    }
-
-    /**
-     * @param previous the folders as last read, or {@code null}: a file unchanged since is not read again, so a
-     *        key of a third-party algorithm stays trusted after its verifier stopped (its signatures fail with
-     *        ALGORITHM_UNAVAILABLE meanwhile) until its file changes or goes
-     */
-    private static Snapshot read(TrustSettings settings, Map<Path, Stamp> stamps, Algorithms algorithms,
-            Snapshot previous) {
-        Map<Path, Key> known = new java.util.HashMap<>();
-        if (previous != null) {
-            previous.keys().values().forEach(k -> known.put(k.file(), k));
-            previous.files().forEach((id, paths) -> paths.forEach(p -> {
-                Key k = previous.keys().get(id);
-                if (k != null) {
-                    known.putIfAbsent(p, new Key(k.key(), p, previous.stamps().get(p).development()));
-                }
-            }));
-        }
-        Map<String, Key> keys = new TreeMap<>();
-        Map<String, List<Path>> files = new TreeMap<>();
-        for (Map.Entry<Path, Stamp> entry : stamps.entrySet()) {
-            Path file = entry.getKey();
-            boolean development = entry.getValue().development();
-            Key unchanged = known.get(file);
-            PublicKeys.Parsed key;
-            try {
-                key = unchanged != null && entry.getValue().equals(previous.stamps().get(file))
-                        ? unchanged.key() : KeyFiles.readTrusted(file, algorithms);
-            } catch (PluginException e) {
-                LOG.warn("Ignoring {}: {}", file, e.getMessage());
-                continue;
-            }
-            // A key the operator trusts outright wins over the same key in the development folder.
-            keys.merge(key.keyId(), new Key(key, file, development), (a, b) -> a.development() ? b : a);
-            files.computeIfAbsent(key.keyId(), k -> new ArrayList<>()).add(file);
-        }
-        return new Snapshot(settings, Map.copyOf(stamps), keys, files);
-    }
-
     private Set<String> developmentKeyIds(TrustSettings settings) {
-        Map<Path, Stamp> stamps = new TreeMap<>();
-        stamp(settings.developmentKeysDir(), true, stamps);
+        Map<Path, KeySnapshot.Stamp> stamps = new TreeMap<>();
+        KeySnapshot.stamp(settings.developmentKeysDir(), true, stamps);
         Set<String> ids = new TreeSet<>();
         for (Path file : stamps.keySet()) {
             try {
