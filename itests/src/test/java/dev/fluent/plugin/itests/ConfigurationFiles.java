@@ -8,12 +8,20 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Dictionary;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ConfigurationListener;
 
 /**
  * Changes a configuration as an operator does: by editing its file, {@code etc/<pid>.cfg}, which Karaf's file
@@ -27,16 +35,26 @@ import org.osgi.service.cm.ConfigurationAdmin;
 final class ConfigurationFiles {
 
     private static final long TIMEOUT_MILLIS = 30_000;
+    private static final String BARRIER_PID = "dev.fluent.plugin.itests.barrier";
+    private static final AtomicLong BARRIERS = new AtomicLong();
 
     private ConfigurationFiles() {
     }
 
     /**
      * Sets {@code values} in {@code etc/<pid>.cfg} (created if missing), keeping its other lines, and waits
-     * until Config Admin holds them. The components of the PID receive them from Config Admin a moment later.
+     * until Config Admin holds them and the watcher has written them back. The components of the PID receive
+     * them from Config Admin a moment later.
+     *
+     * <p>The write-back is waited for both before and after: one still to come writes an older configuration
+     * over the file, and the change in it is lost without a trace.
      */
     static void set(ConfigurationAdmin configurationAdmin, String pid, Map<String, String> values)
             throws IOException, InterruptedException {
+        settle(configurationAdmin);
+        if (holds(configurationAdmin, pid, values)) {
+            return;
+        }
         Path file = Path.of(System.getProperty("karaf.etc"), pid + ".cfg");
         List<String> before = Files.exists(file) ? Files.readAllLines(file, StandardCharsets.ISO_8859_1) : List.of();
         List<String> lines = new ArrayList<>();
@@ -66,6 +84,34 @@ final class ConfigurationFiles {
                         + TIMEOUT_MILLIS + " ms; it holds " + current(configurationAdmin, pid));
             }
             Thread.sleep(50);
+        }
+        settle(configurationAdmin);
+    }
+
+    /**
+     * Returns once Config Admin has told every listener of every configuration event so far, the watcher's
+     * write-backs included. Config Admin tells them one event at a time, in order, on one thread: when the
+     * event of a configuration created now reaches a listener of this test, those before it have been told.
+     */
+    private static void settle(ConfigurationAdmin configurationAdmin) throws IOException, InterruptedException {
+        String barrier = BARRIER_PID + "." + BARRIERS.incrementAndGet();
+        CountDownLatch told = new CountDownLatch(1);
+        BundleContext context = FrameworkUtil.getBundle(ConfigurationFiles.class).getBundleContext();
+        ServiceRegistration<ConfigurationListener> listener = context.registerService(ConfigurationListener.class,
+                event -> {
+                    if (barrier.equals(event.getPid())) {
+                        told.countDown();
+                    }
+                }, null);
+        Configuration configuration = configurationAdmin.getConfiguration(barrier, "?");
+        try {
+            configuration.update(new Hashtable<>(Map.of("purpose", "orders the test after earlier events")));
+            if (!told.await(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
+                throw new AssertionError("Config Admin did not deliver its events within " + TIMEOUT_MILLIS + " ms");
+            }
+        } finally {
+            listener.unregister();
+            configuration.delete();
         }
     }
 

@@ -70,7 +70,7 @@ public final class FolderTrustStore implements TrustStore {
                     TrustSettings.POLICY_PID);
         }
         if (running) {
-            keys.watch();
+            keys.watch(this::keepRevocations);
         }
     }
 
@@ -165,6 +165,11 @@ public final class FolderTrustStore implements TrustStore {
         String id = revocations.save(keyId);
         // Config Admin calls reconfigure() with the saved list soon; applying it now makes the effect immediate.
         keys.revoke(id);
+    }
+
+    /** Saves again the revocations in force that the configuration file lost before Config Admin read them. */
+    void keepRevocations() {
+        revocations.keep(keys.unconfirmed());
     }
 
     /** Tells every listener about one change, which has taken effect. */

@@ -76,15 +76,31 @@ final class KeyFolders {
         return settings;
     }
 
-    /** Looks at the folders every {@link TrustSettings#scanIntervalSeconds()} on a thread of its own; call once. */
-    void watch() {
+    /**
+     * Looks at the folders every {@link TrustSettings#scanIntervalSeconds()} on a thread of its own, and runs
+     * {@code alsoEachScan} after each look; call once.
+     */
+    void watch(Runnable alsoEachScan) {
         scanner = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "fluent-trust-scan");
             thread.setDaemon(true);
             return thread;
         });
         long interval = settings.scanIntervalSeconds();
-        scanner.scheduleWithFixedDelay(this::scan, interval, interval, TimeUnit.SECONDS);
+        scanner.scheduleWithFixedDelay(() -> {
+            try {
+                refresh();
+                alsoEachScan.run();
+            } catch (RuntimeException e) {
+                // Caught, or the executor would run the scan never again.
+                LOG.error("Scanning the trusted keys failed", e);
+            }
+        }, interval, interval, TimeUnit.SECONDS);
+    }
+
+    /** The ids revoked through {@link #revoke} that no configuration has held yet. */
+    synchronized Set<String> unconfirmed() {
+        return Set.copyOf(unconfirmed);
     }
 
     /** Stops the background scan. */
@@ -284,13 +300,6 @@ final class KeyFolders {
         }
     }
 
-    private void scan() {
-        try {
-            refresh();
-        } catch (RuntimeException e) {
-            LOG.error("Scanning the trusted keys failed", e);
-        }
-    }
 
     private Set<String> developmentKeyIds(TrustSettings settings) {
         Map<Path, KeySnapshot.Stamp> stamps = new TreeMap<>();

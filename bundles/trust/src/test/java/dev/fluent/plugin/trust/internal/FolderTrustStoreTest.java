@@ -243,6 +243,26 @@ class FolderTrustStoreTest {
     }
 
     @Test
+    void aRevocationTheFileLostBeforeConfigAdminReadItIsSavedAgainUntilAConfigurationHoldsIt() throws Exception {
+        trust.add(key.publicKeyFile());
+        Path file = Files.writeString(temp.resolve(TrustSettings.PID + ".cfg"), "revoked.keys =\n");
+        Dictionary<String, Object> saved = new Hashtable<>();
+        saved.put(ConfigFile.FILE_PROPERTY, file.toUri().toString());
+        trust.setConfigurationAdmin(configAdmin(saved));
+        trust.revoke(key.keyId());
+        // The file watcher writes back the configuration it read before the revocation.
+        Files.writeString(file, "revoked.keys =\n");
+        trust.keepRevocations();
+        assertEquals("revoked.keys = " + key.keyId() + "\n", Files.readString(file));
+
+        config.put("revoked.keys", key.keyId());
+        reconfigure();
+        Files.writeString(file, "revoked.keys =\n"); // now the operator reinstates it
+        trust.keepRevocations();
+        assertEquals("revoked.keys =\n", Files.readString(file));
+    }
+
+    @Test
     void revokeWithoutConfigAdminSaysWhereToWriteIt() {
         PluginException e = failsWith(ErrorCode.INTERNAL, () -> trust.revoke(key.keyId()));
         assertTrue(e.getMessage().contains("revoked.keys"), e.getMessage());
